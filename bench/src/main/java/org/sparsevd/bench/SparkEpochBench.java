@@ -1,0 +1,77 @@
+package org.sparsevd.bench;
+
+import java.net.URI;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+import org.sparsevd.core.train.NoiseSeed;
+import org.sparsevd.datasets.LabeledImages;
+import org.sparsevd.datasets.Minibatches;
+import org.sparsevd.job.config.ClusterOptions;
+import org.sparsevd.job.config.DataOptions;
+import org.sparsevd.job.config.ModelOptions;
+import org.sparsevd.job.config.ScheduleOptions;
+import org.sparsevd.job.config.TrainConfig;
+import org.sparsevd.job.train.CachedBlocks;
+import org.sparsevd.job.train.Models;
+import org.sparsevd.job.train.SparkTrainer;
+import org.sparsevd.job.train.TrainingData;
+
+/**
+ * Epoch time of Sparse VD LeNet-300-100 trained by parameter averaging in Spark local mode, next to a single-JVM
+ * epoch over the same examples in the same process. Prints one markdown table row (bench/spark-epoch.sh runs a
+ * matrix of settings, one JVM each, since OMP_NUM_THREADS is read when ND4J loads).
+ *
+ * <p>Usage: {@code SparkEpochBench DATA_DIR WORKERS AVERAGING_FREQUENCY [examples=60000]}. Both paths train
+ * 2 epochs; the second is timed.
+ */
+public final class SparkEpochBench {
+    public static void main(String[] args) {
+        String dir = args[0];
+        int workers = Integer.parseInt(args[1]);
+        int averaging = Integer.parseInt(args[2]);
+        int examples = args.length > 3 ? Integer.parseInt(args[3]) : 60000;
+        TrainConfig config = new TrainConfig(new DataOptions(URI.create("file://" + dir), null, examples),
+                new ModelOptions("lenet300", 3, -10, -8, 8),
+                new ScheduleOptions(2, 1e-3, "constant", 0, 1, 0, 0),
+                new ClusterOptions("local[" + workers + "]", workers, 100, averaging),
+                URI.create("file:///unused"), 1);
+        TrainingData data = TrainingData.load(config.data(), config.seed(), new Configuration());
+
+        double single = singleJvmEpochSeconds(config, data.train());
+
+        SparkConf conf = new SparkConf().setMaster("local[" + workers + "]").setAppName("spark-epoch-bench")
+                .set("spark.ui.enabled", "false");
+        double spark;
+        try (JavaSparkContext sc = new JavaSparkContext(conf);
+             CachedBlocks blocks = new CachedBlocks(sc, data.train(), workers)) {
+            MultiLayerNetwork net = Models.build(config.model(), config.seed(), blocks.total());
+            SparkTrainer trainer = new SparkTrainer(sc, config, net, blocks, null);
+            trainer.fitEpoch(0);
+            long t0 = System.nanoTime();
+            trainer.fitEpoch(1);
+            spark = (System.nanoTime() - t0) / 1e9;
+        }
+        System.out.printf(java.util.Locale.ROOT, "| %d | %d | %d | %s | %.1f | %.1f | %.2fx | %.0f |%n",
+                data.train().count(), workers, averaging, System.getenv("OMP_NUM_THREADS"), single, spark,
+                spark / single, data.train().count() / spark);
+    }
+
+    private static double singleJvmEpochSeconds(TrainConfig config, LabeledImages train) {
+        MultiLayerNetwork net = Models.build(config.model(), config.seed(), train.count());
+        List<DataSet> batches = Minibatches.shuffled(train, 100, 1, null);
+        double seconds = 0;
+        for (int epoch = 0; epoch < 2; epoch++) {
+            long t0 = System.nanoTime();
+            for (DataSet b : batches) {
+                NoiseSeed.apply(config.seed(), epoch, b);
+                net.fit(b);
+            }
+            seconds = (System.nanoTime() - t0) / 1e9;
+        }
+        return seconds;
+    }
+}

@@ -1,0 +1,79 @@
+package org.sparsevd.bench;
+
+import java.util.List;
+import java.util.Locale;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sparsevd.core.arch.ArchitectureSettings;
+import org.sparsevd.core.arch.Lenet300;
+import org.sparsevd.core.train.NoiseSeed;
+import org.sparsevd.datasets.IdxDataset;
+import org.sparsevd.datasets.LabeledImages;
+import org.sparsevd.datasets.Minibatches;
+import org.sparsevd.datasets.TrainingSubset;
+
+/**
+ * Single-JVM training throughput of Sparse VD LeNet-300-100 next to a plain DL4J DenseLayer network of the same
+ * shape, measured in the same run on the same minibatches (batch 100, real Fashion-MNIST).
+ *
+ * <p>Usage: {@code ThroughputBench DATA_DIR [examples=20000] [repeats=3]}. Each network first fits one warm-up
+ * pass; then each timed pass fits all examples once; the best pass is reported (least disturbed by the machine).
+ */
+public final class ThroughputBench {
+    public static void main(String[] args) {
+        String dir = args.length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist";
+        int examples = args.length > 1 ? Integer.parseInt(args[1]) : 20000;
+        int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        LabeledImages train = IdxDataset.loadDirectory(new java.io.File(dir).toURI(), null,
+                new org.apache.hadoop.conf.Configuration()).train();
+        train = TrainingSubset.limit(train, examples, 1);
+        List<DataSet> batches = Minibatches.of(train, 100, null);
+        ArchitectureSettings settings = ArchitectureSettings.defaults(train.count());
+
+        MultiLayerNetwork sparse = new MultiLayerNetwork(Lenet300.sparseVd(settings));
+        sparse.init();
+        MultiLayerNetwork plain = new MultiLayerNetwork(Lenet300.plain(settings));
+        plain.init();
+
+        double sparseRate = bestRate(sparse, batches, repeats, true);
+        double plainRate = bestRate(plain, batches, repeats, false);
+
+        Table t = new Table("network", "examples/s", "ms/step (batch 100)", "step time vs plain");
+        t.add("SparseVD lenet300", fmt(sparseRate, 0), fmt(100_000 / sparseRate, 2), fmt(plainRate / sparseRate, 2) + "x");
+        t.add("plain DL4J lenet300", fmt(plainRate, 0), fmt(100_000 / plainRate, 2), "1.00x");
+        System.out.println();
+        System.out.println("Single-JVM training throughput, " + train.count() + " Fashion-MNIST examples, best of "
+                + repeats + " passes; OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS") + ", "
+                + Nd4j.getBackend().getClass().getSimpleName() + ", blas " + Nd4j.factory().blas().getBlasVendor());
+        System.out.println(t.render());
+    }
+
+    private static double bestRate(MultiLayerNetwork net, List<DataSet> batches, int repeats, boolean seedNoise) {
+        pass(net, batches, seedNoise);
+        double best = 0;
+        for (int r = 0; r < repeats; r++) {
+            long t0 = System.nanoTime();
+            int n = pass(net, batches, seedNoise);
+            double rate = n / ((System.nanoTime() - t0) / 1e9);
+            best = Math.max(best, rate);
+        }
+        return best;
+    }
+
+    private static int pass(MultiLayerNetwork net, List<DataSet> batches, boolean seedNoise) {
+        int n = 0;
+        for (DataSet b : batches) {
+            if (seedNoise) {
+                NoiseSeed.apply(1, 0, b);
+            }
+            net.fit(b);
+            n += b.numExamples();
+        }
+        return n;
+    }
+
+    static String fmt(double v, int decimals) {
+        return String.format(Locale.ROOT, "%." + decimals + "f", v);
+    }
+}

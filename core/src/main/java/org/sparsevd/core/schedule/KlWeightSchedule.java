@@ -1,0 +1,97 @@
+package org.sparsevd.core.schedule;
+
+import java.io.Serializable;
+
+/**
+ * The KL weight as a function of the (0-based) epoch: zero for {@code zeroEpochs} epochs, then a linear ramp over
+ * {@code rampEpochs} epochs up to {@code target}, then constant:
+ * <pre>
+ *   weight(e) = target · clamp((e − zeroEpochs) / rampEpochs, 0, 1)        (rampEpochs = 0: a step at zeroEpochs)
+ * </pre>
+ * {@link #paper()} is the schedule of the paper's code (Molchanov, Ashukha, Vetrov, 2017; the reference trainer's
+ * {@code 0.0 if ep < 5 else min((ep - 5) / 15.0, 1.0)}): 0 for epochs 0–4, then 0, 1/15, …, 1 from epoch 20 on.
+ * Immutable.
+ */
+public final class KlWeightSchedule implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final double target;
+    private final int zeroEpochs;
+    private final int rampEpochs;
+
+    private KlWeightSchedule(double target, int zeroEpochs, int rampEpochs) {
+        if (!Double.isFinite(target) || target < 0) {
+            throw new IllegalArgumentException("target KL weight must be finite and >= 0, got " + target);
+        }
+        if (zeroEpochs < 0) {
+            throw new IllegalArgumentException("zeroEpochs must be >= 0, got " + zeroEpochs);
+        }
+        if (rampEpochs < 0) {
+            throw new IllegalArgumentException("rampEpochs must be >= 0, got " + rampEpochs);
+        }
+        this.target = target;
+        this.zeroEpochs = zeroEpochs;
+        this.rampEpochs = rampEpochs;
+    }
+
+    /** 0 for {@code zeroEpochs} epochs, then linear to {@code target} over {@code rampEpochs} epochs. */
+    public static KlWeightSchedule linearWarmup(double target, int zeroEpochs, int rampEpochs) {
+        return new KlWeightSchedule(target, zeroEpochs, rampEpochs);
+    }
+
+    /** The paper's code: target 1, 5 epochs at 0, then a 15-epoch ramp (1 from epoch 20 on). */
+    public static KlWeightSchedule paper() {
+        return linearWarmup(1.0, 5, 15);
+    }
+
+    /** The same weight at every epoch. */
+    public static KlWeightSchedule constant(double weight) {
+        return linearWarmup(weight, 0, 0);
+    }
+
+    /** The KL weight for a 0-based epoch. */
+    public double weight(int epoch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch must be >= 0 (0-based), got " + epoch);
+        }
+        if (epoch < zeroEpochs) {
+            return 0.0;
+        }
+        if (rampEpochs == 0) {
+            return target;
+        }
+        return target * Math.min((double) (epoch - zeroEpochs) / rampEpochs, 1.0);
+    }
+
+    public double target() {
+        return target;
+    }
+
+    public int zeroEpochs() {
+        return zeroEpochs;
+    }
+
+    public int rampEpochs() {
+        return rampEpochs;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof KlWeightSchedule)) {
+            return false;
+        }
+        KlWeightSchedule k = (KlWeightSchedule) o;
+        return Double.compare(target, k.target) == 0 && zeroEpochs == k.zeroEpochs && rampEpochs == k.rampEpochs;
+    }
+
+    @Override
+    public int hashCode() {
+        return (Double.hashCode(target) * 31 + zeroEpochs) * 31 + rampEpochs;
+    }
+
+    @Override
+    public String toString() {
+        return "KlWeightSchedule{target=" + target + ", zeroEpochs=" + zeroEpochs + ", rampEpochs=" + rampEpochs + "}";
+    }
+}

@@ -1,0 +1,60 @@
+package org.sparsevd.core.schedule;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class KlWeightScheduleTest {
+
+    /** The reference trainer: 0.0 if ep &lt; 5 else min((ep - 5) / 15.0, 1.0). */
+    static double reference(int ep) {
+        return ep < 5 ? 0.0 : Math.min((ep - 5) / 15.0, 1.0);
+    }
+
+    @Test
+    void paperSchedule() {
+        KlWeightSchedule s = KlWeightSchedule.paper();
+        assertEquals(0.0, s.weight(0));
+        assertEquals(0.0, s.weight(4));
+        assertEquals(0.0, s.weight(5));
+        assertEquals(1.0 / 15, s.weight(6), 1e-15);
+        assertEquals(14.0 / 15, s.weight(19), 1e-15);
+        assertEquals(1.0, s.weight(20));
+        assertEquals(1.0, s.weight(25));
+        for (int ep = 0; ep < 40; ep++) {
+            assertEquals(reference(ep), s.weight(ep), 1e-15, "epoch " + ep);
+        }
+        assertEquals(KlWeightSchedule.linearWarmup(1, 5, 15), s);
+        assertEquals(s.hashCode(), KlWeightSchedule.linearWarmup(1, 5, 15).hashCode());
+    }
+
+    @Test
+    void otherShapes() {
+        KlWeightSchedule step = KlWeightSchedule.linearWarmup(2.0, 3, 0);
+        assertEquals(0.0, step.weight(2));
+        assertEquals(2.0, step.weight(3));
+        assertEquals(2.0, step.weight(100));
+        assertEquals(0.5, KlWeightSchedule.constant(0.5).weight(0));
+        assertEquals(0.5, KlWeightSchedule.constant(0.5).weight(7));
+        KlWeightSchedule ramp = KlWeightSchedule.linearWarmup(3.0, 0, 4);
+        assertEquals(0.0, ramp.weight(0));
+        assertEquals(0.75, ramp.weight(1), 1e-15);
+        assertEquals(3.0, ramp.weight(4));
+        assertNotEquals(ramp, step);
+        assertEquals(3.0, ramp.target());
+        assertEquals(0, ramp.zeroEpochs());
+        assertEquals(4, ramp.rampEpochs());
+    }
+
+    @Test
+    void validation() {
+        assertThrows(IllegalArgumentException.class, () -> KlWeightSchedule.linearWarmup(Double.NaN, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> KlWeightSchedule.linearWarmup(-1, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> KlWeightSchedule.linearWarmup(1, -1, 1));
+        assertThrows(IllegalArgumentException.class, () -> KlWeightSchedule.linearWarmup(1, 1, -1));
+        assertThrows(IllegalArgumentException.class, () -> KlWeightSchedule.constant(Double.POSITIVE_INFINITY));
+        assertThrows(IllegalArgumentException.class, () -> KlWeightSchedule.paper().weight(-1));
+    }
+}

@@ -1,0 +1,72 @@
+package org.sparsevd.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code deploy/bin/sparsevd} as a user runs it: help, a bad option, and a short real training run. */
+class LauncherIT {
+    private static final Path LAUNCHER = Path.of("bin/sparsevd").toAbsolutePath();
+    private static final String DATA = "/usr/share/datasets/fashion-mnist";
+
+    @TempDir
+    Path tmp;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run sparsevd(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("SPARSEVD_DRIVER_MEMORY", "3g");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        var out = p.getInputStream().readAllBytes();
+        var err = p.getErrorStream().readAllBytes();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "launcher finished");
+        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void helpListsTheCommands() throws Exception {
+        Run r = sparsevd("--help");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("train"), r.out());
+        r = sparsevd("train", "--help");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("--averaging-frequency"), r.out());
+    }
+
+    @Test
+    void badOptionIsOneLineAndExitCodeTwo() throws Exception {
+        Path out = tmp.resolve("out");
+        Run r = sparsevd("train", "--data", DATA, "--output", out.toString(), "--kl-weight", "NaN");
+        assertEquals(2, r.code(), r.err());
+        assertEquals("sparsevd train: error: --kl-weight must be a finite number >= 0, got NaN",
+                r.err().lines().filter(l -> l.startsWith("sparsevd")).findFirst().orElse(r.err()));
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void shortTrainingRunPrintsEpochLinesAndWritesTheRun() throws Exception {
+        Path out = tmp.resolve("run");
+        Run r = sparsevd("train", "--data", DATA, "--output", out.toString(), "--limit-train", "1000",
+                "--epochs", "2", "--workers", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("epoch 1/2") && r.err().contains("epoch 2/2"), r.err());
+        assertEquals(2, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+        assertTrue(Files.size(out.resolve("model.zip")) > 0);
+        assertTrue(Files.exists(out.resolve("run.json")));
+    }
+}

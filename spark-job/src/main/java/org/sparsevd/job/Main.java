@@ -1,0 +1,40 @@
+package org.sparsevd.job;
+
+import java.io.PrintWriter;
+import org.sparsevd.job.cli.TrainCommand;
+import org.sparsevd.job.cli.UserErrors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code sparsevd COMMAND [options]}: the entry point of the launcher and of {@code spark-submit}. */
+@Command(name = "sparsevd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Distributed training of networks sparsified by Sparse Variational Dropout, on Apache Spark.",
+        subcommands = {TrainCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (0 ok, 1 failed run, 2 bad usage). */
+    public static int run(String... args) {
+        return run(new PrintWriter(System.err, true), args);
+    }
+
+    /** As {@link #run(String...)}, with error messages written to {@code err}. */
+    public static int run(PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setErr(err);
+        cli.setParameterExceptionHandler(UserErrors::onBadUsage);
+        cli.setExecutionExceptionHandler(UserErrors::onFailure);
+        return cli.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"sparsevd " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package org.sparsevd.job.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+
+/** Argument checks shared by the config records; each failure names the option and the value it got. */
+final class Checks {
+    private Checks() {
+    }
+
+    static int positive(String option, int value) {
+        if (value < 1) {
+            throw new JobConfigException(option + " must be at least 1, got " + value);
+        }
+        return value;
+    }
+
+    static int nonNegative(String option, int value) {
+        if (value < 0) {
+            throw new JobConfigException(option + " must be 0 or more, got " + value);
+        }
+        return value;
+    }
+
+    static double finite(String option, double value) {
+        if (!Double.isFinite(value)) {
+            throw new JobConfigException(option + " must be a finite number, got " + value);
+        }
+        return value;
+    }
+
+    static double finiteNonNegative(String option, double value) {
+        if (!Double.isFinite(value) || value < 0) {
+            throw new JobConfigException(option + " must be a finite number >= 0, got " + value);
+        }
+        return value;
+    }
+
+    static double finitePositive(String option, double value) {
+        if (!Double.isFinite(value) || value <= 0) {
+            throw new JobConfigException(option + " must be a finite number > 0, got " + value);
+        }
+        return value;
+    }
+
+    static <T> T required(String option, T value) {
+        if (value == null) {
+            throw new JobConfigException(option + " is required");
+        }
+        return value;
+    }
+
+    /** Parses a Hadoop FileSystem location; a bare path is taken as a local file. */
+    static URI location(String option, String value) {
+        required(option, value);
+        if (value.isBlank()) {
+            throw new JobConfigException(option + " must not be empty");
+        }
+        try {
+            URI uri = new URI(value);
+            if (uri.getScheme() == null) {
+                return new java.io.File(value).getAbsoluteFile().toURI();
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new JobConfigException(option + " is not a valid path or URI: " + value + " (" + e.getReason() + ")");
+        }
+    }
+}

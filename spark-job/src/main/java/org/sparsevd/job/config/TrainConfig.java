@@ -1,0 +1,30 @@
+package org.sparsevd.job.config;
+
+import java.net.URI;
+
+/**
+ * The whole, validated configuration of one {@code train} run. Every part checks its own values when built, so an
+ * instance is always runnable; it is written to {@code run.json} as the run's provenance.
+ *
+ * @param data     input data
+ * @param model    architecture and Sparse VD settings
+ * @param schedule epochs, learning rate and KL-weight schedules
+ * @param cluster  Spark and parameter-averaging settings
+ * @param output   output directory (any Hadoop FileSystem URI)
+ * @param seed     seed of everything random: initialization, subsets, splits, noise
+ */
+public record TrainConfig(DataOptions data, ModelOptions model, ScheduleOptions schedule, ClusterOptions cluster,
+                          URI output, long seed) {
+    public TrainConfig {
+        Checks.required("--data", data);
+        Checks.required("--model", model);
+        Checks.required("schedule", schedule);
+        Checks.required("cluster", cluster);
+        Checks.required("--output", output);
+    }
+
+    /** Parses a user-given location (a path or a Hadoop FileSystem URI) for {@code option}. */
+    public static URI location(String option, String value) {
+        return Checks.location(option, value);
+    }
+}

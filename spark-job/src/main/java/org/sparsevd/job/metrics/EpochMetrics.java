@@ -1,0 +1,52 @@
+package org.sparsevd.job.metrics;
+
+import java.util.List;
+
+/**
+ * What the driver measures after one epoch: one line of {@code metrics.jsonl}, one row of {@code metrics.csv}.
+ * Later jobs (sweeps, reports) read this format.
+ *
+ * @param epoch          1-based epoch number
+ * @param seconds        wall time of the epoch (training and evaluation)
+ * @param elapsedSeconds wall time since training started
+ * @param klWeight       KL weight used during the epoch
+ * @param learningRate   Adam learning rate used during the epoch
+ * @param dataLoss       mean cross-entropy of the training minibatches, under the training noise, over the epoch
+ * @param kl             total KL of all layers at the end of the epoch, in nats
+ * @param sgvlb          the minimized objective per example: {@code data_loss + kl_weight * kl / N}, i.e. the
+ *                       negative SGVLB (eq. 3 of the paper) divided by the training-set size N
+ * @param trainExamples  N, the size of the whole training set
+ * @param testAccuracy   accuracy of the masked (deterministic) network on the test set
+ * @param compression    total weights / non-zero weights
+ * @param layers         per-layer sparsity and KL
+ */
+public record EpochMetrics(int epoch, double seconds, double elapsedSeconds,
+                           double klWeight,
+                           double learningRate,
+                           double dataLoss, double kl, double sgvlb,
+                           long trainExamples,
+                           double testAccuracy, double compression,
+                           List<LayerMetrics> layers) {
+    public EpochMetrics {
+        layers = List.copyOf(layers);
+    }
+
+    /** The one-line human summary logged after each epoch. */
+    public String summary(int totalEpochs, double etaSeconds) {
+        StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT,
+                "epoch %d/%d  %.1fs (eta %s)  kl_weight=%.3f lr=%.2g  data_loss=%.4f kl=%.1f sgvlb=%.4f  "
+                        + "test_acc=%.4f  compression=%.2fx  sparsity",
+                epoch, totalEpochs, seconds, formatDuration(etaSeconds), klWeight, learningRate, dataLoss, kl, sgvlb,
+                testAccuracy, compression));
+        for (LayerMetrics l : layers) {
+            sb.append(String.format(java.util.Locale.ROOT, " %s=%.1f%%", l.name(), 100 * l.sparsity()));
+        }
+        return sb.toString();
+    }
+
+    private static String formatDuration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
+                : String.format("%dm%02ds", s / 60, s % 60);
+    }
+}

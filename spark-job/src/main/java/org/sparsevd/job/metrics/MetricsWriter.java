@@ -1,0 +1,103 @@
+package org.sparsevd.job.metrics;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.sparsevd.job.output.Provenance;
+import org.sparsevd.job.output.RunOutput;
+
+/**
+ * Keeps a run's epoch metrics and rewrites {@code metrics.jsonl} (one JSON object per epoch) and
+ * {@code metrics.csv} (one row per epoch, one column group per layer) after every epoch. Files are replaced
+ * atomically, so they work on file systems without append (S3) and are never seen half-written.
+ */
+public final class MetricsWriter {
+    public static final String JSONL = "metrics.jsonl";
+    public static final String CSV = "metrics.csv";
+
+    private static final ObjectMapper JSON = mapper();
+
+    private final RunOutput output;
+    private final List<EpochMetrics> epochs = new ArrayList<>();
+
+    public MetricsWriter(RunOutput output) {
+        this.output = output;
+    }
+
+    /**
+     * The mapper every sparsevd JSON file is written with: snake_case names, no indentation, and URIs written
+     * without credentials ({@link Provenance#redact}).
+     */
+    public static ObjectMapper mapper() {
+        SimpleModule redaction = new SimpleModule("sparsevd-uri-redaction");
+        redaction.addSerializer(URI.class, new ToStringSerializerBase(URI.class) {
+            @Override
+            public String valueToString(Object value) {
+                return Provenance.redact((URI) value);
+            }
+        });
+        return new ObjectMapper()
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .registerModule(redaction);
+    }
+
+    /** Appends one epoch and rewrites both files. */
+    public void add(EpochMetrics m) {
+        epochs.add(m);
+        StringBuilder jsonl = new StringBuilder();
+        for (EpochMetrics e : epochs) {
+            jsonl.append(toJson(e)).append('\n');
+        }
+        output.writeText(JSONL, jsonl.toString());
+        output.writeText(CSV, toCsv(epochs));
+    }
+
+    public List<EpochMetrics> epochs() {
+        return List.copyOf(epochs);
+    }
+
+    static String toJson(EpochMetrics m) {
+        try {
+            return JSON.writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("epoch metrics are not serializable", e);
+        }
+    }
+
+    static String toCsv(List<EpochMetrics> rows) {
+        StringBuilder sb = new StringBuilder("epoch,seconds,elapsed_seconds,kl_weight,learning_rate,data_loss,kl,sgvlb,"
+                + "train_examples,test_accuracy,compression");
+        for (LayerMetrics l : rows.get(0).layers()) {
+            for (String col : List.of("weights", "nonzero", "sparsity", "kl", "mean_log_alpha")) {
+                sb.append(',').append(l.name()).append('_').append(col);
+            }
+        }
+        sb.append('\n');
+        for (EpochMetrics m : rows) {
+            sb.append(m.epoch()).append(',').append(num(m.seconds())).append(',').append(num(m.elapsedSeconds()))
+                    .append(',').append(num(m.klWeight())).append(',').append(num(m.learningRate()))
+                    .append(',').append(num(m.dataLoss())).append(',').append(num(m.kl()))
+                    .append(',').append(num(m.sgvlb())).append(',').append(m.trainExamples())
+                    .append(',').append(num(m.testAccuracy())).append(',').append(num(m.compression()));
+            for (LayerMetrics l : m.layers()) {
+                sb.append(',').append(l.weights()).append(',').append(l.nonzero()).append(',').append(num(l.sparsity()))
+                        .append(',').append(num(l.kl())).append(',')
+                        .append(l.meanLogAlpha() == null ? "" : num(l.meanLogAlpha()));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String num(double v) {
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
+}

@@ -1,0 +1,135 @@
+package org.sparsevd.job.output;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A run's output directory on any Hadoop FileSystem. Every file is written to a temporary name and renamed into
+ * place, so readers never see a half-written file; {@link #discard()} removes the directory again if this run
+ * created it, so a failed run leaves nothing behind.
+ */
+public final class RunOutput {
+    private static final Logger log = LoggerFactory.getLogger(RunOutput.class);
+
+    private final URI uri;
+    private final Path dir;
+    private final FileSystem fs;
+    private final FileContext fc;
+    private final boolean created;
+
+    private RunOutput(URI uri, Path dir, FileSystem fs, FileContext fc, boolean created) {
+        this.uri = uri;
+        this.dir = dir;
+        this.fs = fs;
+        this.fc = fc;
+        this.created = created;
+    }
+
+    /**
+     * Checks that {@code uri} can take a new run without creating anything: it must not be a file, nor a
+     * non-empty directory.
+     */
+    public static void checkUsable(URI uri, Configuration conf) {
+        try {
+            FileSystem fs = FileSystem.get(uri, conf);
+            Path dir = new Path(uri);
+            if (fs.exists(dir)) {
+                FileStatus st = fs.getFileStatus(dir);
+                if (!st.isDirectory()) {
+                    throw new OutputException("--output " + uri + " exists and is a file, not a directory");
+                }
+                if (fs.listStatus(dir).length > 0) {
+                    throw new OutputException("--output " + uri + " already exists and is not empty; "
+                            + "choose a new directory or remove it");
+                }
+            }
+        } catch (IOException e) {
+            throw new OutputException("--output " + uri + " cannot be used: " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates (or takes, if it exists and is empty) the output directory. */
+    public static RunOutput create(URI uri, Configuration conf) {
+        checkUsable(uri, conf);
+        try {
+            FileSystem fs = FileSystem.get(uri, conf);
+            Path dir = fs.makeQualified(new Path(uri));
+            boolean existed = fs.exists(dir);
+            if (!existed && !fs.mkdirs(dir)) {
+                throw new OutputException("--output " + uri + ": could not create the directory");
+            }
+            return new RunOutput(uri, dir, fs, FileContext.getFileContext(dir.toUri(), conf), !existed);
+        } catch (IOException e) {
+            throw new OutputException("--output " + uri + ": could not create the directory: " + e.getMessage(), e);
+        }
+    }
+
+    public URI uri() {
+        return uri;
+    }
+
+    /** The qualified path of {@code name} inside the output directory. */
+    public Path path(String name) {
+        return new Path(dir, name);
+    }
+
+    /** Writes a small text file atomically (temporary file, then rename over the old one). */
+    public void writeText(String name, String text) {
+        write(name, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Writes {@code name} atomically with whatever {@code content} streams. */
+    public void write(String name, Content content) {
+        Path target = path(name);
+        Path tmp = path("." + name + ".tmp");
+        try {
+            try (OutputStream out = fs.create(tmp, true)) {
+                content.writeTo(out);
+            }
+            fc.rename(tmp, target, Options.Rename.OVERWRITE);
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw new OutputException(uri + ": could not write " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes the output directory if this run created it (otherwise only its content). */
+    public void discard() {
+        try {
+            if (created) {
+                fs.delete(dir, true);
+            } else {
+                for (FileStatus st : fs.listStatus(dir)) {
+                    fs.delete(st.getPath(), true);
+                }
+            }
+            log.info("Removed the incomplete output {}", uri);
+        } catch (IOException e) {
+            log.warn("Could not remove the incomplete output {}: {}", uri, e.getMessage());
+        }
+    }
+
+    private void deleteQuietly(Path p) {
+        try {
+            fs.delete(p, false);
+        } catch (IOException e) {
+            log.debug("Could not delete {}", p, e);
+        }
+    }
+
+    /** Something that streams a file's bytes. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+}

@@ -1,0 +1,56 @@
+package org.sparsevd.job.train;
+
+import org.apache.spark.util.DoubleAccumulator;
+import org.apache.spark.util.LongAccumulator;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.TrainingHook;
+import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.sparsevd.core.train.NoiseSeed;
+
+/**
+ * Runs on the executors around every minibatch update of one epoch. Before the update it seeds the noise of the
+ * local reparameterization trick from (run seed, epoch, batch content), so a batch draws the same noise whichever
+ * executor fits it; after the update it adds the batch's data loss (score minus the KL term) to accumulators the
+ * driver reads at the end of the epoch.
+ */
+final class EpochHook implements TrainingHook {
+    private static final long serialVersionUID = 1L;
+
+    private final long seed;
+    private final int epoch;
+    private final DoubleAccumulator dataLossSum;
+    private final LongAccumulator examples;
+    private transient double klTermBeforeUpdate;
+
+    EpochHook(long seed, int epoch, DoubleAccumulator dataLossSum, LongAccumulator examples) {
+        this.seed = seed;
+        this.epoch = epoch;
+        this.dataLossSum = dataLossSum;
+        this.examples = examples;
+    }
+
+    @Override
+    public void preUpdate(DataSet minibatch, Model model) {
+        NoiseSeed.apply(seed, epoch, (org.nd4j.linalg.dataset.DataSet) minibatch);
+        klTermBeforeUpdate = ((MultiLayerNetwork) model).calcRegularizationScore(true);
+    }
+
+    @Override
+    public void postUpdate(DataSet minibatch, Model model) {
+        int n = minibatch.numExamples();
+        dataLossSum.add((model.score() - klTermBeforeUpdate) * n);
+        examples.add(n);
+    }
+
+    @Override
+    public void preUpdate(MultiDataSet minibatch, Model model) {
+        throw new UnsupportedOperationException("sparsevd trains MultiLayerNetworks on DataSets only");
+    }
+
+    @Override
+    public void postUpdate(MultiDataSet minibatch, Model model) {
+        throw new UnsupportedOperationException("sparsevd trains MultiLayerNetworks on DataSets only");
+    }
+}

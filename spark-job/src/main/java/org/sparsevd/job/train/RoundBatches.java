@@ -1,0 +1,83 @@
+package org.sparsevd.job.train;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.Function2;
+import org.nd4j.linalg.dataset.DataSet;
+import org.sparsevd.datasets.ChannelNormalization;
+import org.sparsevd.datasets.LabeledImages;
+import org.sparsevd.datasets.Minibatches;
+
+/**
+ * The minibatches of one averaging round: worker {@code p} (partition {@code p} of the cached training blocks)
+ * fits minibatches {@code round * F ... (round + 1) * F - 1} of its epoch order, a permutation of its own examples
+ * seeded by (run seed, epoch, partition). Examples never cross the network, and a round touches only the examples
+ * it trains on.
+ */
+final class RoundBatches implements Function2<Integer, Iterator<LabeledImages>, Iterator<DataSet>> {
+    private static final long serialVersionUID = 1L;
+
+    private final long seed;
+    private final int epoch;
+    private final int round;
+    private final int batchSize;
+    private final int batchesPerRound;
+    private final ChannelNormalization normalization;
+
+    private RoundBatches(long seed, int epoch, int round, int batchSize, int batchesPerRound,
+                         ChannelNormalization normalization) {
+        this.seed = seed;
+        this.epoch = epoch;
+        this.round = round;
+        this.batchSize = batchSize;
+        this.batchesPerRound = batchesPerRound;
+        this.normalization = normalization;
+    }
+
+    /** The minibatches of {@code round} of {@code epoch}, one partition per worker. */
+    static JavaRDD<DataSet> of(JavaRDD<LabeledImages> blocks, long seed, int epoch, int round, int batchSize,
+                               int batchesPerRound, ChannelNormalization normalization) {
+        return blocks.mapPartitionsWithIndex(
+                new RoundBatches(seed, epoch, round, batchSize, batchesPerRound, normalization), true);
+    }
+
+    /** The number of rounds an epoch needs so that a block of {@code examples} is fitted once. */
+    static int rounds(long examples, int batchSize, int batchesPerRound) {
+        long batches = (examples + batchSize - 1) / batchSize;
+        return (int) ((batches + batchesPerRound - 1) / batchesPerRound);
+    }
+
+    @Override
+    public Iterator<DataSet> call(Integer partition, Iterator<LabeledImages> blocks) {
+        List<DataSet> out = new ArrayList<>(batchesPerRound);
+        while (blocks.hasNext()) {
+            LabeledImages block = blocks.next();
+            int[] order = permutation(block.count(), Seeds.mix(seed, epoch, partition));
+            int from = Math.min(order.length, round * batchesPerRound * batchSize);
+            int to = Math.min(order.length, from + batchesPerRound * batchSize);
+            if (from < to) {
+                LabeledImages chunk = block.subset(java.util.Arrays.copyOfRange(order, from, to));
+                out.addAll(Minibatches.of(chunk, batchSize, normalization));
+            }
+        }
+        return out.iterator();
+    }
+
+    private static int[] permutation(int n, long seed) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        Random r = new Random(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+}

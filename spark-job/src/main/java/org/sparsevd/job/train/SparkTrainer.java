@@ -1,0 +1,148 @@
+package org.sparsevd.job.train;
+
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.util.DoubleAccumulator;
+import org.apache.spark.util.LongAccumulator;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.api.TrainingHook;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.dataset.DataSet;
+import org.sparsevd.core.layers.SparseVdLayers;
+import org.sparsevd.core.schedule.KlWeightSchedule;
+import org.sparsevd.datasets.ChannelNormalization;
+import org.sparsevd.job.config.ClusterOptions;
+import org.sparsevd.job.config.TrainConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Spark averaging loop. An epoch is a sequence of averaging rounds; in each round every worker (one partition of
+ * the cached training blocks) fits {@code averagingFrequency} minibatches of its own shuffled examples, starting
+ * from the driver's parameters and Adam state, and dl4j-spark's {@link ParameterAveragingTrainingMaster} averages
+ * the results (broadcast, fit, tree-aggregate). Before each epoch the driver sets the epoch's KL weight and learning
+ * rate in the network configuration, which the master broadcasts with the parameters every round.
+ *
+ * <p>N, the training-set size in the KL term's weight {@code klWeight / N}, is counted once over the whole training
+ * RDD on the driver and set in every SparseVD layer, never per partition.
+ */
+public final class SparkTrainer {
+    private static final Logger log = LoggerFactory.getLogger(SparkTrainer.class);
+
+    private final JavaSparkContext sc;
+    private final TrainConfig config;
+    private final SparkDl4jMultiLayer sparkNet;
+    private final ParameterAveragingTrainingMaster master;
+    private final CachedBlocks train;
+    private final ChannelNormalization normalization;
+    private final KlWeightSchedule klSchedule;
+    private final int roundsPerEpoch;
+    private EpochHook hook;
+
+    /**
+     * @param train the training examples, one block per worker
+     * @param net   an initialized network; its SparseVD layers are given the global N here
+     */
+    public SparkTrainer(JavaSparkContext sc, TrainConfig config, MultiLayerNetwork net, CachedBlocks train,
+                        ChannelNormalization normalization) {
+        ClusterOptions c = config.cluster();
+        if (train.rdd().getNumPartitions() != c.workers()) {
+            throw new IllegalArgumentException("the training data has " + train.rdd().getNumPartitions()
+                    + " blocks for " + c.workers() + " workers");
+        }
+        this.sc = sc;
+        this.config = config;
+        this.train = train;
+        this.normalization = normalization;
+        SparseVdLayers.setTrainSetSize(net.getLayerWiseConfigurations(), train.total());
+        this.klSchedule = KlWeightSchedule.linearWarmup(config.schedule().klWeight(),
+                config.schedule().klZeroEpochs(), config.schedule().klRampEpochs());
+        this.roundsPerEpoch = train.counts().stream()
+                .mapToInt(n -> RoundBatches.rounds(n, c.batchSize(), c.averagingFrequency())).max().orElse(0);
+        this.master = new ParameterAveragingTrainingMaster.Builder(c.workers(), c.batchSize())
+                .batchSizePerWorker(c.batchSize())
+                .averagingFrequency(c.averagingFrequency())
+                .saveUpdater(true)
+                .rngSeed(config.seed())
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .repartionData(Repartition.Never)
+                .storageLevel(null)
+                .build();
+        this.sparkNet = new SparkDl4jMultiLayer(sc, net, master);
+        log.info("N = {} training examples over {} workers {}; batch {}, averaging every {} batches: "
+                + "{} averaging rounds per epoch", train.total(), c.workers(), train.counts(), c.batchSize(),
+                c.averagingFrequency(), roundsPerEpoch);
+    }
+
+    /** N: the number of training examples, counted over the whole training RDD. */
+    public long trainSetSize() {
+        return train.total();
+    }
+
+    public int roundsPerEpoch() {
+        return roundsPerEpoch;
+    }
+
+    public MultiLayerNetwork network() {
+        return sparkNet.getNetwork();
+    }
+
+    /** The KL weight of 0-based {@code epoch}. */
+    public double klWeight(int epoch) {
+        return klSchedule.weight(epoch);
+    }
+
+    /** The learning rate of 0-based {@code epoch} under the configured decay. */
+    public double learningRate(int epoch) {
+        var s = config.schedule();
+        if (s.lrDecay().equals("constant") || s.epochs() == 1) {
+            return s.learningRate();
+        }
+        double f = (double) epoch / (s.epochs() - 1);
+        return s.learningRate() + f * (s.lrFinal() - s.learningRate());
+    }
+
+    /** Adds a hook that runs around every minibatch update on the executors (tests use it to observe training). */
+    void addHook(TrainingHook extra) {
+        master.addHook(extra);
+    }
+
+    /** Fits one epoch (0-based) and returns the mean data loss of its minibatches. */
+    public double fitEpoch(int epoch) {
+        MultiLayerNetwork net = sparkNet.getNetwork();
+        SparseVdLayers.setKlWeight(net.getLayerWiseConfigurations(), klWeight(epoch));
+        net.setLearningRate(learningRate(epoch));
+
+        DoubleAccumulator lossSum = sc.sc().doubleAccumulator();
+        LongAccumulator examples = sc.sc().longAccumulator();
+        if (hook != null) {
+            master.removeHook(hook);
+        }
+        hook = new EpochHook(config.seed(), epoch, lossSum, examples);
+        master.addHook(hook);
+
+        int epochs = config.schedule().epochs();
+        ClusterOptions c = config.cluster();
+        try {
+            for (int round = 0; round < roundsPerEpoch; round++) {
+                sc.setJobDescription("sparsevd: epoch " + (epoch + 1) + "/" + epochs + ", averaging round "
+                        + (round + 1) + "/" + roundsPerEpoch);
+                JavaRDD<DataSet> batches = RoundBatches.of(train.rdd(), config.seed(), epoch, round, c.batchSize(),
+                        c.averagingFrequency(), normalization);
+                sparkNet.fit(batches);
+            }
+        } finally {
+            sc.setJobDescription(null);
+        }
+        return examples.value() == 0 ? Double.NaN : lossSum.value() / examples.value();
+    }
+
+    /** Example counts per worker block (for logs and tests). */
+    List<Integer> blockCounts() {
+        return train.counts();
+    }
+}

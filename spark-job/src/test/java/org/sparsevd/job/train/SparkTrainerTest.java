@@ -1,0 +1,118 @@
+package org.sparsevd.job.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.util.CollectionAccumulator;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.sparsevd.core.layers.SparseVdLayers;
+import org.sparsevd.core.train.NoiseSeed;
+import org.sparsevd.datasets.LabeledImages;
+import org.sparsevd.datasets.TrainTest;
+import org.sparsevd.datasets.TrainingSubset;
+import org.sparsevd.job.FashionMnist;
+import org.sparsevd.job.LocalSpark;
+import org.sparsevd.job.config.ClusterOptions;
+import org.sparsevd.job.config.DataOptions;
+import org.sparsevd.job.config.ModelOptions;
+import org.sparsevd.job.config.ScheduleOptions;
+import org.sparsevd.job.config.TrainConfig;
+
+/** The distributed path trains the same model as a single JVM, and every worker sees the global N. */
+class SparkTrainerTest {
+    private static final long SEED = 11;
+    private static JavaSparkContext sc;
+    private static LabeledImages train;
+
+    @BeforeAll
+    static void start() {
+        sc = LocalSpark.start(2);
+        TrainTest all = FashionMnist.load();
+        train = TrainingSubset.limit(all.train(), 1000, SEED);
+    }
+
+    @AfterAll
+    static void stop() {
+        sc.stop();
+    }
+
+    private static TrainConfig config(int workers, int batch, int averaging, int epochs) {
+        return new TrainConfig(new DataOptions(FashionMnist.uri(), null, 0),
+                new ModelOptions("lenet300", 3, -10, -8, 8),
+                new ScheduleOptions(epochs, 1e-3, "constant", 0, 1.0, 0, 0),
+                new ClusterOptions(null, workers, batch, averaging),
+                URI.create("file:///unused"), SEED);
+    }
+
+    @Test
+    void oneWorkerOnSparkMatchesASingleJvmFitOnTheSameBatches() {
+        TrainConfig config = config(1, 50, 5, 2);
+        CachedBlocks blocks = new CachedBlocks(sc, train, 1);
+        MultiLayerNetwork distributed = Models.build(config.model(), SEED, train.count());
+        MultiLayerNetwork local = Models.build(config.model(), SEED, train.count());
+        assertEquals(local.params(), distributed.params(), "same seed, same initial parameters");
+
+        SparkTrainer trainer = new SparkTrainer(sc, config, distributed, blocks, null);
+        CollectionAccumulator<DataSet> batches = sc.sc().collectionAccumulator();
+        CollectionAccumulator<String> observed = sc.sc().collectionAccumulator();
+        trainer.addHook(new ObservingHook(batches, observed));
+        SparseVdLayers.setTrainSetSize(local.getLayerWiseConfigurations(), train.count());
+
+        for (int epoch = 0; epoch < 2; epoch++) {
+            batches.reset();
+            trainer.fitEpoch(epoch);
+            List<DataSet> fitted = List.copyOf(batches.value());
+            assertEquals(20, fitted.size(), "1000 examples in batches of 50");
+            SparseVdLayers.setKlWeight(local.getLayerWiseConfigurations(), trainer.klWeight(epoch));
+            for (DataSet batch : fitted) {
+                NoiseSeed.apply(SEED, epoch, batch);
+                local.fit(batch);
+            }
+        }
+        INDArray a = trainer.network().params();
+        INDArray b = local.params();
+        double maxDiff = a.sub(b).amaxNumber().doubleValue();
+        double scale = b.amaxNumber().doubleValue();
+        assertTrue(maxDiff <= 1e-4 * scale, "max parameter difference " + maxDiff + " (scale " + scale + ")");
+        assertTrue(a.sub(distributed.params()).amaxNumber().doubleValue() == 0, "trainer returns its network");
+        assertFalse(a.equalsWithEps(Models.build(config.model(), SEED, train.count()).params(), 1e-3),
+                "training changed the parameters");
+        blocks.close();
+    }
+
+    @Test
+    void twoWorkersWeighTheKlTermWithTheGlobalTrainingSetSize() {
+        TrainConfig config = config(2, 50, 2, 1);
+        CachedBlocks blocks = new CachedBlocks(sc, train, 2);
+        assertEquals(List.of(500, 500), blocks.counts());
+        MultiLayerNetwork net = Models.build(config.model(), SEED, 1);
+        SparkTrainer trainer = new SparkTrainer(sc, config, net, blocks, null);
+        CollectionAccumulator<DataSet> batches = sc.sc().collectionAccumulator();
+        CollectionAccumulator<String> observed = sc.sc().collectionAccumulator();
+        trainer.addHook(new ObservingHook(batches, observed));
+
+        assertEquals(1000, trainer.trainSetSize());
+        trainer.fitEpoch(0);
+
+        Set<String> partitions = new TreeSet<>();
+        for (String o : observed.value()) {
+            assertTrue(o.contains(" N=1000 "), "every worker uses the global N: " + o);
+            assertTrue(o.endsWith(" klWeight=1.0"), "the epoch's KL weight reached the worker: " + o);
+            partitions.add(o.substring(0, o.indexOf(' ')));
+        }
+        assertEquals(Set.of("partition=0", "partition=1"), partitions, "both workers trained");
+        assertEquals(20, batches.value().size());
+        blocks.close();
+    }
+}
