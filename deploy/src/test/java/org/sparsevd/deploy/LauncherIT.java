@@ -28,6 +28,10 @@ class LauncherIT {
     private static Run sparsevd(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
         cmd.addAll(List.of(args));
+        return run(cmd);
+    }
+
+    private static Run run(List<String> cmd) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("SPARSEVD_DRIVER_MEMORY", "3g");
         Process p = pb.start();
@@ -68,5 +72,32 @@ class LauncherIT {
         assertEquals(2, Files.readAllLines(out.resolve("metrics.jsonl")).size());
         assertTrue(Files.size(out.resolve("model.zip")) > 0);
         assertTrue(Files.exists(out.resolve("run.json")));
+    }
+
+    /** The README's spark-submit form: Spark's own SparkSubmit (from the Maven jars) runs the application jar. */
+    @Test
+    void sparkSubmitRunsTheApplicationJar() throws Exception {
+        Path appJar;
+        try (var jars = Files.list(Path.of("../spark-job/target"))) {
+            appJar = jars.filter(p -> p.getFileName().toString().endsWith("-app.jar")).findFirst().orElseThrow();
+        }
+        String opens = javaOpens();
+        Path out = tmp.resolve("submitted");
+        List<String> cmd = new ArrayList<>(List.of("java"));
+        cmd.addAll(List.of(opens.split(" ")));
+        cmd.addAll(List.of("-cp", "target/lib/*", "org.apache.spark.deploy.SparkSubmit", "--master", "local[2]",
+                "--conf", "spark.driver.extraJavaOptions=" + opens, "--class", "org.sparsevd.job.Main",
+                appJar.toAbsolutePath().toString(),
+                "train", "--data", DATA, "--output", out.toString(), "--limit-train", "1000", "--epochs", "1"));
+        Run r = run(cmd);
+        assertEquals(0, r.code(), r.err());
+        assertEquals(1, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+        assertTrue(Files.readString(out.resolve("run.json")).contains("\"spark_master\" : \"local[2]\""));
+    }
+
+    private static String javaOpens() throws IOException {
+        String sh = Files.readString(Path.of("conf/java-opens.sh"));
+        int start = sh.indexOf("SPARK_JAVA_OPENS=\"") + "SPARK_JAVA_OPENS=\"".length();
+        return sh.substring(start, sh.indexOf('"', start));
     }
 }

@@ -46,7 +46,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "100", description = "Minibatch size of each worker.")
     int batchSize;
 
-    @Option(names = "--averaging-frequency", defaultValue = "5",
+    @Option(names = "--averaging-frequency", defaultValue = "10",
             description = "Minibatches each worker fits between parameter averagings.")
     int averagingFrequency;
 
