@@ -15,7 +15,8 @@ import org.sparsevd.datasets.TrainingSubset;
 
 /**
  * Single-JVM training throughput of Sparse VD LeNet-300-100 next to a plain DL4J DenseLayer network of the same
- * shape, measured in the same run on the same minibatches (batch 100, real Fashion-MNIST).
+ * shape, measured in the same run on the same minibatches (batch 100, real Fashion-MNIST); also Sparse VD with KL
+ * weight 0, which skips the KL term's gradient, to show its share of the step.
  *
  * <p>Usage: {@code ThroughputBench DATA_DIR [examples=20000] [repeats=3]}. Each network first fits one warm-up
  * pass; then each timed pass fits all examples once; the best pass is reported (least disturbed by the machine).
@@ -33,14 +34,19 @@ public final class ThroughputBench {
 
         MultiLayerNetwork sparse = new MultiLayerNetwork(Lenet300.sparseVd(settings));
         sparse.init();
+        MultiLayerNetwork noKl = new MultiLayerNetwork(Lenet300.sparseVd(settings.withKlWeight(0)));
+        noKl.init();
         MultiLayerNetwork plain = new MultiLayerNetwork(Lenet300.plain(settings));
         plain.init();
 
         double sparseRate = bestRate(sparse, batches, repeats, true);
+        double noKlRate = bestRate(noKl, batches, repeats, true);
         double plainRate = bestRate(plain, batches, repeats, false);
 
         Table t = new Table("network", "examples/s", "ms/step (batch 100)", "step time vs plain");
         t.add("SparseVD lenet300", fmt(sparseRate, 0), fmt(100_000 / sparseRate, 2), fmt(plainRate / sparseRate, 2) + "x");
+        t.add("SparseVD lenet300, KL weight 0 (no KL term)", fmt(noKlRate, 0), fmt(100_000 / noKlRate, 2),
+                fmt(plainRate / noKlRate, 2) + "x");
         t.add("plain DL4J lenet300", fmt(plainRate, 0), fmt(100_000 / plainRate, 2), "1.00x");
         System.out.println();
         System.out.println("Single-JVM training throughput, " + train.count() + " Fashion-MNIST examples, best of "

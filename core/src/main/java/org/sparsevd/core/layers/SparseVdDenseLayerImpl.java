@@ -60,6 +60,7 @@ public class SparseVdDenseLayerImpl extends BaseLayer<SparseVdDenseLayer> {
     // Σ KL computed by the last backprop, for the calcRegularizationScore call that follows it.
     private transient double cachedKlSum;
     private transient boolean cachedKlSumValid;
+    private transient double lastRegularizationScore;
 
     public SparseVdDenseLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -290,6 +291,15 @@ public class SparseVdDenseLayerImpl extends BaseLayer<SparseVdDenseLayer> {
             klSum = klWeight == 0.0 ? 0.0 : SparseVdKl.klSum(getParam(WEIGHT_KEY), getParam(LOG_SIGMA2_KEY),
                     c.getLogAlphaMin(), c.getLogAlphaMax());
         }
-        return score + klWeight / c.getTrainSetSize() * klSum;
+        lastRegularizationScore = score + klWeight / c.getTrainSetSize() * klSum;
+        return lastRegularizationScore;
+    }
+
+    /**
+     * What the last {@link #calcRegularizationScore} call returned: the term this layer added to the network's
+     * last score. The score minus these terms is the data loss of that minibatch, with no KL recomputation.
+     */
+    public double lastRegularizationScore() {
+        return lastRegularizationScore;
     }
 }

@@ -11,57 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Eq. 14 of Molchanov et al. (2017) against −KL(q‖p) computed numerically. For q = N(θ, αθ²) and the log-uniform
  * prior, −KL = ½·logα − E_{ε~N(1,α)} log|ε| + C. E log|ε| is computed here by tanh-sinh quadrature (which handles
- * the log singularity at ε = 0) and, independently, by the exact series
+ * the log singularity at ε = 0; {@link KlNumeric}) and, independently, by the exact series
  * E log(ε²/α) = Σ_j Poisson(j; 1/(2α))·(ln 2 + ψ(½ + j)) (a non-central χ²₁ is a Poisson mixture of central ones).
  * C is fixed by −KL → 0 as α → ∞; its closed form is −½(γ + ln 2) ≈ −0.63518.
  */
 class KlApproximationTest {
 
     private static final double EULER_GAMMA = 0.5772156649015329;
-
-    /** E log|1 + sqrt(α)·z|, z ~ N(0, 1), by tanh-sinh quadrature split at the singularity z0 = −1/sqrt(α). */
-    static double expectedLogAbsQuadrature(double logAlpha) {
-        double s = Math.exp(logAlpha / 2);
-        double z0 = -1 / s;
-        double lo = -12;
-        double hi = 12;
-        if (z0 <= lo) { // no singularity in range: log(1 + s·z) with 1 + s·z > 0
-            return tanhSinh((z, dLo, dHi) -> phi(z) * Math.log1p(s * z), lo, hi);
-        }
-        double left = tanhSinh((z, dLo, dHi) -> phi(z) * Math.log(s * dHi), lo, z0);   // |1 + s z| = s (z0 − z)
-        double right = tanhSinh((z, dLo, dHi) -> phi(z) * Math.log(s * dLo), z0, hi);  // = s (z − z0)
-        return left + right;
-    }
-
-    interface Integrand {
-        double at(double x, double distanceToLo, double distanceToHi);
-    }
-
-    /** Tanh-sinh (double exponential) quadrature of f over [a, b], passing exact distances to the ends. */
-    static double tanhSinh(Integrand f, double a, double b) {
-        double c = (a + b) / 2;
-        double half = (b - a) / 2;
-        double h = 1.0 / 32;
-        int n = (int) Math.ceil(4.0 / h);
-        double sum = 0;
-        for (int k = -n; k <= n; k++) {
-            double t = k * h;
-            double u = Math.PI / 2 * Math.sinh(t);
-            double cu = Math.cosh(u);
-            double w = Math.PI / 2 * Math.cosh(t) / (cu * cu);
-            double dLo = half * 2 / (1 + Math.exp(-2 * u)); // half·(1 + tanh u)
-            double dHi = half * 2 / (1 + Math.exp(2 * u));  // half·(1 − tanh u)
-            if (dLo == 0 || dHi == 0 || w == 0) {
-                continue;
-            }
-            sum += w * f.at(a + dLo, dLo, dHi);
-        }
-        return sum * h * half;
-    }
-
-    static double phi(double z) {
-        return Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
-    }
 
     /** E log|ε| by the exact Poisson–digamma series. */
     static double expectedLogAbsSeries(double logAlpha) {
@@ -90,17 +46,17 @@ class KlApproximationTest {
                 - f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132)))));
     }
 
-    private static final double C = -(0.5 * 30 - expectedLogAbsQuadrature(30)); // −KL(logα = 30) ≈ 0
+    private static final double C = -(0.5 * 30 - KlNumeric.expectedLogAbs(30)); // −KL(logα = 30) ≈ 0
 
     static double numericNegKl(double logAlpha) {
-        return 0.5 * logAlpha - expectedLogAbsQuadrature(logAlpha) + C;
+        return 0.5 * logAlpha - KlNumeric.expectedLogAbs(logAlpha) + C;
     }
 
     @Test
     void quadratureAndSeriesAgreeAndConstantIsKnown() {
         assertEquals(-0.5 * (EULER_GAMMA + Math.log(2)), C, 1e-9);
         for (double la : new double[]{-8, -5, -3.5, -1, 0, 0.5, 2, 5, 8}) {
-            assertEquals(expectedLogAbsSeries(la), expectedLogAbsQuadrature(la), 1e-9, "E log|eps| at logα=" + la);
+            assertEquals(expectedLogAbsSeries(la), KlNumeric.expectedLogAbs(la), 1e-9, "E log|eps| at logα=" + la);
         }
         assertEquals(0.0, numericNegKl(30), 1e-9);
         assertEquals(0.0, numericNegKl(15), 1e-6);

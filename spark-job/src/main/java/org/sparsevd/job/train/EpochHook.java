@@ -2,18 +2,20 @@ package org.sparsevd.job.train;
 
 import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.TrainingHook;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.sparsevd.core.layers.SparseVdDenseLayerImpl;
 import org.sparsevd.core.train.NoiseSeed;
 
 /**
  * Runs on the executors around every minibatch update of one epoch. Before the update it seeds the noise of the
  * local reparameterization trick from (run seed, epoch, batch content), so a batch draws the same noise whichever
- * executor fits it; after the update it adds the batch's data loss (score minus the KL term) to accumulators the
- * driver reads at the end of the epoch.
+ * executor fits it; after the update it adds the batch's data loss (the score minus the KL terms the layers added to
+ * it, without recomputing them) to accumulators the driver reads at the end of the epoch.
  */
 final class EpochHook implements TrainingHook {
     private static final long serialVersionUID = 1L;
@@ -22,7 +24,6 @@ final class EpochHook implements TrainingHook {
     private final int epoch;
     private final DoubleAccumulator dataLossSum;
     private final LongAccumulator examples;
-    private transient double klTermBeforeUpdate;
 
     EpochHook(long seed, int epoch, DoubleAccumulator dataLossSum, LongAccumulator examples) {
         this.seed = seed;
@@ -34,14 +35,23 @@ final class EpochHook implements TrainingHook {
     @Override
     public void preUpdate(DataSet minibatch, Model model) {
         NoiseSeed.apply(seed, epoch, (org.nd4j.linalg.dataset.DataSet) minibatch);
-        klTermBeforeUpdate = ((MultiLayerNetwork) model).calcRegularizationScore(true);
     }
 
     @Override
     public void postUpdate(DataSet minibatch, Model model) {
         int n = minibatch.numExamples();
-        dataLossSum.add((model.score() - klTermBeforeUpdate) * n);
+        dataLossSum.add((model.score() - regularizationTerms((MultiLayerNetwork) model)) * n);
         examples.add(n);
+    }
+
+    /** The KL (and any L1/L2) terms of the network's last score, as the layers added them. */
+    private static double regularizationTerms(MultiLayerNetwork net) {
+        double sum = 0;
+        for (Layer layer : net.getLayers()) {
+            sum += layer instanceof SparseVdDenseLayerImpl sparse ? sparse.lastRegularizationScore()
+                    : layer.calcRegularizationScore(true);
+        }
+        return sum;
     }
 
     @Override

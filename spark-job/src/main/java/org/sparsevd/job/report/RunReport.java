@@ -1,0 +1,211 @@
+package org.sparsevd.job.report;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.ToDoubleFunction;
+import javax.imageio.ImageIO;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparsevd.job.TrainJob;
+import org.sparsevd.job.metrics.EpochMetrics;
+import org.sparsevd.job.metrics.LayerMetrics;
+import org.sparsevd.job.metrics.MetricsWriter;
+import org.sparsevd.job.output.OutputException;
+
+/**
+ * {@code sparsevd report}: reads a train output directory and writes {@code <input>/report/}: the PNG figures and
+ * one self-contained {@code index.html} with the same figures embedded. Everything is drawn in memory first,
+ * written into {@code <input>/report.tmp-<random>/} and only then renamed to {@code report/} (an existing report
+ * is renamed away first and deleted last), so a failure never leaves a partial report.
+ */
+public final class RunReport {
+    private static final Logger log = LoggerFactory.getLogger(RunReport.class);
+
+    public static final String DIR = "report";
+    public static final String INDEX = "index.html";
+    public static final String WEIGHTS_FILE = "weights.png";
+
+    private static final String EPOCH = "epoch";
+
+    private RunReport() {
+    }
+
+    /** Writes the report of the train output at {@code input}; returns the location of its index.html. */
+    public static Path write(URI input, Configuration conf) {
+        RunReader.Run run = RunReader.read(input, conf);
+        List<ReportWriter.Image> curves = curves(run.epochs());
+        ReportWriter.Image weights = null;
+        String weightsNote;
+        if (run.model() == null) {
+            weightsNote = "The first-layer weights figure needs " + TrainJob.MODEL_FILE + ", which " + run.location()
+                    + " does not have (is the run still in progress?).";
+        } else {
+            WeightImage.Figure figure = WeightImage.firstLayer(run.model());
+            weightsNote = figure.caption();
+            if (figure.drawn()) {
+                weights = new ReportWriter.Image(WEIGHTS_FILE, "First-layer weights after masking",
+                        figure.caption(), png(figure.image()), figure.image().getWidth(),
+                        figure.image().getHeight());
+            } else {
+                log.warn("No weights figure: {}", figure.caption());
+            }
+        }
+        List<String> sources = new ArrayList<>(List.of(MetricsWriter.JSONL));
+        if (run.info() != null) {
+            sources.add(TrainJob.RUN_FILE);
+        }
+        if (run.model() != null) {
+            sources.add(TrainJob.MODEL_FILE);
+        }
+        String version = RunReport.class.getPackage().getImplementationVersion();
+        String generatedBy = "Generated at " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+                + " by 'sparsevd report --input " + run.location() + "' (sparsevd "
+                + (version == null ? "development build" : version) + ") from " + String.join(", ", sources)
+                + "; charts drawn with JFreeChart.";
+        String html = ReportWriter.html(run, curves, weights, weightsNote, generatedBy);
+
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (ReportWriter.Image img : curves) {
+            files.put(img.file(), img.png());
+        }
+        if (weights != null) {
+            files.put(weights.file(), weights.png());
+        }
+        files.put(INDEX, html.getBytes(StandardCharsets.UTF_8));
+        return new Path(publish(run.fs(), run.dir(), files, run.location()), INDEX);
+    }
+
+    /** The per-epoch training curves of metrics.jsonl. */
+    static List<ReportWriter.Image> curves(List<EpochMetrics> epochs) {
+        double[] x = column(epochs, EpochMetrics::epoch);
+        List<ReportWriter.Image> out = new ArrayList<>();
+        out.add(chart("accuracy.png", "Test accuracy",
+                "Accuracy of the masked, deterministic network on the test set after each epoch.",
+                Charts.line("Test accuracy", EPOCH, "test accuracy (%)").integerX()
+                        .series("test accuracy", x, column(epochs, m -> 100 * m.testAccuracy()))));
+        out.add(chart("data-loss.png", "Data loss",
+                "Mean cross-entropy of the epoch's training minibatches, under the training noise.",
+                Charts.line("Data loss (training)", EPOCH, "cross-entropy (nats per example)").integerX()
+                        .series("data loss", x, column(epochs, EpochMetrics::dataLoss))));
+        out.add(chart("kl.png", "KL divergence",
+                "KL(q||p) of all layers at the end of each epoch (eq. 14 approximation), unweighted.",
+                Charts.line("KL divergence from the log-uniform prior", EPOCH, "KL, summed over layers (nats)")
+                        .integerX().series("KL", x, column(epochs, EpochMetrics::kl))));
+        out.add(chart("sgvlb.png", "Objective (negative SGVLB per example)",
+                "The minimized objective: data loss + kl_weight * KL / N, per example; it jumps while the KL "
+                        + "weight warms up.",
+                Charts.line("Objective: negative SGVLB per example", EPOCH,
+                                "data loss + kl_weight \u00b7 KL / N (nats per example)").integerX()
+                        .series("objective", x, column(epochs, EpochMetrics::sgvlb))));
+        out.add(chart("compression.png", "Compression",
+                "Total weights divided by the weights kept by the inference mask (log alpha < threshold), "
+                        + "biases not counted; log scale.",
+                Charts.line("Compression", EPOCH, "all weights / kept weights (\u00d7, log scale)").logY()
+                        .integerX().series("compression", x, column(epochs, EpochMetrics::compression))));
+        Charts.Line sparsity = Charts.line("Sparsity per layer", EPOCH, "weights pruned (%)").integerX();
+        for (String layer : layerNames(epochs)) {
+            sparsity.series(layer, x, column(epochs, m -> m.layers().stream().filter(l -> l.name().equals(layer))
+                    .mapToDouble(l -> 100 * l.sparsity()).findFirst().orElse(Double.NaN)));
+        }
+        out.add(chart("sparsity.png", "Sparsity per layer",
+                "Fraction of each layer's weights zeroed by the inference mask after each epoch.", sparsity));
+        return out;
+    }
+
+    private static ReportWriter.Image chart(String file, String title, String caption, Charts.Line line) {
+        return new ReportWriter.Image(file, title, caption, line.png(), Charts.WIDTH, Charts.HEIGHT);
+    }
+
+    private static double[] column(List<EpochMetrics> epochs, ToDoubleFunction<EpochMetrics> f) {
+        return epochs.stream().mapToDouble(f).toArray();
+    }
+
+    private static List<String> layerNames(List<EpochMetrics> epochs) {
+        List<String> names = new ArrayList<>();
+        for (EpochMetrics m : epochs) {
+            for (LayerMetrics l : m.layers()) {
+                if (!names.contains(l.name())) {
+                    names.add(l.name());
+                }
+            }
+        }
+        return names;
+    }
+
+    private static byte[] png(BufferedImage image) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not encode an image as PNG", e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Writes {@code files} into {@code <dir>/report.tmp-<random>/}, then makes it {@code <dir>/report/}: an old
+     * report is renamed away first and deleted after the new one is in place. On failure the temporary directory
+     * is deleted and the old report, if any, put back. Returns the report directory.
+     */
+    static Path publish(FileSystem fs, Path dir, Map<String, byte[]> files, String location) {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        Path tmp = new Path(dir, DIR + ".tmp-" + suffix);
+        Path target = new Path(dir, DIR);
+        Path old = new Path(dir, DIR + ".old-" + suffix);
+        boolean published = false;
+        try {
+            if (!fs.mkdirs(tmp)) {
+                throw new IOException("could not create " + tmp.getName());
+            }
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                try (OutputStream out = fs.create(new Path(tmp, f.getKey()), false)) {
+                    out.write(f.getValue());
+                }
+            }
+            boolean replacing = fs.exists(target);
+            if (replacing && !fs.rename(target, old)) {
+                throw new IOException("could not move the previous " + DIR + "/ away");
+            }
+            if (!fs.rename(tmp, target)) {
+                if (replacing && !fs.rename(old, target)) {
+                    log.warn("The previous report of {} is left at {}", location, old);
+                }
+                throw new IOException("could not rename " + tmp.getName() + " to " + DIR + "/");
+            }
+            published = true;
+            if (replacing && !fs.delete(old, true)) {
+                log.warn("Could not delete the previous report of {} at {}", location, old);
+            }
+            return fs.makeQualified(target);
+        } catch (IOException e) {
+            throw new OutputException(location + ": could not write the report: " + e.getMessage(), e);
+        } finally {
+            if (!published) {
+                deleteQuietly(fs, tmp);
+            }
+        }
+    }
+
+    private static void deleteQuietly(FileSystem fs, Path p) {
+        try {
+            fs.delete(p, true);
+        } catch (IOException e) {
+            log.warn("Could not delete {}: {}", p, e.getMessage());
+        }
+    }
+}
