@@ -72,6 +72,20 @@ class LauncherIT {
         assertEquals(2, Files.readAllLines(out.resolve("metrics.jsonl")).size());
         assertTrue(Files.size(out.resolve("model.zip")) > 0);
         assertTrue(Files.exists(out.resolve("run.json")));
+
+        Run report = sparsevd("report", "--input", out.toString());
+        assertEquals(0, report.code(), report.err());
+        assertTrue(Files.readString(out.resolve("report/index.html")).contains("data:image/png;base64,"));
+    }
+
+    @Test
+    void klCurveWritesItsPlotsAndTable() throws Exception {
+        Path out = tmp.resolve("kl");
+        Run r = sparsevd("kl-curve", "--output", out.toString(), "--points", "101");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("max |difference|"), r.out());
+        assertEquals(102, Files.readAllLines(out.resolve("kl-curve.csv")).size());
+        assertTrue(Files.size(out.resolve("kl-curve.png")) > 1000);
     }
 
     /** The README's spark-submit form: Spark's own SparkSubmit (from the Maven jars) runs the application jar. */
