@@ -7,6 +7,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
+import org.sparsevd.core.runtime.NativeThreads;
 import org.sparsevd.core.train.NoiseSeed;
 import org.sparsevd.datasets.LabeledImages;
 import org.sparsevd.datasets.Minibatches;
@@ -41,6 +42,7 @@ public final class SparkEpochBench {
                 URI.create("file:///unused"), 1);
         TrainingData data = TrainingData.load(config.data(), config.seed(), new Configuration());
 
+        NativeThreads.apply();
         double single = singleJvmEpochSeconds(config, data.train());
 
         SparkConf conf = new SparkConf().setMaster("local[" + workers + "]").setAppName("spark-epoch-bench")

@@ -7,6 +7,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparsevd.core.arch.ArchitectureSettings;
 import org.sparsevd.core.arch.Lenet300;
+import org.sparsevd.core.runtime.NativeThreads;
 import org.sparsevd.core.train.NoiseSeed;
 import org.sparsevd.datasets.IdxDataset;
 import org.sparsevd.datasets.LabeledImages;
@@ -26,6 +27,7 @@ public final class ThroughputBench {
         String dir = args.length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist";
         int examples = args.length > 1 ? Integer.parseInt(args[1]) : 20000;
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        NativeThreads.apply();
         LabeledImages train = IdxDataset.loadDirectory(new java.io.File(dir).toURI(), null,
                 new org.apache.hadoop.conf.Configuration()).train();
         train = TrainingSubset.limit(train, examples, 1);
@@ -50,7 +52,8 @@ public final class ThroughputBench {
         t.add("plain DL4J lenet300", fmt(plainRate, 0), fmt(100_000 / plainRate, 2), "1.00x");
         System.out.println();
         System.out.println("Single-JVM training throughput, " + train.count() + " Fashion-MNIST examples, best of "
-                + repeats + " passes; OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS") + ", "
+                + repeats + " passes; OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS") + ", BLAS threads "
+                + Nd4j.factory().blas().getMaxThreads() + ", "
                 + Nd4j.getBackend().getClass().getSimpleName() + ", blas " + Nd4j.factory().blas().getBlasVendor());
         System.out.println(t.render());
     }

@@ -10,6 +10,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.sparsevd.core.runtime.NativeThreads;
 import org.sparsevd.core.sparsity.LayerSparsity;
 import org.sparsevd.core.sparsity.SparsityReport;
 import org.sparsevd.job.config.TrainConfig;
@@ -47,6 +48,7 @@ public final class TrainJob {
 
     /** Runs the job in a Spark context of its own (started here, stopped at the end). */
     public List<EpochMetrics> run() {
+        NativeThreads.apply();
         Configuration hadoopConf = new Configuration();
         RunOutput.checkUsable(config.output(), hadoopConf);
         TrainingData data = TrainingData.load(config.data(), config.seed(), hadoopConf);

@@ -9,10 +9,12 @@ import org.deeplearning4j.spark.api.TrainingHook;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.sparsevd.core.layers.SparseVdDenseLayerImpl;
+import org.sparsevd.core.runtime.NativeThreads;
 import org.sparsevd.core.train.NoiseSeed;
 
 /**
- * Runs on the executors around every minibatch update of one epoch. Before the update it seeds the noise of the
+ * Runs on the executors around every minibatch update of one epoch. Before the update it sets the executor's BLAS
+ * threads once ({@link NativeThreads}) and seeds the noise of the
  * local reparameterization trick from (run seed, epoch, batch content), so a batch draws the same noise whichever
  * executor fits it; after the update it adds the batch's data loss (the score minus the KL terms the layers added to
  * it, without recomputing them) to accumulators the driver reads at the end of the epoch.
@@ -34,6 +36,7 @@ final class EpochHook implements TrainingHook {
 
     @Override
     public void preUpdate(DataSet minibatch, Model model) {
+        NativeThreads.apply();
         NoiseSeed.apply(seed, epoch, (org.nd4j.linalg.dataset.DataSet) minibatch);
     }
 
