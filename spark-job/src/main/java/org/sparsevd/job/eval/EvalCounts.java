@@ -47,10 +47,6 @@ public final class EvalCounts implements Serializable {
         return this;
     }
 
-    public long examples() {
-        return examples;
-    }
-
     /** Accuracy under threshold index {@code t}; NaN when nothing was counted. */
     public double accuracy(int t) {
         return examples == 0 ? Double.NaN : (double) correct[t] / examples;

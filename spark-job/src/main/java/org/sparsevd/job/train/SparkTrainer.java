@@ -1,6 +1,5 @@
 package org.sparsevd.job.train;
 
-import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.DoubleAccumulator;
@@ -83,10 +82,6 @@ public final class SparkTrainer {
         return train.total();
     }
 
-    public int roundsPerEpoch() {
-        return roundsPerEpoch;
-    }
-
     public MultiLayerNetwork network() {
         return sparkNet.getNetwork();
     }
@@ -139,10 +134,5 @@ public final class SparkTrainer {
             sc.setJobDescription(null);
         }
         return examples.value() == 0 ? Double.NaN : lossSum.value() / examples.value();
-    }
-
-    /** Example counts per worker block (for logs and tests). */
-    List<Integer> blockCounts() {
-        return train.counts();
     }
 }

@@ -21,11 +21,6 @@ public final class TrainingData {
         this.test = test;
     }
 
-    /** Data already in memory (tests, benchmarks). */
-    public static TrainingData of(LabeledImages train, LabeledImages test) {
-        return new TrainingData(train, test);
-    }
-
     /** Reads and validates the data named by {@code options}; throws {@code DatasetException} naming a bad file. */
     public static TrainingData load(DataOptions options, long seed, Configuration hadoopConf) {
         TrainTest tt = IdxDataset.loadDirectory(options.train(), options.test(), hadoopConf);

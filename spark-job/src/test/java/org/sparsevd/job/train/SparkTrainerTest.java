@@ -83,8 +83,7 @@ class SparkTrainerTest {
         INDArray a = trainer.network().params();
         INDArray b = local.params();
         double maxDiff = a.sub(b).amaxNumber().doubleValue();
-        double scale = b.amaxNumber().doubleValue();
-        assertTrue(maxDiff <= 1e-4 * scale, "max parameter difference " + maxDiff + " (scale " + scale + ")");
+        assertTrue(maxDiff <= 1e-5, "max parameter difference " + maxDiff);
         assertTrue(a.sub(distributed.params()).amaxNumber().doubleValue() == 0, "trainer returns its network");
         assertFalse(a.equalsWithEps(Models.build(config.model(), SEED, train.count()).params(), 1e-3),
                 "training changed the parameters");
