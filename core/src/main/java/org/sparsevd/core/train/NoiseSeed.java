@@ -27,12 +27,12 @@ public final class NoiseSeed {
         if (batch == null) {
             throw new IllegalArgumentException("batch must not be null");
         }
-        long h = mix64(runSeed ^ P1);
-        h = mix64(h ^ (epoch * P2 + 0x632BE59BD9B4E019L));
-        h = mix64(h ^ hash(batch.getFeatures(), 1));
-        h = mix64(h ^ hash(batch.getLabels(), 2));
-        h = mix64(h ^ hash(batch.getFeaturesMaskArray(), 3));
-        h = mix64(h ^ hash(batch.getLabelsMaskArray(), 4));
+        long h = Seeds.mix64(runSeed ^ P1);
+        h = Seeds.mix64(h ^ (epoch * P2 + 0x632BE59BD9B4E019L));
+        h = Seeds.mix64(h ^ hash(batch.getFeatures(), 1));
+        h = Seeds.mix64(h ^ hash(batch.getLabels(), 2));
+        h = Seeds.mix64(h ^ hash(batch.getFeaturesMaskArray(), 3));
+        h = Seeds.mix64(h ^ hash(batch.getLabelsMaskArray(), 4));
         return h;
     }
 
@@ -45,7 +45,7 @@ public final class NoiseSeed {
     static long hash(INDArray arr, int salt) {
         long h = P2 * salt;
         if (arr == null) {
-            return mix64(h);
+            return Seeds.mix64(h);
         }
         for (long d : arr.shape()) {
             h = step(h, d);
@@ -68,17 +68,10 @@ public final class NoiseSeed {
                 h = step(h, Double.doubleToRawLongBits(d));
             }
         }
-        return mix64(h);
+        return Seeds.mix64(h);
     }
 
     private static long step(long h, long v) {
         return Long.rotateLeft(h ^ (v * P1), 29) * P2;
-    }
-
-    /** SplitMix64's finalizer. */
-    static long mix64(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 }

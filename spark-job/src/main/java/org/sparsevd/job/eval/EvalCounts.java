@@ -21,11 +21,14 @@ public final class EvalCounts implements Serializable {
         this.correct = new long[thresholds];
     }
 
-    /** Counts the predictions {@code output} (probabilities, one row per example) of threshold {@code t}. */
-    public EvalCounts add(int t, INDArray output, INDArray labels) {
+    /**
+     * Counts the predictions {@code output} (probabilities, one row per example) of threshold {@code t} against
+     * {@code actualClasses}, the true class indices ({@code labels.argMax(1)}, computed once per batch).
+     */
+    public EvalCounts add(int t, INDArray output, INDArray actualClasses) {
         INDArray predicted = output.argMax(1);
-        INDArray actual = labels.argMax(1);
-        correct[t] += predicted.eq(actual).castTo(org.nd4j.linalg.api.buffer.DataType.INT64).sumNumber().longValue();
+        correct[t] += predicted.eq(actualClasses).castTo(org.nd4j.linalg.api.buffer.DataType.INT64).sumNumber()
+                .longValue();
         return this;
     }
 

@@ -68,11 +68,12 @@ public final class MaskedEvaluator {
             EvalCounts counts = new EvalCounts(n);
             while (batches.hasNext()) {
                 DataSet batch = batches.next();
+                INDArray actual = batch.getLabels().argMax(1);
                 for (int t = 0; t < n; t++) {
                     if (s.thresholds() != null) {
                         SparseVdLayers.setThreshold(conf, s.thresholds()[t]);
                     }
-                    counts.add(t, net.output(batch.getFeatures(), false), batch.getLabels());
+                    counts.add(t, net.output(batch.getFeatures(), false), actual);
                 }
                 counts.addExamples(batch.numExamples());
             }
