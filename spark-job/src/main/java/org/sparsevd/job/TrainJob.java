@@ -58,13 +58,24 @@ public final class TrainJob {
         }
     }
 
-    /** Runs the job in an existing Spark context on already loaded data. */
+    /** Runs the job in an existing Spark context on already loaded data, cached here for this run only. */
     public List<EpochMetrics> run(JavaSparkContext sc, TrainingData data, Configuration hadoopConf) {
-        Instant started = Instant.now();
         int workers = config.cluster().workers();
-        RunOutput output = RunOutput.create(config.output(), hadoopConf);
         try (CachedBlocks train = new CachedBlocks(sc, data.train(), workers);
              CachedBlocks test = new CachedBlocks(sc, data.test(), Math.min(workers, data.test().count()))) {
+            return run(sc, data, train, test, hadoopConf);
+        }
+    }
+
+    /**
+     * Runs the job on data already cached on the executors (several runs can share it), {@code train} in one block
+     * per worker of this job's configuration.
+     */
+    public List<EpochMetrics> run(JavaSparkContext sc, TrainingData data, CachedBlocks train, CachedBlocks test,
+                                  Configuration hadoopConf) {
+        Instant started = Instant.now();
+        RunOutput output = RunOutput.create(config.output(), hadoopConf);
+        try {
             MultiLayerNetwork net = Models.build(config.model(), config.seed(), train.total());
             SparkTrainer trainer = new SparkTrainer(sc, config, net, train, null);
             MetricsWriter metrics = new MetricsWriter(output);

@@ -2,13 +2,8 @@ package org.sparsevd.job.cli;
 
 import java.util.concurrent.Callable;
 import org.sparsevd.job.TrainJob;
-import org.sparsevd.job.config.ClusterOptions;
-import org.sparsevd.job.config.DataOptions;
-import org.sparsevd.job.config.ModelOptions;
-import org.sparsevd.job.config.ScheduleOptions;
-import org.sparsevd.job.config.TrainConfig;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code sparsevd train}: one Sparse VD training run with per-epoch metrics. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
@@ -17,102 +12,12 @@ import picocli.CommandLine.Option;
                         + "OUTPUT/run.json. Paths may be any Hadoop FileSystem URI (file:, hdfs:, s3a:, ...)."})
 public final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--data", required = true, paramLabel = "URI",
-            description = "Directory with the IDX files train-images-idx3-ubyte, train-labels-idx1-ubyte "
-                    + "(and t10k-* unless --test-data is given), raw or .gz.")
-    String data;
-
-    @Option(names = "--test-data", paramLabel = "URI", description = "Directory with the t10k-* IDX test files.")
-    String testData;
-
-    @Option(names = "--output", required = true, paramLabel = "URI",
-            description = "Output directory; must not exist or be empty.")
-    String output;
-
-    @Option(names = "--model", defaultValue = "lenet300", description = "Architecture: ${COMPLETION-CANDIDATES}.",
-            completionCandidates = ModelNames.class)
-    String model;
-
-    @Option(names = "--epochs", defaultValue = "20", description = "Passes over the training set.")
-    int epochs;
-
-    @Option(names = "--limit-train", defaultValue = "0", paramLabel = "N",
-            description = "Train on a seeded random subset of N examples (0: all).")
-    int limitTrain;
-
-    @Option(names = "--workers", defaultValue = "2", description = "Parallel workers (Spark tasks) per averaging round.")
-    int workers;
-
-    @Option(names = "--batch-size", defaultValue = "100", description = "Minibatch size of each worker.")
-    int batchSize;
-
-    @Option(names = "--averaging-frequency", defaultValue = "10",
-            description = "Minibatches each worker fits between parameter averagings.")
-    int averagingFrequency;
-
-    @Option(names = "--kl-weight", defaultValue = "1.0",
-            description = "Target KL weight reached after the warm-up (1: the paper's SGVLB).")
-    double klWeight;
-
-    @Option(names = "--kl-zero-epochs", defaultValue = "5", description = "Epochs with KL weight 0 before the ramp.")
-    int klZeroEpochs;
-
-    @Option(names = "--kl-ramp-epochs", defaultValue = "15",
-            description = "Epochs of the linear ramp from 0 to --kl-weight.")
-    int klRampEpochs;
-
-    @Option(names = "--threshold", defaultValue = "3.0",
-            description = "Mask threshold t: weights with log alpha >= t are zero at inference.")
-    double threshold;
-
-    @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate.")
-    double lr;
-
-    @Option(names = "--lr-decay", defaultValue = "constant",
-            description = "Learning-rate schedule over epochs: constant, or linear (to --lr-final at the last epoch).")
-    String lrDecay;
-
-    @Option(names = "--lr-final", defaultValue = "0.0", description = "Final learning rate of --lr-decay linear.")
-    double lrFinal;
-
-    @Option(names = "--log-sigma2-init", defaultValue = "-10", description = "Initial log sigma^2 of every weight.")
-    double logSigma2Init;
-
-    @Option(names = "--log-alpha-min", defaultValue = "-8", description = "Lower clip of log alpha.")
-    double logAlphaMin;
-
-    @Option(names = "--log-alpha-max", defaultValue = "8", description = "Upper clip of log alpha.")
-    double logAlphaMax;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of initialization, subsets, splits and noise.")
-    long seed;
-
-    @Option(names = "--master", paramLabel = "URL",
-            description = "Spark master (default: the one spark-submit set, else local[WORKERS] in this JVM).")
-    String master;
-
-    /** Builds the validated configuration; throws {@code JobConfigException} naming the first bad option. */
-    TrainConfig config() {
-        return new TrainConfig(
-                new DataOptions(TrainConfig.location("--data", data),
-                        testData == null ? null : TrainConfig.location("--test-data", testData), limitTrain),
-                new ModelOptions(model, threshold, logSigma2Init, logAlphaMin, logAlphaMax),
-                new ScheduleOptions(epochs, lr, lrDecay, lrFinal, klWeight, klZeroEpochs, klRampEpochs),
-                new ClusterOptions(master, workers, batchSize, averagingFrequency),
-                TrainConfig.location("--output", output), seed);
-    }
+    @Mixin
+    TrainOptions options;
 
     @Override
     public Integer call() {
-        new TrainJob(config()).run();
+        new TrainJob(options.config()).run();
         return 0;
-    }
-
-    /** Completion candidates and help text for --model. */
-    static final class ModelNames implements Iterable<String> {
-        @Override
-        public java.util.Iterator<String> iterator() {
-            return ModelOptions.MODELS.iterator();
-        }
     }
 }
