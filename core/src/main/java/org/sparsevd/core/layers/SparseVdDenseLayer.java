@@ -238,13 +238,7 @@ public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLaye
         if (!other.canEqual(this) || !super.equals(o)) {
             return false;
         }
-        return Double.compare(klWeight, other.klWeight) == 0
-                && trainSetSize == other.trainSetSize
-                && Double.compare(threshold, other.threshold) == 0
-                && Double.compare(logSigma2Init, other.logSigma2Init) == 0
-                && Double.compare(logAlphaMin, other.logAlphaMin) == 0
-                && Double.compare(logAlphaMax, other.logAlphaMax) == 0
-                && skipInputGradient == other.skipInputGradient;
+        return SparseVdValidation.sameSettings(this, other);
     }
 
     @Override
@@ -254,21 +248,12 @@ public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLaye
 
     @Override
     public int hashCode() {
-        int h = super.hashCode();
-        h = 31 * h + Double.hashCode(klWeight);
-        h = 31 * h + Long.hashCode(trainSetSize);
-        h = 31 * h + Double.hashCode(threshold);
-        h = 31 * h + Double.hashCode(logSigma2Init);
-        h = 31 * h + Double.hashCode(logAlphaMin);
-        h = 31 * h + Double.hashCode(logAlphaMax);
-        return 31 * h + Boolean.hashCode(skipInputGradient);
+        return SparseVdValidation.settingsHash(super.hashCode(), this);
     }
 
     @Override
     public String toString() {
-        return "SparseVdDenseLayer(" + super.toString() + ", klWeight=" + klWeight + ", trainSetSize=" + trainSetSize
-                + ", threshold=" + threshold + ", logSigma2Init=" + logSigma2Init + ", logAlphaClip=[" + logAlphaMin
-                + ", " + logAlphaMax + "], skipInputGradient=" + skipInputGradient + ")";
+        return "SparseVdDenseLayer(" + super.toString() + SparseVdValidation.describe(this) + ")";
     }
 
     /** Builder, as DL4J's DenseLayer.Builder plus the SparseVD settings. Every setter checks its argument. */

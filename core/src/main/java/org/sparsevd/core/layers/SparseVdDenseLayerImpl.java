@@ -2,9 +2,7 @@ package org.sparsevd.core.layers;
 
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -45,97 +43,18 @@ import static org.sparsevd.core.layers.SparseVdParamInitializer.WEIGHT_KEY;
  *
  * <p>klWeight, N, threshold and the clip are read from the configuration at every step.
  */
-public class SparseVdDenseLayerImpl extends BaseLayer<SparseVdDenseLayer> {
-
-    /** Added to the variance before the square root, as in the paper's code. */
-    public static final double VARIANCE_EPS = 1e-8;
-
-    // Training-forward cache, valid from a training forward until the next setInput/clear/backprop.
-    private transient INDArray cacheInput;         // x, 'f' order     [mb, nIn]
-    private transient INDArray cacheInputSq;       // x∘x              [mb, nIn]
-    private transient INDArray cacheExpLogSigma2;  // exp(logσ²)       [nIn, nOut]
-    private transient INDArray cacheNoiseOverStd;  // ε/σ              [mb, nOut]
-    private transient INDArray cachePreOutput;     // z                [mb, nOut]
-
-    // Σ KL computed by the last backprop, for the calcRegularizationScore call that follows it.
-    private transient double cachedKlSum;
-    private transient boolean cachedKlSumValid;
-    private transient double lastRegularizationScore;
+public class SparseVdDenseLayerImpl extends SparseVdLayerImpl<SparseVdDenseLayer> {
 
     public SparseVdDenseLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
-    }
-
-    @Override
-    public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
-        super.setInput(input, workspaceMgr);
-        clearCaches();
-    }
-
-    @Override
-    public void clear() {
-        super.clear();
-        clearCaches();
-    }
-
-    private void clearCaches() {
-        cacheInput = null;
-        cacheInputSq = null;
-        cacheExpLogSigma2 = null;
-        cacheNoiseOverStd = null;
-        cachePreOutput = null;
-        cachedKlSumValid = false;
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
-
-    @Override
-    public boolean hasBias() {
-        return true;
-    }
-
-    @Override
-    public boolean hasLayerNorm() {
-        return false;
-    }
-
-    @Override
-    public void fit(INDArray input, LayerWorkspaceMgr workspaceMgr) {
-        throw new UnsupportedOperationException("Not supported: SparseVdDenseLayer is trained by backprop only");
-    }
-
-    @Override
-    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        INDArray z = preOutputInternal(training, workspaceMgr);
-        INDArray out = training ? workspaceMgr.dup(ArrayType.ACTIVATIONS, z) : z; // keep z for backprop
-        out = layerConf().getActivationFn().getActivation(out, training);
-        if (maskArray != null) {
-            applyMask(out);
-        }
-        return out;
-    }
-
-    @Override
-    protected INDArray preOutput(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        INDArray z = preOutputInternal(training, workspaceMgr);
-        return training ? workspaceMgr.dup(ArrayType.ACTIVATIONS, z) : z;
-    }
-
-    @Override
-    protected Pair<INDArray, INDArray> preOutputWithPreNorm(boolean training, boolean forBackprop,
-                                                            LayerWorkspaceMgr workspaceMgr) {
-        INDArray z = preOutput(training, workspaceMgr);
-        return new Pair<>(z, z);
     }
 
     /**
      * The pre-activation. Training: a new noise sample, and the backprop cache is filled (z itself is cached and
      * lives in the INPUT workspace). Inference: x·(W∘mask) + b in the ACTIVATIONS workspace.
      */
-    private INDArray preOutputInternal(boolean training, LayerWorkspaceMgr mgr) {
+    @Override
+    protected INDArray preOutputInternal(boolean training, LayerWorkspaceMgr mgr) {
         assertInputSet(false);
         applyDropOutIfNecessary(training, mgr);
         SparseVdDenseLayer c = layerConf();
@@ -149,7 +68,7 @@ public class SparseVdDenseLayerImpl extends BaseLayer<SparseVdDenseLayer> {
         }
         // All [minibatch, n] arrays of this layer are 'f' order: with 'f' operands ND4J's gemm and element-wise ops
         // are markedly faster here (DL4J's default 'c' activations take up to 1.5x longer for x·W).
-        x = fOrder(x, mgr, ArrayType.INPUT);
+        x = contiguous(x, 'f', mgr, ArrayType.INPUT);
         long mb = x.size(0);
         long nOut = w.columns();
         OpExecutioner ex = Nd4j.getExecutioner();
@@ -191,34 +110,18 @@ public class SparseVdDenseLayerImpl extends BaseLayer<SparseVdDenseLayer> {
             applyMask(z);
         }
 
-        cacheInput = x;
-        cacheInputSq = xSq;
-        cacheExpLogSigma2 = expLogSigma2;
-        cacheNoiseOverStd = noise;
-        cachePreOutput = z;
-        cachedKlSumValid = false;
+        cache(x, xSq, expLogSigma2, noise, z);
         return z;
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
-        assertInputSet(true);
-        if (cachePreOutput == null) {
-            throw new IllegalStateException("Cannot backprop " + layerId() + ": no training forward pass since the "
-                    + "input was set (activate(true) must precede backpropGradient, once per minibatch)");
-        }
+        INDArray delta = delta(epsilon, 'f', mgr);
         SparseVdDenseLayer c = layerConf();
         INDArray x = cacheInput;
         INDArray w = getParam(WEIGHT_KEY);
-        INDArray logSigma2 = getParam(LOG_SIGMA2_KEY);
         long mb = x.size(0);
         OpExecutioner ex = Nd4j.getExecutioner();
-
-        // δ = dL/dz. The activation's backprop may overwrite z: the cache is consumed here.
-        epsilon = fOrder(epsilon.castTo(dataType), mgr, ArrayType.BP_WORKING_MEM);
-        INDArray delta = fOrder(c.getActivationFn().backprop(cachePreOutput, epsilon).getFirst(), mgr,
-                ArrayType.BP_WORKING_MEM);
-        cachePreOutput = null;
         if (maskArray != null) {
             applyMask(delta);
         }
@@ -235,20 +138,9 @@ public class SparseVdDenseLayerImpl extends BaseLayer<SparseVdDenseLayer> {
         Nd4j.gemm(cacheInputSq, p, gLogSigma2, true, false, 0.5, 0.0);   // ½(x∘x)ᵀP
         ex.exec(new MulOp(gLogSigma2, cacheExpLogSigma2, gLogSigma2));    //   ∘ exp(logσ²)
 
-        double klWeight = c.getKlWeight();
-        if (klWeight != 0.0) {
-            double coef = klWeight / c.getTrainSetSize() * (conf.isMiniBatch() ? mb : 1);
-            cachedKlSum = SparseVdKl.addGradient(w, logSigma2, cacheExpLogSigma2, gW, gLogSigma2, coef,
-                    c.getLogAlphaMin(), c.getLogAlphaMax(), mgr);
-            cachedKlSumValid = true;
-        } else {
-            cachedKlSumValid = false; // not computed: calcRegularizationScore computes it if the weight is non-zero by then
-        }
+        addKlGradient(cacheExpLogSigma2, gW, gLogSigma2, mb, mgr);
 
-        Gradient ret = new DefaultGradient();
-        ret.gradientForVariable().put(WEIGHT_KEY, gW);
-        ret.gradientForVariable().put(LOG_SIGMA2_KEY, gLogSigma2);
-        ret.gradientForVariable().put(BIAS_KEY, gB);
+        Gradient ret = gradient(gW, gLogSigma2, gB);
 
         INDArray epsNext = null;
         if (!c.isSkipInputGradient()) {
@@ -260,46 +152,7 @@ public class SparseVdDenseLayerImpl extends BaseLayer<SparseVdDenseLayer> {
             ex.exec(new AddOp(epsNext, t, epsNext));                          //   + x∘(P·exp(logσ²)ᵀ)
             epsNext = backpropDropOutIfPresent(epsNext);
         }
-        cacheInput = null;
-        cacheInputSq = null;
-        cacheExpLogSigma2 = null;
-        cacheNoiseOverStd = null;
+        releaseBackpropCache();
         return new Pair<>(ret, epsNext);
-    }
-
-    /** The array itself if it is 'f' order (and not a strided view), else an 'f' copy in the given workspace. */
-    private static INDArray fOrder(INDArray a, LayerWorkspaceMgr mgr, ArrayType type) {
-        if (a.ordering() == 'f' && a.elementWiseStride() == 1) {
-            return a;
-        }
-        return mgr.dup(type, a, 'f');
-    }
-
-    /**
-     * DL4J's regularization score (L1/L2 of W and b) plus the KL term klWeight/N·Σ KL(logα).
-     */
-    @Override
-    public double calcRegularizationScore(boolean backpropParamsOnly) {
-        double score = super.calcRegularizationScore(backpropParamsOnly);
-        SparseVdDenseLayer c = layerConf();
-        double klWeight = c.getKlWeight();
-        double klSum;
-        if (cachedKlSumValid) {
-            klSum = cachedKlSum;
-            cachedKlSumValid = false;
-        } else {
-            klSum = klWeight == 0.0 ? 0.0 : SparseVdKl.klSum(getParam(WEIGHT_KEY), getParam(LOG_SIGMA2_KEY),
-                    c.getLogAlphaMin(), c.getLogAlphaMax());
-        }
-        lastRegularizationScore = score + klWeight / c.getTrainSetSize() * klSum;
-        return lastRegularizationScore;
-    }
-
-    /**
-     * What the last {@link #calcRegularizationScore} call returned: the term this layer added to the network's
-     * last score. The score minus these terms is the data loss of that minibatch, with no KL recomputation.
-     */
-    public double lastRegularizationScore() {
-        return lastRegularizationScore;
     }
 }

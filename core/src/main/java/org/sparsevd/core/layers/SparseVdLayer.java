@@ -1,7 +1,7 @@
 package org.sparsevd.core.layers;
 
 /**
- * The settings every Sparse Variational Dropout layer configuration shares (dense now, convolutional later).
+ * The settings every Sparse Variational Dropout layer configuration shares (dense and convolutional).
  *
  * <p>Implementations are DL4J layer configurations, serialised to JSON by Jackson through their bean
  * properties: every property here is a plain getter/setter pair backed by a field, and the interface declares

@@ -16,10 +16,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Parameters of a SparseVD dense layer, in this order in the flattened parameter vector:
- * {@code W} [nIn, nOut] ('f'), {@code logSigma2} [nIn, nOut] ('f'), {@code b} [1, nOut].
+ * Parameters of a SparseVD layer, in this order in the flattened parameter vector: {@code W}, {@code logSigma2} (the
+ * same shape as W) and {@code b} [1, nOut]. W is [nIn, nOut] in 'f' order for a {@link SparseVdDenseLayer} and
+ * [nOut, nIn, kH, kW] in 'c' order (DL4J's ConvolutionLayer layout) for a {@link SparseVdConvolutionLayer}.
  *
- * <p>W is initialised with the layer's weight init, logSigma2 with the layer's logSigma2Init, b with its bias
+ * <p>W is initialised with the layer's weight init (fan-in and fan-out as DL4J's DenseLayer and ConvolutionLayer), logSigma2 with the layer's logSigma2Init, b with its bias
  * init. Only W is a "weight" parameter (so L1/L2/weight decay/weight constraints apply to W and b only, never to
  * logSigma2). Names contain no '_' (DL4J's updater splits gradient keys on it).
  */
@@ -46,7 +47,28 @@ public final class SparseVdParamInitializer implements ParamInitializer {
     @Override
     public long numParams(Layer layer) {
         FeedForwardLayer l = (FeedForwardLayer) layer;
-        return 2 * l.getNIn() * l.getNOut() + l.getNOut();
+        return 2 * weightCount(l) + l.getNOut();
+    }
+
+    /** The shape of W (and logσ²). */
+    static long[] weightShape(FeedForwardLayer l) {
+        if (l instanceof SparseVdConvolutionLayer conv) {
+            int[] k = conv.getKernelSize();
+            return new long[]{l.getNOut(), l.getNIn(), k[0], k[1]};
+        }
+        return new long[]{l.getNIn(), l.getNOut()};
+    }
+
+    private static char weightOrder(FeedForwardLayer l) {
+        return l instanceof SparseVdConvolutionLayer ? 'c' : 'f';
+    }
+
+    private static long weightCount(FeedForwardLayer l) {
+        long n = 1;
+        for (long d : weightShape(l)) {
+            n *= d;
+        }
+        return n;
     }
 
     @Override
@@ -81,15 +103,15 @@ public final class SparseVdParamInitializer implements ParamInitializer {
                     + conf.getLayer().getClass().getName());
         }
         FeedForwardLayer l = (FeedForwardLayer) conf.getLayer();
-        long nIn = l.getNIn();
         long nOut = l.getNOut();
         long expected = numParams(l);
         if (paramsView.length() != expected) {
             throw new IllegalStateException("Expected params view of length " + expected + ", got " + paramsView.length());
         }
         INDArray flat = paramsView.reshape(paramsView.length());
-        long nW = nIn * nOut;
-        long[] shape = {nIn, nOut};
+        long nW = weightCount(l);
+        long[] shape = weightShape(l);
+        char order = weightOrder(l);
 
         INDArray wView = flat.get(NDArrayIndex.interval(0, nW));
         INDArray w;
@@ -98,12 +120,16 @@ public final class SparseVdParamInitializer implements ParamInitializer {
             if (init == null) {
                 throw new IllegalStateException("No weight init set for layer \"" + l.getLayerName() + "\"");
             }
-            w = init.init(nIn, nOut, shape, IWeightInit.DEFAULT_WEIGHT_INIT_ORDER, wView);
+            // fan-in/fan-out of DL4J's DenseLayer ([nIn, nOut]) and ConvolutionLayer ([nOut, nIn, kH, kW], stride s)
+            double receptive = shape.length == 4 ? shape[2] * shape[3] : 1;
+            double fanOut = shape.length == 4
+                    ? nOut * receptive / strideProduct((SparseVdConvolutionLayer) l) : nOut;
+            w = init.init(l.getNIn() * receptive, fanOut, shape, order, wView);
         } else {
-            w = WeightInitUtil.reshapeWeights(shape, wView);
+            w = WeightInitUtil.reshapeWeights(shape, wView, order);
         }
 
-        INDArray ls = flat.get(NDArrayIndex.interval(nW, 2 * nW)).reshape('f', nIn, nOut);
+        INDArray ls = flat.get(NDArrayIndex.interval(nW, 2 * nW)).reshape(order, shape);
         if (initializeParams) {
             ls.assign(((SparseVdLayer) l).getLogSigma2Init());
         }
@@ -126,14 +152,19 @@ public final class SparseVdParamInitializer implements ParamInitializer {
     @Override
     public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray gradientView) {
         FeedForwardLayer l = (FeedForwardLayer) conf.getLayer();
-        long nIn = l.getNIn();
         long nOut = l.getNOut();
-        long nW = nIn * nOut;
+        long nW = weightCount(l);
+        long[] shape = weightShape(l);
+        char order = weightOrder(l);
         INDArray flat = gradientView.reshape(gradientView.length());
         Map<String, INDArray> out = new LinkedHashMap<>();
-        out.put(WEIGHT_KEY, flat.get(NDArrayIndex.interval(0, nW)).reshape('f', nIn, nOut));
-        out.put(LOG_SIGMA2_KEY, flat.get(NDArrayIndex.interval(nW, 2 * nW)).reshape('f', nIn, nOut));
+        out.put(WEIGHT_KEY, flat.get(NDArrayIndex.interval(0, nW)).reshape(order, shape));
+        out.put(LOG_SIGMA2_KEY, flat.get(NDArrayIndex.interval(nW, 2 * nW)).reshape(order, shape));
         out.put(BIAS_KEY, flat.get(NDArrayIndex.interval(2 * nW, 2 * nW + nOut)).reshape(1, nOut));
         return out;
+    }
+
+    private static double strideProduct(SparseVdConvolutionLayer l) {
+        return (double) l.getStride()[0] * l.getStride()[1];
     }
 }

@@ -1,6 +1,6 @@
 package org.sparsevd.core.layers;
 
-/** Argument checks shared by the SparseVD layer configurations and their builders. */
+/** Argument checks, equality and descriptions shared by the SparseVD layer configurations and their builders. */
 final class SparseVdValidation {
 
     private SparseVdValidation() {
@@ -56,5 +56,35 @@ final class SparseVdValidation {
             throw new IllegalArgumentException("Invalid SparseVD layer configuration (layer \"" + layerName + "\"): "
                     + e.getMessage(), e);
         }
+    }
+
+    /** Whether the SparseVD settings of two layers are equal. */
+    static boolean sameSettings(SparseVdLayer a, SparseVdLayer b) {
+        return Double.compare(a.getKlWeight(), b.getKlWeight()) == 0
+                && a.getTrainSetSize() == b.getTrainSetSize()
+                && Double.compare(a.getThreshold(), b.getThreshold()) == 0
+                && Double.compare(a.getLogSigma2Init(), b.getLogSigma2Init()) == 0
+                && Double.compare(a.getLogAlphaMin(), b.getLogAlphaMin()) == 0
+                && Double.compare(a.getLogAlphaMax(), b.getLogAlphaMax()) == 0
+                && a.isSkipInputGradient() == b.isSkipInputGradient();
+    }
+
+    /** A hash of {@code base} and the layer's SparseVD settings. */
+    static int settingsHash(int base, SparseVdLayer l) {
+        int h = base;
+        h = 31 * h + Double.hashCode(l.getKlWeight());
+        h = 31 * h + Long.hashCode(l.getTrainSetSize());
+        h = 31 * h + Double.hashCode(l.getThreshold());
+        h = 31 * h + Double.hashCode(l.getLogSigma2Init());
+        h = 31 * h + Double.hashCode(l.getLogAlphaMin());
+        h = 31 * h + Double.hashCode(l.getLogAlphaMax());
+        return 31 * h + Boolean.hashCode(l.isSkipInputGradient());
+    }
+
+    /** The SparseVD settings as ", klWeight=…, …" for toString. */
+    static String describe(SparseVdLayer l) {
+        return ", klWeight=" + l.getKlWeight() + ", trainSetSize=" + l.getTrainSetSize() + ", threshold="
+                + l.getThreshold() + ", logSigma2Init=" + l.getLogSigma2Init() + ", logAlphaClip=["
+                + l.getLogAlphaMin() + ", " + l.getLogAlphaMax() + "], skipInputGradient=" + l.isSkipInputGradient();
     }
 }

@@ -31,7 +31,7 @@ class RegularizationScoreTest {
         withKl.computeGradientAndScore();
         double reported = 0;
         for (Layer l : withKl.getLayers()) {
-            if (l instanceof SparseVdDenseLayerImpl s) {
+            if (l instanceof SparseVdLayerImpl<?> s) {
                 reported += s.lastRegularizationScore();
             }
         }

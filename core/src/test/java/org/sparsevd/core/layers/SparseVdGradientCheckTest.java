@@ -1,11 +1,9 @@
 package org.sparsevd.core.layers;
 
-import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,23 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (klWeight 1, N = 10) and logα inside and outside the clip range. The RNG is reseeded before every forward pass,
  * so each evaluation sees the same noise.
  */
+@ExtendWith(DoublePrecision.class)
 class SparseVdGradientCheckTest {
 
     private static final long NOISE_SEED = 12345;
-    private static DataType savedType;
-    private static DataType savedFloatType;
-
-    @BeforeAll
-    static void doublePrecision() {
-        savedType = Nd4j.dataType();
-        savedFloatType = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restore() {
-        Nd4j.setDefaultDataTypes(savedType, savedFloatType);
-    }
 
     private static MultiLayerNetwork preparedNet(boolean skipFirst, Random rnd) {
         MultiLayerNetwork net = TestNets.gradCheckNet(skipFirst, 7);
@@ -65,10 +50,7 @@ class SparseVdGradientCheckTest {
     }
 
     private static boolean check(MultiLayerNetwork net, INDArray x, INDArray y) {
-        return GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x).labels(y)
-                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9)
-                .print(GradientCheckUtil.PrintMode.FAILURES_ONLY).exitOnFirstError(false)
-                .callEachIter(n -> Nd4j.getRandom().setSeed(NOISE_SEED)));
+        return TestNets.gradientsMatch(net, x, y, NOISE_SEED, 1e-9);
     }
 
     @Test

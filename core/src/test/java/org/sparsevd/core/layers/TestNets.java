@@ -1,5 +1,6 @@
 package org.sparsevd.core.layers;
 
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
@@ -64,6 +65,18 @@ final class TestNets {
             w.putScalar(i, wv);
             ls.putScalar(i, la + Math.log(wv * wv + LogAlpha.EPS));
         }
+    }
+
+    /**
+     * GradientCheckUtil in double precision (ε = 1e-6, relative error ≤ 1e-5 unless the absolute error is below
+     * {@code minAbsoluteError}), reseeding ND4J's RNG before every forward pass so each sees the same noise.
+     */
+    static boolean gradientsMatch(MultiLayerNetwork net, INDArray x, INDArray y, long noiseSeed,
+                                  double minAbsoluteError) {
+        return GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x).labels(y)
+                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(minAbsoluteError)
+                .print(GradientCheckUtil.PrintMode.FAILURES_ONLY).exitOnFirstError(false)
+                .callEachIter(n -> Nd4j.getRandom().setSeed(noiseSeed)));
     }
 
     static INDArray oneHot(int n, int classes, Random rnd, DataType dt) {

@@ -8,7 +8,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.TrainingHook;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.sparsevd.core.layers.SparseVdDenseLayerImpl;
+import org.sparsevd.core.layers.SparseVdLayerImpl;
 import org.sparsevd.core.runtime.NativeThreads;
 import org.sparsevd.core.train.NoiseSeed;
 
@@ -51,7 +51,7 @@ final class EpochHook implements TrainingHook {
     private static double regularizationTerms(MultiLayerNetwork net) {
         double sum = 0;
         for (Layer layer : net.getLayers()) {
-            sum += layer instanceof SparseVdDenseLayerImpl sparse ? sparse.lastRegularizationScore()
+            sum += layer instanceof SparseVdLayerImpl<?> sparse ? sparse.lastRegularizationScore()
                     : layer.calcRegularizationScore(true);
         }
         return sum;
