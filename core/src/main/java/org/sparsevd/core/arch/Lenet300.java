@@ -1,21 +1,16 @@
 package org.sparsevd.core.arch;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.LossLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.weights.WeightInitDistribution;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.sparsevd.core.layers.SparseVdDenseLayer;
 
 /**
  * LeNet-300-100 (784-300-100-10) as in the paper and the reference trainer.
  *
- * <p>{@link #sparseVd}: three {@link SparseVdDenseLayer}s "dense1" (ReLU, skips its input gradient), "dense2" (ReLU)
- * and "dense3" (identity), followed by a parameter-free DL4J {@link LossLayer} "loss" with softmax + MCXENT. DL4J
+ * <p>{@link #sparseVd}: three {@link org.sparsevd.core.layers.SparseVdDenseLayer}s "dense1" (ReLU, skips its input gradient), "dense2" (ReLU)
+ * and "dense3" (identity), followed by a parameter-free DL4J LossLayer "loss" with softmax + MCXENT. DL4J
  * needs an output layer last; a loss layer keeps the SparseVD layer a single implementation (no second,
  * output-layer copy of the forward/backward code) and costs one softmax over [minibatch, 10].
  *
@@ -37,45 +32,23 @@ public final class Lenet300 {
 
     /** The SparseVD network's configuration (4 DL4J layers: dense1, dense2, dense3, loss). */
     public static MultiLayerConfiguration sparseVd(ArchitectureSettings s) {
-        return base(s).list()
-                .layer(sparse(s, "dense1", INPUTS, HIDDEN1, Activation.RELU, true))
-                .layer(sparse(s, "dense2", HIDDEN1, HIDDEN2, Activation.RELU, false))
-                .layer(sparse(s, "dense3", HIDDEN2, OUTPUTS, Activation.IDENTITY, false))
-                .layer(new LossLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
-                        .name("loss").build())
-                .setInputType(InputType.feedForward(INPUTS))
-                .build();
+        return of(s, Variant.SPARSEVD, 0.0);
     }
 
     /** The plain baseline's configuration (3 DL4J layers: dense1, dense2, dense3 = output). */
     public static MultiLayerConfiguration plain(ArchitectureSettings s) {
-        return base(s).list()
-                .layer(new DenseLayer.Builder().name("dense1").nIn(INPUTS).nOut(HIDDEN1).activation(Activation.RELU).build())
-                .layer(new DenseLayer.Builder().name("dense2").nIn(HIDDEN1).nOut(HIDDEN2).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("dense3").nIn(HIDDEN2)
-                        .nOut(OUTPUTS).activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.feedForward(INPUTS))
-                .build();
+        return of(s, Variant.PLAIN, 0.0);
     }
 
-    private static NeuralNetConfiguration.Builder base(ArchitectureSettings s) {
-        return new NeuralNetConfiguration.Builder()
-                .seed(s.seed())
-                .dataType(s.dataType())
-                .updater(s.updater())
-                .weightInit(new NormalDistribution(0.0, INIT_STD))
-                .biasInit(0.0);
-    }
-
-    private static SparseVdDenseLayer sparse(ArchitectureSettings s, String name, int nIn, int nOut, Activation act,
-                                             boolean first) {
-        return new SparseVdDenseLayer.Builder().name(name).nIn(nIn).nOut(nOut).activation(act)
-                .trainSetSize(s.trainSetSize())
-                .klWeight(s.klWeight())
-                .threshold(s.threshold())
-                .logSigma2Init(s.logSigma2Init())
-                .logAlphaClip(s.logAlphaMin(), s.logAlphaMax())
-                .skipInputGradient(first)
-                .build();
+    /**
+     * @param dropRate the dropout probability of the {@link Variant#DROPOUT} variant (on the inputs of dense2 and
+     *                 dense3), in [0, 1)
+     */
+    public static MultiLayerConfiguration of(ArchitectureSettings s, Variant variant, double dropRate) {
+        return new LayerFactory(s, variant, dropRate)
+                .dense("dense1", HIDDEN1, Activation.RELU, true)
+                .dense("dense2", HIDDEN2, Activation.RELU, false)
+                .output("dense3", OUTPUTS)
+                .build(new WeightInitDistribution(new NormalDistribution(0.0, INIT_STD)), InputType.feedForward(INPUTS));
     }
 }
