@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Prints the side-by-side table of a sparsevd train run and the PyTorch reference on the same data and schedule.
 
-Usage: compare_quality.py SPARSEVD_METRICS_JSONL TORCH_REFERENCE_JSONL
+Usage: compare_quality.py SPARSEVD_METRICS_JSONL TORCH_REFERENCE_JSONL [PLAIN_METRICS_JSONL]
+With a third file (a sparsevd run of the plain baseline), it adds that row and the accuracy difference to it.
 """
 import json
 import sys
@@ -26,6 +27,14 @@ def main():
           f"{100 * ours['test_accuracy']:.2f}% | {ours['compression']:.2f}x | {ours_sp} | {ours_time:.0f} |")
     print(f"| PyTorch reference | {ref['epoch']} | {100 * ref['test_acc']:.2f}% | {ref['compression']:.2f}x | "
           f"{ref_sp} | {ref_time:.0f} |")
+    if len(sys.argv) > 3:
+        plain, plain_rows = last_epoch(sys.argv[3])
+        plain_sp = "/".join(f"{100 * l['sparsity']:.1f}" for l in plain["layers"])
+        print(f"| sparsevd --variant plain ({plain_rows[-1]['train_examples']} examples) | {plain['epoch']} | "
+              f"{100 * plain['test_accuracy']:.2f}% | {plain['compression']:.2f}x | {plain_sp} | "
+              f"{sum(r['seconds'] for r in plain_rows):.0f} |")
+        print()
+        print(f"Sparse VD vs plain: {100 * (ours['test_accuracy'] - plain['test_accuracy']):+.2f} points")
     print()
     print(f"accuracy difference: {100 * (ours['test_accuracy'] - ref['test_acc']):+.2f} points; "
           f"compression ratio ours/reference: {ours['compression'] / ref['compression']:.2f}")

@@ -7,6 +7,8 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparsevd.core.arch.ArchitectureSettings;
 import org.sparsevd.core.arch.Lenet300;
+import org.sparsevd.core.arch.Lenet5;
+import org.sparsevd.core.arch.Variant;
 import org.sparsevd.core.runtime.NativeThreads;
 import org.sparsevd.core.train.NoiseSeed;
 import org.sparsevd.datasets.IdxDataset;
@@ -15,18 +17,20 @@ import org.sparsevd.datasets.Minibatches;
 import org.sparsevd.datasets.TrainingSubset;
 
 /**
- * Single-JVM training throughput of Sparse VD LeNet-300-100 next to a plain DL4J DenseLayer network of the same
- * shape, measured in the same run on the same minibatches (batch 100, real Fashion-MNIST); also Sparse VD with KL
- * weight 0, which skips the KL term's gradient, to show its share of the step.
+ * Single-JVM training throughput of Sparse VD LeNet-300-100 or LeNet-5 next to the plain DL4J network of the same
+ * shape ({@code --variant plain}), measured in the same run on the same minibatches (batch 100, real
+ * Fashion-MNIST); also Sparse VD with KL weight 0, which skips the KL term's gradient, to show its share of the step.
  *
- * <p>Usage: {@code ThroughputBench DATA_DIR [examples=20000] [repeats=3]}. Each network first fits one warm-up
- * pass; then each timed pass fits all examples once; the best pass is reported (least disturbed by the machine).
+ * <p>Usage: {@code ThroughputBench DATA_DIR [examples=20000] [repeats=3] [model=lenet300|lenet5]}. Each network
+ * first fits one warm-up pass; then each timed pass fits all examples once; the best pass is reported (least
+ * disturbed by the machine).
  */
 public final class ThroughputBench {
     public static void main(String[] args) {
         String dir = args.length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist";
         int examples = args.length > 1 ? Integer.parseInt(args[1]) : 20000;
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        String model = args.length > 3 ? args[3] : "lenet300";
         NativeThreads.apply();
         LabeledImages train = IdxDataset.loadDirectory(new java.io.File(dir).toURI(), null,
                 new org.apache.hadoop.conf.Configuration()).train();
@@ -34,28 +38,35 @@ public final class ThroughputBench {
         List<DataSet> batches = Minibatches.of(train, 100, null);
         ArchitectureSettings settings = ArchitectureSettings.defaults(train.count());
 
-        MultiLayerNetwork sparse = new MultiLayerNetwork(Lenet300.sparseVd(settings));
-        sparse.init();
-        MultiLayerNetwork noKl = new MultiLayerNetwork(Lenet300.sparseVd(settings.withKlWeight(0)));
-        noKl.init();
-        MultiLayerNetwork plain = new MultiLayerNetwork(Lenet300.plain(settings));
-        plain.init();
+        MultiLayerNetwork sparse = network(model, settings, Variant.SPARSEVD);
+        MultiLayerNetwork noKl = network(model, settings.withKlWeight(0), Variant.SPARSEVD);
+        MultiLayerNetwork plain = network(model, settings, Variant.PLAIN);
 
         double sparseRate = bestRate(sparse, batches, repeats, true);
         double noKlRate = bestRate(noKl, batches, repeats, true);
         double plainRate = bestRate(plain, batches, repeats, false);
 
         Table t = new Table("network", "examples/s", "ms/step (batch 100)", "step time vs plain");
-        t.add("SparseVD lenet300", fmt(sparseRate, 0), fmt(100_000 / sparseRate, 2), fmt(plainRate / sparseRate, 2) + "x");
-        t.add("SparseVD lenet300, KL weight 0 (no KL term)", fmt(noKlRate, 0), fmt(100_000 / noKlRate, 2),
+        t.add("SparseVD " + model, fmt(sparseRate, 0), fmt(100_000 / sparseRate, 2), fmt(plainRate / sparseRate, 2) + "x");
+        t.add("SparseVD " + model + ", KL weight 0 (no KL term)", fmt(noKlRate, 0), fmt(100_000 / noKlRate, 2),
                 fmt(plainRate / noKlRate, 2) + "x");
-        t.add("plain DL4J lenet300", fmt(plainRate, 0), fmt(100_000 / plainRate, 2), "1.00x");
+        t.add("plain DL4J " + model, fmt(plainRate, 0), fmt(100_000 / plainRate, 2), "1.00x");
         System.out.println();
         System.out.println("Single-JVM training throughput, " + train.count() + " Fashion-MNIST examples, best of "
                 + repeats + " passes; OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS") + ", BLAS threads "
                 + Nd4j.factory().blas().getMaxThreads() + ", "
                 + Nd4j.getBackend().getClass().getSimpleName() + ", blas " + Nd4j.factory().blas().getBlasVendor());
         System.out.println(t.render());
+    }
+
+    private static MultiLayerNetwork network(String model, ArchitectureSettings s, Variant v) {
+        MultiLayerNetwork net = new MultiLayerNetwork(switch (model) {
+            case "lenet300" -> Lenet300.of(s, v, 0);
+            case "lenet5" -> Lenet5.of(s, v, 0);
+            default -> throw new IllegalArgumentException("model must be lenet300 or lenet5, got " + model);
+        });
+        net.init();
+        return net;
     }
 
     private static double bestRate(MultiLayerNetwork net, List<DataSet> batches, int repeats, boolean seedNoise) {

@@ -52,7 +52,7 @@ public final class TrainJob {
         Configuration hadoopConf = new Configuration();
         RunOutput.checkUsable(config.output(), hadoopConf);
         TrainingData data = TrainingData.load(config.data(), config.seed(), hadoopConf);
-        Models.checkInput(config.model().name(), data.train());
+        Models.checkInput(config.model(), data.train());
         try (JavaSparkContext sc = new JavaSparkContext(sparkConf(config))) {
             return run(sc, data, sc.hadoopConfiguration());
         }
@@ -77,7 +77,7 @@ public final class TrainJob {
         RunOutput output = RunOutput.create(config.output(), hadoopConf);
         try {
             MultiLayerNetwork net = Models.build(config.model(), config.seed(), train.total());
-            SparkTrainer trainer = new SparkTrainer(sc, config, net, train, null);
+            SparkTrainer trainer = new SparkTrainer(sc, config, net, train, data.normalization());
             MetricsWriter metrics = new MetricsWriter(output);
             int epochs = config.schedule().epochs();
             long t0 = System.nanoTime();
@@ -87,7 +87,7 @@ public final class TrainJob {
                 sc.setJobDescription("sparsevd: epoch " + (epoch + 1) + "/" + epochs + " evaluation");
                 checkFinite(epoch + 1, dataLoss, trainer.network());
                 List<LayerSparsity> layers = SparsityReport.of(trainer.network());
-                double accuracy = MaskedEvaluator.evaluate(sc, trainer.network(), test.rdd(), null, null)
+                double accuracy = MaskedEvaluator.evaluate(sc, trainer.network(), test.rdd(), data.normalization(), null)
                         .accuracy(0);
                 sc.setJobDescription(null);
                 double now = (System.nanoTime() - t0) / 1e9;

@@ -76,6 +76,72 @@ class TrainJobTest {
     }
 
     @Test
+    void cifarVggLikeTrainsOnGeneratedCifarFilesWithAugmentation() throws Exception {
+        Path data = CifarFiles.write(tmp.resolve("cifar"), 60, 100, 3);
+        Path out = tmp.resolve("vgg");
+        int code = Main.run("train", "--model", "vgglike", "--width", "0.0625", "--data", data.toString(),
+                "--augment", "--output", out.toString(), "--epochs", "1", "--kl-zero-epochs", "0",
+                "--kl-ramp-epochs", "0", "--batch-size", "50", "--averaging-frequency", "2", "--seed", "3");
+        assertEquals(0, code);
+        ObjectMapper json = new ObjectMapper();
+        JsonNode m = json.readTree(Files.readAllLines(out.resolve("metrics.jsonl")).get(0));
+        assertEquals(300, m.get("train_examples").asLong());
+        assertEquals(1.0, m.get("kl_weight").asDouble());
+        JsonNode layers = m.get("layers");
+        assertEquals(15, layers.size(), "13 convolutions and 2 fully connected layers");
+        assertEquals("conv1", layers.get(0).get("name").asText());
+        assertEquals(3 * 4 * 9, layers.get(0).get("weights").asLong(), "64 x 1/16 = 4 filters of 3x3x3");
+        assertEquals("fc2", layers.get(14).get("name").asText());
+        long weights = 0;
+        long nonzero = 0;
+        for (JsonNode l : layers) {
+            assertTrue(l.get("nonzero").asLong() <= l.get("weights").asLong());
+            assertTrue(l.get("kl").asDouble() > 0, "Sparse VD layer: " + l);
+            weights += l.get("weights").asLong();
+            nonzero += l.get("nonzero").asLong();
+        }
+        assertEquals((double) weights / nonzero, m.get("compression").asDouble(), 1e-9);
+        assertTrue(m.get("test_accuracy").asDouble() >= 0 && m.get("test_accuracy").asDouble() <= 1);
+
+        MultiLayerNetwork model = ModelSerializer.restoreMultiLayerNetwork(out.resolve("model.zip").toFile(), true);
+        assertEquals(10, model.output(org.nd4j.linalg.factory.Nd4j.rand(2, 3072)).size(1));
+        JsonNode run = json.readTree(out.resolve("run.json").toFile());
+        assertEquals("cifar10", run.get("config").get("data").get("dataset").asText(), "auto resolved from the model");
+        assertTrue(run.get("config").get("data").get("augment").asBoolean());
+    }
+
+    @Test
+    void lenet5StartsFromAPlainLenet5WithRandomLabels() throws Exception {
+        Path plain = tmp.resolve("plain");
+        assertEquals(0, Main.run("train", "--model", "lenet5", "--variant", "plain", "--data",
+                FashionMnist.DIR.toString(), "--output", plain.toString(), "--limit-train", "600", "--epochs", "2",
+                "--batch-size", "20", "--averaging-frequency", "5"));
+        Path out = tmp.resolve("sparse");
+        assertEquals(0, Main.run("train", "--model", "lenet5", "--init-from", plain.resolve("model.zip").toString(),
+                "--random-labels", "0.5", "--data", FashionMnist.DIR.toString(), "--output", out.toString(),
+                "--limit-train", "600", "--epochs", "1", "--kl-zero-epochs", "1", "--batch-size", "20"));
+        ObjectMapper json = new ObjectMapper();
+        JsonNode m = json.readTree(Files.readAllLines(out.resolve("metrics.jsonl")).get(0));
+        JsonNode plainMetrics = json.readTree(Files.readAllLines(plain.resolve("metrics.jsonl")).get(0));
+        assertEquals(List.of("conv1", "conv2", "dense1", "dense2"), names(m.get("layers")));
+        assertEquals(names(m.get("layers")), names(plainMetrics.get("layers")));
+        assertTrue(m.get("layers").get(0).get("mean_log_alpha").isNumber());
+        assertTrue(plainMetrics.get("layers").get(0).get("mean_log_alpha").isNull(), "plain layers have no log alpha");
+        assertTrue(plainMetrics.get("test_accuracy").asDouble() > 0.5, "the plain network learned: " + plainMetrics);
+        assertTrue(m.get("test_accuracy").asDouble() > 0.4, "kept what the plain network learned: " + m);
+        JsonNode config = json.readTree(out.resolve("run.json").toFile()).get("config");
+        assertEquals(0.5, config.get("data").get("random_labels").asDouble());
+        assertTrue(config.get("model").get("init_from").asText().endsWith("plain/model.zip"));
+        assertEquals("sparsevd", config.get("model").get("variant").asText());
+    }
+
+    private static List<String> names(JsonNode layers) {
+        List<String> out = new java.util.ArrayList<>();
+        layers.forEach(l -> out.add(l.get("name").asText()));
+        return out;
+    }
+
+    @Test
     void metricsSummaryLineIsReadable() {
         EpochMetrics m = new EpochMetrics(3, 12.5, 40, 0.5, 1e-3, 0.41, 1234.5, 0.42, 60000, 0.8712, 10.3,
                 List.of(new org.sparsevd.job.metrics.LayerMetrics("dense1", 235200, 19757, 0.916, 900, 2.1)));

@@ -14,9 +14,15 @@ import picocli.CommandLine.Option;
 public final class TrainOptions {
 
     @Option(names = "--data", required = true, paramLabel = "URI",
-            description = "Directory with the IDX files train-images-idx3-ubyte, train-labels-idx1-ubyte "
-                    + "(and t10k-* unless --test-data is given), raw or .gz.")
+            description = "IDX: directory with train-images-idx3-ubyte, train-labels-idx1-ubyte (and t10k-* unless "
+                    + "--test-data is given), raw or .gz. CIFAR-10: the directory of data_batch_1..5.bin and "
+                    + "test_batch.bin, or cifar-10-binary.tar.gz.")
     String data;
+
+    @Option(names = "--dataset", defaultValue = "auto",
+            description = "Format of --data: idx, cifar10, or auto (idx for lenet300/lenet5, cifar10 for "
+                    + "vgglike/alexnet).")
+    String dataset;
 
     @Option(names = "--test-data", paramLabel = "URI", description = "Directory with the t10k-* IDX test files.")
     String testData;
@@ -29,12 +35,39 @@ public final class TrainOptions {
             completionCandidates = ModelNames.class)
     String model;
 
+    @Option(names = "--variant", defaultValue = "sparsevd",
+            description = "sparsevd (every weight layer Sparse VD), or a baseline of the same shape: plain, or dropout "
+                    + "(binary dropout on the inputs of the fully connected layers).")
+    String variant;
+
+    @Option(names = "--dropout", defaultValue = "0.5", paramLabel = "P",
+            description = "Dropout probability of --variant dropout.")
+    double dropout;
+
+    @Option(names = "--width", defaultValue = "1.0",
+            description = "Width multiplier of vgglike (every layer's channels times this).")
+    double width;
+
+    @Option(names = "--init-from", paramLabel = "URI",
+            description = "A model.zip of a trained network of the same architecture (e.g. --variant plain): its "
+                    + "weights and biases initialize this one; log sigma^2 starts at --log-sigma2-init.")
+    String initFrom;
+
     @Option(names = "--epochs", defaultValue = "20", description = "Passes over the training set.")
     int epochs;
 
     @Option(names = "--limit-train", defaultValue = "0", paramLabel = "N",
             description = "Train on a seeded random subset of N examples (0: all).")
     int limitTrain;
+
+    @Option(names = "--random-labels", defaultValue = "0", paramLabel = "FRACTION",
+            description = "Replace this fraction of the training labels by uniformly random ones (seeded; test labels "
+                    + "are untouched).")
+    double randomLabels;
+
+    @Option(names = "--augment", description = "Random crop (4-pixel padding) and horizontal flip of every training "
+            + "minibatch.")
+    boolean augment;
 
     @Option(names = "--workers", defaultValue = "2", description = "Parallel workers (Spark tasks) per averaging round.")
     int workers;
@@ -91,8 +124,11 @@ public final class TrainOptions {
     public TrainConfig config() {
         return new TrainConfig(
                 new DataOptions(TrainConfig.location("--data", data),
-                        testData == null ? null : TrainConfig.location("--test-data", testData), limitTrain),
-                new ModelOptions(model, threshold, logSigma2Init, logAlphaMin, logAlphaMax),
+                        testData == null ? null : TrainConfig.location("--test-data", testData), limitTrain,
+                        dataset, randomLabels, augment),
+                new ModelOptions(model, variant, dropout, width,
+                        initFrom == null ? null : TrainConfig.location("--init-from", initFrom), threshold,
+                        logSigma2Init, logAlphaMin, logAlphaMax),
                 new ScheduleOptions(epochs, lr, lrDecay, lrFinal, klWeight, klZeroEpochs, klRampEpochs),
                 new ClusterOptions(master, workers, batchSize, averagingFrequency),
                 TrainConfig.location("--output", output), seed);

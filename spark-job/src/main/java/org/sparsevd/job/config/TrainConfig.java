@@ -6,7 +6,7 @@ import java.net.URI;
  * The whole, validated configuration of one {@code train} run. Every part checks its own values when built, so an
  * instance is always runnable; it is written to {@code run.json} as the run's provenance.
  *
- * @param data     input data
+ * @param data     input data ({@code --dataset auto} resolved to the model's own format)
  * @param model    architecture and Sparse VD settings
  * @param schedule epochs, learning rate and KL-weight schedules
  * @param cluster  Spark and parameter-averaging settings
@@ -21,6 +21,9 @@ public record TrainConfig(DataOptions data, ModelOptions model, ScheduleOptions 
         Checks.required("schedule", schedule);
         Checks.required("cluster", cluster);
         Checks.required("--output", output);
+        if (data.dataset().equals(DataOptions.AUTO)) {
+            data = data.withDataset(model.defaultDataset());
+        }
     }
 
     /** Parses a user-given location (a path or a Hadoop FileSystem URI) for {@code option}. */

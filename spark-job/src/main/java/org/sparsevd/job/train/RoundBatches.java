@@ -8,6 +8,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
 import org.nd4j.linalg.dataset.DataSet;
 import org.sparsevd.core.train.Seeds;
+import org.sparsevd.datasets.Augmentation;
 import org.sparsevd.datasets.ChannelNormalization;
 import org.sparsevd.datasets.LabeledImages;
 import org.sparsevd.datasets.Minibatches;
@@ -16,7 +17,8 @@ import org.sparsevd.datasets.Minibatches;
  * The minibatches of one averaging round: worker {@code p} (partition {@code p} of the cached training blocks)
  * fits minibatches {@code round * F ... (round + 1) * F - 1} of its epoch order, a permutation of its own examples
  * seeded by (run seed, epoch, partition). Examples never cross the network, and a round touches only the examples
- * it trains on.
+ * it trains on. With augmentation every minibatch is randomly cropped and flipped ({@link Augmentation}), seeded by
+ * (run seed, epoch, partition, round).
  */
 final class RoundBatches implements Function2<Integer, Iterator<LabeledImages>, Iterator<DataSet>> {
     private static final long serialVersionUID = 1L;
@@ -27,22 +29,24 @@ final class RoundBatches implements Function2<Integer, Iterator<LabeledImages>, 
     private final int batchSize;
     private final int batchesPerRound;
     private final ChannelNormalization normalization;
+    private final boolean augment;
 
     private RoundBatches(long seed, int epoch, int round, int batchSize, int batchesPerRound,
-                         ChannelNormalization normalization) {
+                         ChannelNormalization normalization, boolean augment) {
         this.seed = seed;
         this.epoch = epoch;
         this.round = round;
         this.batchSize = batchSize;
         this.batchesPerRound = batchesPerRound;
         this.normalization = normalization;
+        this.augment = augment;
     }
 
     /** The minibatches of {@code round} of {@code epoch}, one partition per worker. */
     static JavaRDD<DataSet> of(JavaRDD<LabeledImages> blocks, long seed, int epoch, int round, int batchSize,
-                               int batchesPerRound, ChannelNormalization normalization) {
+                               int batchesPerRound, ChannelNormalization normalization, boolean augment) {
         return blocks.mapPartitionsWithIndex(
-                new RoundBatches(seed, epoch, round, batchSize, batchesPerRound, normalization), true);
+                new RoundBatches(seed, epoch, round, batchSize, batchesPerRound, normalization, augment), true);
     }
 
     /** The number of rounds an epoch needs so that a block of {@code examples} is fitted once. */
@@ -61,7 +65,14 @@ final class RoundBatches implements Function2<Integer, Iterator<LabeledImages>, 
             int to = Math.min(order.length, from + batchesPerRound * batchSize);
             if (from < to) {
                 LabeledImages chunk = block.subset(java.util.Arrays.copyOfRange(order, from, to));
-                out.addAll(Minibatches.of(chunk, batchSize, normalization));
+                List<DataSet> batches = Minibatches.of(chunk, batchSize, normalization);
+                if (augment) {
+                    Random random = new Random(Seeds.mix(seed, epoch, partition, round));
+                    for (DataSet batch : batches) {
+                        Augmentation.apply(batch, block.channels(), block.height(), block.width(), random);
+                    }
+                }
+                out.addAll(batches);
             }
         }
         return out.iterator();

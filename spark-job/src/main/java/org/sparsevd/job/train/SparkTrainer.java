@@ -127,7 +127,7 @@ public final class SparkTrainer {
                 sc.setJobDescription("sparsevd: epoch " + (epoch + 1) + "/" + epochs + ", averaging round "
                         + (round + 1) + "/" + roundsPerEpoch);
                 JavaRDD<DataSet> batches = RoundBatches.of(train.rdd(), config.seed(), epoch, round, c.batchSize(),
-                        c.averagingFrequency(), normalization);
+                        c.averagingFrequency(), normalization, config.data().augment());
                 sparkNet.fit(batches);
             }
         } finally {

@@ -12,10 +12,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.sparsevd.core.arch.ArchitectureSettings;
+import org.sparsevd.core.arch.Lenet300;
+import org.sparsevd.job.CifarFiles;
 import org.sparsevd.job.FashionMnist;
 import org.sparsevd.job.Main;
 
@@ -60,6 +65,14 @@ class TrainCommandTest {
             "--limit-train|-1|--limit-train must be 0 or more, got -1",
             "--lr-decay|cosine|--lr-decay must be 'constant' or 'linear', got 'cosine'",
             "--log-alpha-min|9|--log-alpha-min (9.0) must be below --log-alpha-max (8.0)",
+            "--random-labels|1.5|--random-labels must be a fraction in [0, 1], got 1.5",
+            "--random-labels|-0.1|--random-labels must be a fraction in [0, 1], got -0.1",
+            "--variant|bayes|--variant: unknown variant 'bayes' (known: sparsevd, plain, dropout)",
+            "--dropout|1|--dropout must be a probability in [0, 1), got 1.0",
+            "--width|2|--width applies to --model vgglike only, got --width 2.0 with --model lenet300",
+            "--width|0|--width must be a finite number > 0, got 0.0",
+            "--dataset|png|--dataset must be one of auto, idx, cifar10, got 'png'",
+            "--init-from|/nonexistent/model.zip|--init-from file:/nonexistent/model.zip: no such file",
     })
     void invalidOptionValuesAreRejectedBeforeAnythingIsWritten(String option, String value, String message) {
         Path out = tmp.resolve("out");
@@ -124,6 +137,38 @@ class TrainCommandTest {
     }
 
     @Test
+    void cifarDataForAnIdxModelIsRejected() throws IOException {
+        Path cifar = CifarFiles.write(tmp.resolve("cifar"), 4, 4, 1);
+        Path out = tmp.resolve("out");
+        Result r = train("--data", cifar.toString(), "--dataset", "cifar10", "--output", out.toString());
+        assertOneLineError(r, UserErrors.BAD_USAGE, "--model lenet300 expects 28x28 images with 1 channel, but ");
+        assertTrue(r.err().contains("has 3x32x32"), r.err());
+        r = train("--data", cifar.toString(), "--model", "alexnet", "--test-data", cifar.toString(), "--output",
+                out.toString());
+        assertOneLineError(r, UserErrors.BAD_USAGE, "--test-data is for IDX data only");
+        r = train("--data", FashionMnist.DIR.toString(), "--model", "vgglike", "--dataset", "idx", "--output",
+                out.toString());
+        assertOneLineError(r, UserErrors.BAD_USAGE, "--model vgglike expects 32x32 images with 3 channels, but ");
+        r = train("--data", FashionMnist.DIR.toString(), "--model", "alexnet", "--output", out.toString());
+        assertOneLineError(r, UserErrors.FAILED, "missing data_batch_1.bin");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void initFromAnotherArchitectureIsRejected() throws Exception {
+        MultiLayerNetwork lenet300 = new MultiLayerNetwork(Lenet300.plain(ArchitectureSettings.defaults(10)));
+        lenet300.init();
+        Path model = tmp.resolve("lenet300.zip");
+        ModelSerializer.writeModel(lenet300, model.toFile(), false);
+        Path out = tmp.resolve("out");
+        Result r = train("--data", FashionMnist.DIR.toString(), "--model", "lenet5", "--init-from", model.toString(),
+                "--output", out.toString());
+        assertOneLineError(r, UserErrors.BAD_USAGE, "is not a network of this architecture: its layers with "
+                + "parameters are");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void helpListsEveryOption() {
         StringWriter out = new StringWriter();
         picocli.CommandLine cli = new picocli.CommandLine(new Main());
@@ -131,7 +176,8 @@ class TrainCommandTest {
         assertEquals(0, cli.execute("train", "--help"));
         for (String option : List.of("--data", "--test-data", "--output", "--model", "--epochs", "--limit-train",
                 "--workers", "--batch-size", "--averaging-frequency", "--kl-weight", "--threshold", "--lr",
-                "--seed", "--master")) {
+                "--seed", "--master", "--variant", "--dropout", "--width", "--init-from", "--dataset",
+                "--random-labels", "--augment")) {
             assertTrue(out.toString().contains(option), option + " in:\n" + out);
         }
     }
