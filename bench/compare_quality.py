@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Prints the side-by-side table of a sparsevd train run and the PyTorch reference on the same data and schedule.
 
-Usage: compare_quality.py SPARSEVD_METRICS_JSONL TORCH_REFERENCE_JSONL [PLAIN_METRICS_JSONL]
-With a third file (a sparsevd run of the plain baseline), it adds that row and the accuracy difference to it.
+Usage: compare_quality.py SPARSEVD_METRICS_JSONL TORCH_REFERENCE_JSONL [LABEL=METRICS_JSONL ...]
+Each further LABEL=file (another sparsevd run, e.g. the plain baseline) adds a row and its accuracy difference to
+the first run.
 """
 import json
 import sys
@@ -27,14 +28,17 @@ def main():
           f"{100 * ours['test_accuracy']:.2f}% | {ours['compression']:.2f}x | {ours_sp} | {ours_time:.0f} |")
     print(f"| PyTorch reference | {ref['epoch']} | {100 * ref['test_acc']:.2f}% | {ref['compression']:.2f}x | "
           f"{ref_sp} | {ref_time:.0f} |")
-    if len(sys.argv) > 3:
-        plain, plain_rows = last_epoch(sys.argv[3])
-        plain_sp = "/".join(f"{100 * l['sparsity']:.1f}" for l in plain["layers"])
-        print(f"| sparsevd --variant plain ({plain_rows[-1]['train_examples']} examples) | {plain['epoch']} | "
-              f"{100 * plain['test_accuracy']:.2f}% | {plain['compression']:.2f}x | {plain_sp} | "
-              f"{sum(r['seconds'] for r in plain_rows):.0f} |")
-        print()
-        print(f"Sparse VD vs plain: {100 * (ours['test_accuracy'] - plain['test_accuracy']):+.2f} points")
+    others = []
+    for arg in sys.argv[3:]:
+        label, path = arg.split("=", 1)
+        other, other_rows = last_epoch(path)
+        other_sp = "/".join(f"{100 * l['sparsity']:.1f}" for l in other["layers"])
+        print(f"| sparsevd {label} ({other_rows[-1]['train_examples']} examples) | {other['epoch']} | "
+              f"{100 * other['test_accuracy']:.2f}% | {other['compression']:.2f}x | {other_sp} | "
+              f"{sum(r['seconds'] for r in other_rows):.0f} |")
+        others.append((label, other))
+    for label, other in others:
+        print(f"\nfirst row vs {label}: {100 * (ours['test_accuracy'] - other['test_accuracy']):+.2f} points")
     print()
     print(f"accuracy difference: {100 * (ours['test_accuracy'] - ref['test_acc']):+.2f} points; "
           f"compression ratio ours/reference: {ours['compression'] / ref['compression']:.2f}")

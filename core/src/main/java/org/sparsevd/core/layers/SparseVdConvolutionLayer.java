@@ -128,7 +128,7 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
         InputType.InputTypeConvolutional out = (InputType.InputTypeConvolutional) getOutputType(-1, inputType);
         long numParams = initializer().numParams(this);
         long updaterStateSize = getIUpdater() == null ? 0 : getIUpdater().stateSize(numParams);
-        long nW = numParams / 2;
+        long nW = (numParams - getNOut()) / 2;
         long inPerExample = in.arrayElementsPerExample();
         long outPerExample = out.arrayElementsPerExample();
         // libnd4j's conv2d works on an im2col buffer of [iC·kH·kW, oH·oW] per example

@@ -1,8 +1,10 @@
 package org.sparsevd.job.config;
 
 import java.net.URI;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.sparsevd.core.arch.Variant;
 
 /**
  * The network and its Sparse VD settings.
@@ -24,7 +26,7 @@ public record ModelOptions(String name, String variant, double dropout, double w
     /** The architectures {@code train} knows. */
     public static final List<String> MODELS = List.of("lenet300", "lenet5", "vgglike", "alexnet");
     /** The variants of every architecture. */
-    public static final List<String> VARIANTS = List.of("sparsevd", "plain", "dropout");
+    public static final List<String> VARIANTS = Arrays.stream(Variant.values()).map(Variant::cliName).toList();
 
     public ModelOptions {
         name = oneOf("--model", name, MODELS);
