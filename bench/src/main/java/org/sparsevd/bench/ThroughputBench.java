@@ -5,6 +5,7 @@ import java.util.Locale;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
 import org.sparsevd.core.arch.ArchitectureSettings;
 import org.sparsevd.core.arch.Lenet300;
 import org.sparsevd.core.arch.Lenet5;
@@ -17,9 +18,11 @@ import org.sparsevd.datasets.Minibatches;
 import org.sparsevd.datasets.TrainingSubset;
 
 /**
- * Single-JVM training throughput of Sparse VD LeNet-300-100 or LeNet-5 next to the plain DL4J network of the same
- * shape ({@code --variant plain}), measured in the same run on the same minibatches (batch 100, real
- * Fashion-MNIST); also Sparse VD with KL weight 0, which skips the KL term's gradient, to show its share of the step.
+ * Single-JVM training throughput of Sparse VD LeNet-300-100 or LeNet-5 (as {@code train} builds it: sparsevd's
+ * FusedAdam) next to the plain DL4J network of the same shape ({@code --variant plain}) with DL4J's Adam, measured
+ * in the same run on the same minibatches (batch 100, real Fashion-MNIST); also Sparse VD with KL weight 0, which
+ * skips the KL term's gradient, to show its share of the step, and the plain network with FusedAdam, to show what
+ * the updater alone gains.
  *
  * <p>Usage: {@code ThroughputBench DATA_DIR [examples=20000] [repeats=3] [model=lenet300|lenet5]}. Each network
  * first fits one warm-up pass; then each timed pass fits all examples once; the best pass is reported (least
@@ -40,17 +43,22 @@ public final class ThroughputBench {
 
         MultiLayerNetwork sparse = network(model, settings, Variant.SPARSEVD);
         MultiLayerNetwork noKl = network(model, settings.withKlWeight(0), Variant.SPARSEVD);
-        MultiLayerNetwork plain = network(model, settings, Variant.PLAIN);
+        MultiLayerNetwork plain = network(model, settings.withUpdater(new Adam(ArchitectureSettings.DEFAULT_LEARNING_RATE)),
+                Variant.PLAIN);
+        MultiLayerNetwork plainFused = network(model, settings, Variant.PLAIN);
 
         double sparseRate = bestRate(sparse, batches, repeats, true);
         double noKlRate = bestRate(noKl, batches, repeats, true);
         double plainRate = bestRate(plain, batches, repeats, false);
+        double plainFusedRate = bestRate(plainFused, batches, repeats, false);
 
         Table t = new Table("network", "examples/s", "ms/step (batch 100)", "step time vs plain");
         t.add("SparseVD " + model, fmt(sparseRate, 0), fmt(100_000 / sparseRate, 2), fmt(plainRate / sparseRate, 2) + "x");
         t.add("SparseVD " + model + ", KL weight 0 (no KL term)", fmt(noKlRate, 0), fmt(100_000 / noKlRate, 2),
                 fmt(plainRate / noKlRate, 2) + "x");
-        t.add("plain DL4J " + model, fmt(plainRate, 0), fmt(100_000 / plainRate, 2), "1.00x");
+        t.add("plain DL4J " + model + " (DL4J's Adam)", fmt(plainRate, 0), fmt(100_000 / plainRate, 2), "1.00x");
+        t.add("plain DL4J " + model + " with sparsevd's FusedAdam", fmt(plainFusedRate, 0),
+                fmt(100_000 / plainFusedRate, 2), fmt(plainRate / plainFusedRate, 2) + "x");
         System.out.println();
         System.out.println("Single-JVM training throughput, " + train.count() + " Fashion-MNIST examples, best of "
                 + repeats + " passes; OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS") + ", BLAS threads "
