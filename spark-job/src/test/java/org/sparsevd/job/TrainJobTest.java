@@ -115,7 +115,7 @@ class TrainJobTest {
         Path plain = tmp.resolve("plain");
         assertEquals(0, Main.run("train", "--model", "lenet5", "--variant", "plain", "--data",
                 FashionMnist.DIR.toString(), "--output", plain.toString(), "--limit-train", "600", "--epochs", "2",
-                "--batch-size", "20", "--averaging-frequency", "5"));
+                "--batch-size", "20", "--averaging-frequency", "5", "--lr", "0.003"));
         Path out = tmp.resolve("sparse");
         assertEquals(0, Main.run("train", "--model", "lenet5", "--init-from", plain.resolve("model.zip").toString(),
                 "--random-labels", "0.5", "--data", FashionMnist.DIR.toString(), "--output", out.toString(),
