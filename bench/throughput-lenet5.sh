@@ -14,4 +14,7 @@ echo "| network | examples/s |"
 echo "|---|---|"
 OMP_NUM_THREADS="${OMP_NUM_THREADS:-2}" /usr/bin/python3 "$root/../shared/reference/torch_sparsevd.py" --data "$data" \
   --model lenet5 --epochs 2 --train-limit "$examples" --threads "${OMP_NUM_THREADS:-2}" \
-  | python3 -c 'import json,sys; r=[json.loads(l) for l in sys.stdin if "ex_per_s" in l]; print(f"| PyTorch reference lenet5 (Sparse VD, {len(r)} epochs, best) | {max(x[\"ex_per_s\"] for x in r):,.0f} |")'
+  | python3 -c '
+import json, sys
+rates = [json.loads(l)["ex_per_s"] for l in sys.stdin if "ex_per_s" in l]
+print("| PyTorch reference lenet5 (Sparse VD, best of %d epochs) | %.0f |" % (len(rates), max(rates)))'
