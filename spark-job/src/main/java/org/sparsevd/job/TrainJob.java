@@ -251,6 +251,7 @@ public final class TrainJob {
         run.put("spark_application_id", sc.sc().applicationId());
         run.put("versions", Provenance.versions(sc.version()));
         run.put("resumed_after_epoch", resumedAfter);
+        run.put("examples_per_executor", trainer.examplesPerExecutor());
         run.put("started_at", started.toString());
         run.put("finished_at", Instant.now().toString());
         run.put("final", epochs.get(epochs.size() - 1));

@@ -1,0 +1,26 @@
+package org.sparsevd.deploy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Files of the build the integration tests run (they run in deploy/, after package). */
+final class DeployFiles {
+    private DeployFiles() {
+    }
+
+    /** spark-job's application jar, for spark-submit. */
+    static Path appJar() throws IOException {
+        try (var jars = Files.list(Path.of("../spark-job/target"))) {
+            return jars.filter(p -> p.getFileName().toString().endsWith("-app.jar")).findFirst().orElseThrow()
+                    .toAbsolutePath();
+        }
+    }
+
+    /** The --add-opens list of conf/java-opens.sh. */
+    static String javaOpens() throws IOException {
+        String sh = Files.readString(Path.of("conf/java-opens.sh"));
+        int start = sh.indexOf("SPARK_JAVA_OPENS=\"") + "SPARK_JAVA_OPENS=\"".length();
+        return sh.substring(start, sh.indexOf('"', start));
+    }
+}
