@@ -20,7 +20,7 @@ SPARSEVD_MASTER_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("1
 export SPARSEVD_MASTER_PORT
 trap '"$root/deploy/bin/local-cluster" stop > /dev/null' EXIT
 app_jar="$(ls "$root"/spark-job/target/sparsevd-spark-job-*-app.jar)"
-opens="$(. "$root/deploy/conf/java-opens.sh"; echo "$SPARK_JAVA_OPENS")"
+opens="$(. "$root/deploy/conf/java-opens.sh"; echo "$SPARK_JAVA_OPENS $SPARSEVD_JAVA_MODULES")"
 job=(--data "$data" --limit-train "$limit" --epochs "$epochs" --workers 2 --kl-zero-epochs 0 --kl-ramp-epochs 10)
 
 for f in "${freqs[@]}"; do

@@ -19,8 +19,17 @@ final class DeployFiles {
 
     /** The --add-opens list of conf/java-opens.sh. */
     static String javaOpens() throws IOException {
+        return variable("SPARK_JAVA_OPENS");
+    }
+
+    /** The JVM options of sparsevd's own JVMs (executors included): the --add-opens list and the JDK modules. */
+    static String javaOptions() throws IOException {
+        return javaOpens() + " " + variable("SPARSEVD_JAVA_MODULES");
+    }
+
+    private static String variable(String name) throws IOException {
         String sh = Files.readString(Path.of("conf/java-opens.sh"));
-        int start = sh.indexOf("SPARK_JAVA_OPENS=\"") + "SPARK_JAVA_OPENS=\"".length();
+        int start = sh.indexOf(name + "=\"") + name.length() + 2;
         return sh.substring(start, sh.indexOf('"', start));
     }
 }

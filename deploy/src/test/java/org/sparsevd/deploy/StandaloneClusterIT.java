@@ -174,7 +174,7 @@ class StandaloneClusterIT {
     /** Starts SparkSubmit (client mode: this process is the driver) with the application jar. */
     private static Process submit(String out, List<String> extra, String name) throws IOException {
         Path sparkHome = tmp.resolve("cluster/spark-home");
-        String opens = DeployFiles.javaOpens();
+        String opens = DeployFiles.javaOptions();
         List<String> cmd = new ArrayList<>(List.of("java", "-Xmx2g"));
         cmd.addAll(List.of(opens.split(" ")));
         cmd.addAll(List.of("-cp", sparkHome.resolve("jars") + "/*", "org.apache.spark.deploy.SparkSubmit",
