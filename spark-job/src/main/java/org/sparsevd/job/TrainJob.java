@@ -170,8 +170,8 @@ public final class TrainJob {
         if (checkpointed == 0) {
             output.discard();
         } else {
-            log.warn("The run failed in epoch {} ({}); {} keeps the checkpoint of epoch {}: continue it with the "
-                    + "same options and --resume", checkpointed + 1, failure.toString(),
+            log.warn("The run failed after epoch {} ({}); {} keeps the checkpoint of epoch {}: continue it with "
+                    + "the same options and --resume", checkpointed, failure.toString(),
                     Provenance.redact(output.uri()), checkpointed);
         }
     }
