@@ -62,29 +62,26 @@ for f in freqs:
     for mode, run in (("local[2], one JVM", f"local-f{f}"), ("standalone, 2 workers/executors", f"cluster-f{f}")):
         s, n = epoch_seconds(run)
         print(f"| {mode} | {f} | {n} | {s:.1f} | {n / s:,.0f} |")
+rounds = {f: averaging_rounds(log) for f, log in zip(freqs, logs)}
+mib = 1024 * 1024
 print()
 print("| averaging frequency | rounds measured | executors | task results per round (executors -> driver) | "
       "broadcast per round (driver -> executors) | total per round | per epoch |")
 print("|---|---|---|---|---|---|---|")
-for f, log in zip(freqs, logs):
-    rounds = averaging_rounds(log)
-    up = statistics.median(r[0] for r in rounds)
-    w = statistics.median(r[1] for r in rounds)
+for f, r in rounds.items():
+    up = statistics.median(x[0] for x in r)
     down = up  # W copies of parameters + updater state, as the W task results
-    n = epochs(f"cluster-f{f}")[0]["train_examples"]
-    per_epoch = len(rounds) / len(epochs(f"cluster-f{f}"))
-    mib = 1024 * 1024
-    print(f"| {f} | {len(rounds)} | {w:.0f} | {up / mib:.2f} MiB | {down / mib:.2f} MiB | {(up + down) / mib:.2f} MiB "
-          f"| {per_epoch:.0f} rounds, {per_epoch * (up + down) / mib:.0f} MiB |")
+    per_epoch = len(r) / len(epochs(f"cluster-f{f}"))
+    print(f"| {f} | {len(r)} | {statistics.median(x[1] for x in r):.0f} | {up / mib:.2f} MiB | {down / mib:.2f} MiB "
+          f"| {(up + down) / mib:.2f} MiB | {per_epoch:.0f} rounds, {per_epoch * (up + down) / mib:.0f} MiB |")
 print()
 print("Where an averaging round's time goes on the cluster (medians over rounds and tasks, ms):")
 print()
 print("| averaging frequency | round (stage wall time) | task run time (fit F minibatches, incl. building the "
       "network from the broadcast) | task deserialization | result serialization | driver fetching results |")
 print("|---|---|---|---|---|---|")
-for f, log in zip(freqs, logs):
-    rounds = averaging_rounds(log)
-    tasks = [t for r in rounds for t in r[3]]
+for f, r in rounds.items():
+    tasks = [t for x in r for t in x[3]]
     med = [statistics.median(t[i] for t in tasks) for i in range(4)]
-    print(f"| {f} | {statistics.median(r[2] for r in rounds):.0f} | {med[0]:.0f} | {med[1]:.0f} | {med[2]:.0f} "
+    print(f"| {f} | {statistics.median(x[2] for x in r):.0f} | {med[0]:.0f} | {med[1]:.0f} | {med[2]:.0f} "
           f"| {med[3]:.0f} |")
