@@ -90,7 +90,7 @@ public record Checkpoint(int epochsDone, double elapsedSeconds, List<EpochMetric
 
     /**
      * Reads the checkpoint of the run in {@code output}, which must have been written by a run of {@code config}
-     * (the Spark master may differ) on {@code trainExamples} training examples. Every problem is a one-line
+     * (the Spark master may differ). Every problem is a one-line
      * {@link JobConfigException} (wrong run) or {@link OutputException} (missing or corrupt file).
      */
     public static Checkpoint read(RunOutput output, TrainConfig config) {
@@ -170,8 +170,11 @@ public record Checkpoint(int epochsDone, double elapsedSeconds, List<EpochMetric
         }
         ObjectNode a = saved.deepCopy();
         ObjectNode b = now.deepCopy();
-        ((ObjectNode) a.path("cluster")).remove("master");
-        ((ObjectNode) b.path("cluster")).remove("master");
+        for (ObjectNode config : List.of(a, b)) {
+            if (config.get("cluster") instanceof ObjectNode cluster) {
+                cluster.remove("master");
+            }
+        }
         List<String> differences = new ArrayList<>();
         diff("", a, b, differences);
         if (!differences.isEmpty()) {
