@@ -13,6 +13,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.sparsevd.core.runtime.NativeThreads;
 import org.sparsevd.core.sparsity.LayerSparsity;
 import org.sparsevd.core.sparsity.SparsityReport;
+import org.sparsevd.job.config.ClusterOptions;
 import org.sparsevd.job.config.TrainConfig;
 import org.sparsevd.job.eval.MaskedEvaluator;
 import org.sparsevd.job.metrics.EpochMetrics;
@@ -98,7 +99,8 @@ public final class TrainJob {
             }
             output.write(MODEL_FILE, out -> ModelSerializer.writeModel(trainer.network(), out, true));
             output.writeText(RUN_FILE, runRecord(sc, trainer, data, started, metrics.epochs()));
-            log.info("Wrote {} epochs of metrics, {} and {} to {}", epochs, MODEL_FILE, RUN_FILE, output.uri());
+            log.info("Wrote {} epochs of metrics, {} and {} to {}", epochs, MODEL_FILE, RUN_FILE,
+                    Provenance.redact(output.uri()));
             return metrics.epochs();
         } catch (RuntimeException | Error e) {
             output.discard();
@@ -107,11 +109,16 @@ public final class TrainJob {
     }
 
     static SparkConf sparkConf(TrainConfig config) {
-        SparkConf conf = new SparkConf().setAppName("sparsevd train " + config.model().name());
-        if (config.cluster().master() != null) {
-            conf.setMaster(config.cluster().master());
+        return sparkConf("sparsevd train " + config.model().name(), config.cluster());
+    }
+
+    /** A Spark configuration named {@code appName} on the master of {@code cluster} (see {@link ClusterOptions}). */
+    public static SparkConf sparkConf(String appName, ClusterOptions cluster) {
+        SparkConf conf = new SparkConf().setAppName(appName);
+        if (cluster.master() != null) {
+            conf.setMaster(cluster.master());
         } else if (!conf.contains("spark.master")) {
-            conf.setMaster("local[" + config.cluster().workers() + "]");
+            conf.setMaster("local[" + cluster.workers() + "]");
         }
         return conf;
     }
@@ -122,8 +129,7 @@ public final class TrainJob {
         double kl = 0;
         for (LayerSparsity l : layers) {
             kl += l.kl();
-            lm.add(new LayerMetrics(l.name(), l.weights(), l.nonzero(), l.sparsity(), l.kl(),
-                    Double.isNaN(l.meanLogAlpha()) ? null : l.meanLogAlpha()));
+            lm.add(LayerMetrics.of(l));
         }
         double klWeight = trainer.klWeight(epoch);
         long n = trainer.trainSetSize();

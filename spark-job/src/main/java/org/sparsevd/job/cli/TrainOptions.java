@@ -9,20 +9,22 @@ import picocli.CommandLine.Option;
 
 /**
  * The options of one training run (data, model, schedule, cluster, output, seed), shared as a picocli mixin by the
- * commands that train. {@link #config()} turns them into the one validated {@link TrainConfig}.
+ * commands that train. {@link #config()} turns them into the one validated {@link TrainConfig}. {@code --data} and
+ * {@code --output} are checked there rather than by picocli, so that a command can take them from a file too
+ * ({@code sweep --spec}).
  */
 public final class TrainOptions {
 
-    @Option(names = "--data", required = true, paramLabel = "URI",
-            description = "Directory with the IDX files train-images-idx3-ubyte, train-labels-idx1-ubyte "
+    @Option(names = "--data", paramLabel = "URI",
+            description = "(required) Directory with the IDX files train-images-idx3-ubyte, train-labels-idx1-ubyte "
                     + "(and t10k-* unless --test-data is given), raw or .gz.")
     String data;
 
     @Option(names = "--test-data", paramLabel = "URI", description = "Directory with the t10k-* IDX test files.")
     String testData;
 
-    @Option(names = "--output", required = true, paramLabel = "URI",
-            description = "Output directory; must not exist or be empty.")
+    @Option(names = "--output", paramLabel = "URI",
+            description = "(required) Output directory; must not exist or be empty.")
     String output;
 
     @Option(names = "--model", defaultValue = "lenet300", description = "Architecture: ${COMPLETION-CANDIDATES}.",

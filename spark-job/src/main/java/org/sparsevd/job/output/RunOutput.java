@@ -74,6 +74,21 @@ public final class RunOutput {
         }
     }
 
+    /** Takes an existing output directory as it is (to resume); {@link #discard()} will empty, not remove, it. */
+    public static RunOutput open(URI uri, Configuration conf) {
+        try {
+            FileSystem fs = FileSystem.get(uri, conf);
+            Path dir = fs.makeQualified(new Path(uri));
+            if (!fs.getFileStatus(dir).isDirectory()) {
+                throw new OutputException("--output " + Provenance.redact(uri) + " is a file, not a directory");
+            }
+            return new RunOutput(uri, dir, fs, FileContext.getFileContext(dir.toUri(), conf), false);
+        } catch (IOException e) {
+            throw new OutputException("--output " + Provenance.redact(uri) + " cannot be opened: " + e.getMessage(),
+                    e);
+        }
+    }
+
     public URI uri() {
         return uri;
     }
@@ -103,6 +118,27 @@ public final class RunOutput {
         }
     }
 
+    /** The text of {@code name}, or null if there is no such file. */
+    public String readText(String name) {
+        try (var in = fs.open(path(name))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.FileNotFoundException e) {
+            return null;
+        } catch (IOException e) {
+            throw new OutputException(Provenance.redact(uri) + ": could not read " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes {@code name} (a file, or a directory with its content) if it exists; returns whether it existed. */
+    public boolean delete(String name) {
+        try {
+            return fs.delete(path(name), true);
+        } catch (IOException e) {
+            throw new OutputException(Provenance.redact(uri) + ": could not delete " + name + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
     /** Removes the output directory if this run created it (otherwise only its content). */
     public void discard() {
         try {
@@ -113,9 +149,9 @@ public final class RunOutput {
                     fs.delete(st.getPath(), true);
                 }
             }
-            log.info("Removed the incomplete output {}", uri);
+            log.info("Removed the incomplete output {}", Provenance.redact(uri));
         } catch (IOException e) {
-            log.warn("Could not remove the incomplete output {}: {}", uri, e.getMessage());
+            log.warn("Could not remove the incomplete output {}: {}", Provenance.redact(uri), e.getMessage());
         }
     }
 
