@@ -1,5 +1,7 @@
 package org.sparsevd.job.cli;
 
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,8 +29,11 @@ import picocli.CommandLine.Spec;
                         + "(the point the selection rule picks, and the Pareto front of accuracy vs compression), "
                         + "OUTPUT/sweep.json (the spec) and OUTPUT/runs/kl-W/ (each training run). Run it again "
                         + "with the same spec and output to resume: finished points are kept, unfinished ones "
-                        + "re-run."})
+                        + "re-run. '{date}' in --output stands for today's UTC date (yyyy-MM-dd), for scheduled "
+                        + "sweeps: a sweep restarted the same day resumes."})
 public final class SweepCommand implements Callable<Integer> {
+    /** Replaced in --output by the UTC date (yyyy-MM-dd): one output per day for scheduled sweeps. */
+    static final String DATE = "{date}";
 
     @Option(names = "--spec", paramLabel = "FILE",
             description = "YAML (or .json) file mapping option names of this command to values, e.g. "
@@ -73,6 +78,8 @@ public final class SweepCommand implements Callable<Integer> {
             }
         }
         args.addAll(given);
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+        args.replaceAll(a -> a.startsWith("--output=") ? a.replace(DATE, today) : a);
         try {
             parser.parseArgs(args.toArray(String[]::new));
         } catch (CommandLine.ParameterException e) {

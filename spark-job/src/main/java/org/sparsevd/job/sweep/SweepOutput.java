@@ -89,6 +89,46 @@ public final class SweepOutput {
         return out;
     }
 
+    /**
+     * What a sweep output holds, for reports.
+     *
+     * @param record     sweep.json: the spec and where and when it was started
+     * @param points     the recorded rows, in file order
+     */
+    public record Recorded(JsonNode record, List<SweepPoint> points) {
+        /** The selection rule's tolerance in percentage points. */
+        public double maxAccuracyDrop() {
+            return record.path("spec").path("max_accuracy_drop").asDouble();
+        }
+
+        /** The number of points of the spec. */
+        public int pointsTotal() {
+            return record.path("points").asInt();
+        }
+    }
+
+    /** Whether {@code dir} is a sweep output (it has a sweep.json). */
+    public static boolean isSweep(FileSystem fs, Path dir) throws IOException {
+        return fs.isFile(new Path(dir, SPEC_FILE));
+    }
+
+    /** Reads a sweep output; it must have a sweep.json and at least one recorded point. */
+    public static Recorded read(java.net.URI uri, Configuration conf) {
+        RunOutput existing = RunOutput.open(uri, conf);
+        String location = Provenance.redact(uri);
+        String record = existing.readText(SPEC_FILE);
+        if (record == null) {
+            throw new JobConfigException("--input " + location + " is not a sweep output: it has no " + SPEC_FILE);
+        }
+        String rows = existing.readText(JSONL);
+        List<SweepPoint> points = rows == null ? List.of() : parseRows(rows, location + "/" + JSONL);
+        if (points.isEmpty()) {
+            throw new OutputException(location + " has no finished sweep point yet (" + JSONL + " is missing or "
+                    + "empty)");
+        }
+        return new Recorded(parse(record, location + "/" + SPEC_FILE), points);
+    }
+
     /** The spec a sweep is identified by: its whole configuration except where it writes and which master runs it. */
     static JsonNode spec(SweepConfig config) {
         ObjectNode spec = JSON.valueToTree(config);

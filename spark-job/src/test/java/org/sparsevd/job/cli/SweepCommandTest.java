@@ -70,6 +70,9 @@ class SweepCommandTest {
         c = config("--data", "/d", "--output", "/o", "--kl-weights", "0.1,1", "--thresholds", "3");
         assertEquals(List.of(0.1, 1.0), c.klWeights());
         assertEquals(1.0, c.maxAccuracyDrop(), "default rule");
+        c = config("--spec", spec.toString(), "--output", "hdfs://nn/sweeps/{date}");
+        assertEquals("hdfs://nn/sweeps/" + java.time.LocalDate.now(java.time.ZoneOffset.UTC),
+                c.train().output().toString(), "{date} for scheduled sweeps");
     }
 
     private record Result(int code, String err) {

@@ -12,6 +12,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,6 +127,23 @@ class SweepJobTest {
         assertTrue(err.toString().contains("holds a sweep started with a different spec (thresholds: "
                 + "[1.0,2.0,3.0,4.0,5.0] recorded, [1.0,2.0,3.0] given)"), err.toString());
         assertEquals(resumed, Files.readAllLines(out.resolve("sweep.jsonl")));
+
+        // Its report: the sweep's figures as valid PNGs, one page with them embedded, and every run's report.
+        assertEquals(0, Main.run("report", "--input", out.toString()));
+        String html = Files.readString(out.resolve("report/index.html"));
+        assertTrue(html.startsWith("<!DOCTYPE html>") && html.endsWith("</html>\n"), "a whole page");
+        for (String png : List.of("tradeoff.png", "accuracy-threshold.png", "compression-threshold.png",
+                "sparsity-dense1.png", "sparsity-dense2.png", "sparsity-dense3.png")) {
+            var image = ImageIO.read(out.resolve("report").resolve(png).toFile());
+            assertEquals(900, image.getWidth(), png);
+            assertTrue(html.contains("id=\"" + png + "\""), png + " embedded");
+        }
+        assertEquals(6 + 1, html.split("data:image/png;base64,").length, "six figures embedded");
+        for (String run : List.of("runs/kl-0.1", "runs/kl-0.3", "runs/kl-1")) {
+            assertTrue(Files.isRegularFile(out.resolve(run).resolve("report/index.html")), run);
+            assertTrue(html.contains("href=\"../" + run + "/report/index.html\""), run + " linked");
+        }
+        assertTrue(html.contains("Pareto") && html.contains("selected"), "front and selection shown");
     }
 
     private static JsonNode without(JsonNode row, String field) {
