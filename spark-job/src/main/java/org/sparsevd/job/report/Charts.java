@@ -291,9 +291,18 @@ public final class Charts {
 
         @Override
         protected List refreshTicksVertical(Graphics2D g2, Rectangle2D dataArea, RectangleEdge edge) {
+            return roundTicks(edge == RectangleEdge.LEFT ? TextAnchor.CENTER_RIGHT : TextAnchor.CENTER_LEFT);
+        }
+
+        @Override
+        protected List refreshTicksHorizontal(Graphics2D g2, Rectangle2D dataArea, RectangleEdge edge) {
+            return roundTicks(edge == RectangleEdge.TOP ? TextAnchor.BOTTOM_CENTER : TextAnchor.TOP_CENTER);
+        }
+
+        private List<NumberTick> roundTicks(TextAnchor anchor) {
             List<NumberTick> ticks = List.of();
             for (double[] mantissas : MANTISSAS) {
-                ticks = ticks(mantissas, edge);
+                ticks = ticks(mantissas, anchor);
                 if (ticks.size() >= MIN_LABELS) {
                     break;
                 }
@@ -301,9 +310,8 @@ public final class Charts {
             return ticks;
         }
 
-        private List<NumberTick> ticks(double[] mantissas, RectangleEdge edge) {
+        private List<NumberTick> ticks(double[] mantissas, TextAnchor anchor) {
             Range r = getRange();
-            TextAnchor anchor = edge == RectangleEdge.LEFT ? TextAnchor.CENTER_RIGHT : TextAnchor.CENTER_LEFT;
             List<NumberTick> ticks = new ArrayList<>();
             for (int e = (int) Math.floor(Math.log10(r.getLowerBound())); e <= Math.ceil(Math.log10(r.getUpperBound()));
                     e++) {

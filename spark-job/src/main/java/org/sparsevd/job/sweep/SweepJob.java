@@ -86,12 +86,14 @@ public final class SweepJob {
                                 SweepConfig.runDirectory(w));
                     }
                     log.info("Sweep: {}", progress);
+                    sc.setJobGroup("sparsevd-sweep-kl-" + SweepConfig.plain(w), "sparsevd sweep: " + progress, false);
                     TrainConfig run = config.run(w);
                     new TrainJob(run).run(sc, data, trainBlocks, testBlocks, sc.hadoopConfiguration());
                     sc.setJobDescription("sparsevd sweep: " + progress + ": evaluating " + perRun + " thresholds");
                     List<SweepPoint> points = evaluate(sc, run.output(), w, testBlocks, versions,
                             sc.hadoopConfiguration());
                     sc.setJobDescription(null);
+                    sc.clearJobGroup();
                     output.record(points);
                     for (int i = 0; i < points.size(); i++) {
                         SweepPoint p = points.get(i);
