@@ -21,6 +21,8 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparsevd.core.kl.KlApproximation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import static org.sparsevd.core.kl.KlApproximation.K1;
 import static org.sparsevd.core.kl.KlApproximation.K2;
@@ -32,11 +34,25 @@ import static org.sparsevd.core.kl.KlApproximation.K3;
  * Molchanov et al., 2017). Shape-agnostic: works for dense and convolutional parameters alike.
  *
  * <p>The training path ({@link #addGradient}) is written for speed: it works on α = exp(logσ²)/(W² + 1e-8) from
- * the exp(logσ²) the forward pass already computed, so it needs three transcendental passes (log α,
- * σ(k2 + k3·logα) and the softplus for the score) and otherwise cheap in-place element-wise ops, in
- * workspace-allocated temporaries.
+ * the exp(logσ²) the forward pass already computed. Float parameters go through {@link FusedKlKernel}, one SIMD
+ * pass, when the JVM has the Vector API module; otherwise, and for other types, a sequence of ND4J element-wise
+ * ops in workspace-allocated temporaries computes the same.
  */
 public final class SparseVdKl {
+    private static final Logger log = LoggerFactory.getLogger(SparseVdKl.class);
+
+    /**
+     * Whether float parameters take {@link FusedKlKernel}'s single SIMD pass: when the JVM was started with
+     * {@code --add-modules jdk.incubator.vector} (the launchers and tests do), unless the system property
+     * {@code sparsevd.kl.fused=false} turns it off.
+     */
+    static final boolean FUSED_KERNEL = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"false".equals(System.getProperty("sparsevd.kl.fused"));
+
+    static {
+        log.info("KL term of float layers: {}", FUSED_KERNEL ? "fused SIMD kernel (jdk.incubator.vector)"
+                : "ND4J element-wise ops (start the JVM with --add-modules jdk.incubator.vector for the fused kernel)");
+    }
 
     private SparseVdKl() {
     }
@@ -53,6 +69,15 @@ public final class SparseVdKl {
                                      INDArray gradLogSigma2, double coef, double logAlphaMin, double logAlphaMax,
                                      LayerWorkspaceMgr mgr) {
         LogAlpha.requireSameShape(w, logSigma2);
+        if (FUSED_KERNEL && FusedKlKernel.supports(w, expLogSigma2, gradW, gradLogSigma2)) {
+            return FusedKlKernel.addGradient(w, expLogSigma2, gradW, gradLogSigma2, coef, logAlphaMin, logAlphaMax);
+        }
+        return addGradientByOps(w, expLogSigma2, gradW, gradLogSigma2, coef, logAlphaMin, logAlphaMax, mgr);
+    }
+
+    /** {@link #addGradient} as a sequence of ND4J element-wise ops (any data type and layout). */
+    static double addGradientByOps(INDArray w, INDArray expLogSigma2, INDArray gradW, INDArray gradLogSigma2,
+                                   double coef, double logAlphaMin, double logAlphaMax, LayerWorkspaceMgr mgr) {
         OpExecutioner ex = Nd4j.getExecutioner();
         DataType dt = w.dataType();
         long[] shape = w.shape();
