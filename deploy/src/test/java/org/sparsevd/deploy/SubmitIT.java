@@ -60,9 +60,9 @@ class SubmitIT {
 
     private static void assertCommon(List<String> args, String jar) throws IOException {
         assertEquals(Main.class.getName(), args.get(args.indexOf("--class") + 1));
-        String opens = TemplatesTest.javaOpens();
-        assertConf(args, "spark.driver.extraJavaOptions=" + opens);
-        assertConf(args, "spark.executor.extraJavaOptions=" + opens);
+        String options = TemplatesTest.javaOptions();
+        assertConf(args, "spark.driver.extraJavaOptions=" + options);
+        assertConf(args, "spark.executor.extraJavaOptions=" + options);
         assertConf(args, "spark.executorEnv.OMP_NUM_THREADS=1");
         assertConf(args, "spark.executorEnv.SPARSEVD_BLAS_THREADS=1");
         assertConf(args, "spark.authenticate=true");
@@ -128,7 +128,7 @@ class SubmitIT {
     void localSubmissionTrainsWithTheSecuritySettings() throws Exception {
         Path bin = Files.createDirectories(tmp.resolve("spark/bin"));
         Path sparkSubmit = bin.resolve("spark-submit");
-        Files.writeString(sparkSubmit, "#!/usr/bin/env bash\nexec java -Xmx3g " + TemplatesTest.javaOpens()
+        Files.writeString(sparkSubmit, "#!/usr/bin/env bash\nexec java -Xmx3g " + TemplatesTest.javaOptions()
                 + " -cp '" + Path.of("target/lib").toAbsolutePath() + "/*' org.apache.spark.deploy.SparkSubmit \"$@\"\n");
         Files.setPosixFilePermissions(sparkSubmit, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path out = tmp.resolve("run");

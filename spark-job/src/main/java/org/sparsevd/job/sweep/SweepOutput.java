@@ -66,7 +66,6 @@ public final class SweepOutput {
             FileSystem fs = FileSystem.get(uri, conf);
             Path dir = new Path(uri);
             if (!fs.exists(dir) || fs.getFileStatus(dir).isDirectory() && fs.listStatus(dir).length == 0) {
-                RunOutput.checkUsable(uri, conf);
                 return new SweepOutput(config, false, new ArrayList<>());
             }
             if (!fs.getFileStatus(dir).isDirectory()) {
