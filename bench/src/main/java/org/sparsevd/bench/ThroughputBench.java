@@ -5,6 +5,7 @@ import java.util.Locale;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
 import org.sparsevd.core.arch.ArchitectureSettings;
 import org.sparsevd.core.arch.Lenet300;
 import org.sparsevd.core.runtime.NativeThreads;
@@ -15,9 +16,10 @@ import org.sparsevd.datasets.Minibatches;
 import org.sparsevd.datasets.TrainingSubset;
 
 /**
- * Single-JVM training throughput of Sparse VD LeNet-300-100 next to a plain DL4J DenseLayer network of the same
- * shape, measured in the same run on the same minibatches (batch 100, real Fashion-MNIST); also Sparse VD with KL
- * weight 0, which skips the KL term's gradient, to show its share of the step.
+ * Single-JVM training throughput of Sparse VD LeNet-300-100 (as {@code train} builds it: sparsevd's FusedAdam)
+ * next to a plain DL4J DenseLayer network of the same shape with DL4J's Adam, measured in the same run on the same
+ * minibatches (batch 100, real Fashion-MNIST); also Sparse VD with KL weight 0, which skips the KL term's gradient,
+ * to show its share of the step, and the plain network with FusedAdam, to show what the updater alone gains.
  *
  * <p>Usage: {@code ThroughputBench DATA_DIR [examples=20000] [repeats=3]}. Each network first fits one warm-up
  * pass; then each timed pass fits all examples once; the best pass is reported (least disturbed by the machine).
@@ -38,18 +40,24 @@ public final class ThroughputBench {
         sparse.init();
         MultiLayerNetwork noKl = new MultiLayerNetwork(Lenet300.sparseVd(settings.withKlWeight(0)));
         noKl.init();
-        MultiLayerNetwork plain = new MultiLayerNetwork(Lenet300.plain(settings));
+        MultiLayerNetwork plain = new MultiLayerNetwork(Lenet300.plain(settings.withUpdater(
+                new Adam(ArchitectureSettings.DEFAULT_LEARNING_RATE))));
         plain.init();
+        MultiLayerNetwork plainFused = new MultiLayerNetwork(Lenet300.plain(settings));
+        plainFused.init();
 
         double sparseRate = bestRate(sparse, batches, repeats, true);
         double noKlRate = bestRate(noKl, batches, repeats, true);
         double plainRate = bestRate(plain, batches, repeats, false);
+        double plainFusedRate = bestRate(plainFused, batches, repeats, false);
 
         Table t = new Table("network", "examples/s", "ms/step (batch 100)", "step time vs plain");
         t.add("SparseVD lenet300", fmt(sparseRate, 0), fmt(100_000 / sparseRate, 2), fmt(plainRate / sparseRate, 2) + "x");
         t.add("SparseVD lenet300, KL weight 0 (no KL term)", fmt(noKlRate, 0), fmt(100_000 / noKlRate, 2),
                 fmt(plainRate / noKlRate, 2) + "x");
-        t.add("plain DL4J lenet300", fmt(plainRate, 0), fmt(100_000 / plainRate, 2), "1.00x");
+        t.add("plain DL4J lenet300 (DL4J's Adam)", fmt(plainRate, 0), fmt(100_000 / plainRate, 2), "1.00x");
+        t.add("plain DL4J lenet300 with sparsevd's FusedAdam", fmt(plainFusedRate, 0), fmt(100_000 / plainFusedRate, 2),
+                fmt(plainRate / plainFusedRate, 2) + "x");
         System.out.println();
         System.out.println("Single-JVM training throughput, " + train.count() + " Fashion-MNIST examples, best of "
                 + repeats + " passes; OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS") + ", BLAS threads "

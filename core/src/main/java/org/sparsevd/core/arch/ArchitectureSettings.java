@@ -1,7 +1,7 @@
 package org.sparsevd.core.arch;
 
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.learning.config.Adam;
+import org.sparsevd.core.optim.FusedAdam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.sparsevd.core.layers.SparseVdDenseLayer;
 
@@ -62,7 +62,7 @@ public record ArchitectureSettings(long seed, long trainSetSize, double klWeight
         return new ArchitectureSettings(DEFAULT_SEED, trainSetSize, SparseVdDenseLayer.DEFAULT_KL_WEIGHT,
                 SparseVdDenseLayer.DEFAULT_THRESHOLD, SparseVdDenseLayer.DEFAULT_LOG_SIGMA2_INIT,
                 SparseVdDenseLayer.DEFAULT_LOG_ALPHA_MIN, SparseVdDenseLayer.DEFAULT_LOG_ALPHA_MAX,
-                new Adam(DEFAULT_LEARNING_RATE), DataType.FLOAT);
+                new FusedAdam(DEFAULT_LEARNING_RATE), DataType.FLOAT);
     }
 
     /** A copy of the updater. */
@@ -111,7 +111,7 @@ public record ArchitectureSettings(long seed, long trainSetSize, double klWeight
         if (!Double.isFinite(learningRate) || learningRate <= 0) {
             throw new IllegalArgumentException("learning rate must be finite and > 0, got " + learningRate);
         }
-        return withUpdater(new Adam(learningRate));
+        return withUpdater(new FusedAdam(learningRate));
     }
 
     public ArchitectureSettings withDataType(DataType dataType) {

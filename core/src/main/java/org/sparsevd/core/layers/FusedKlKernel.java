@@ -6,9 +6,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-import org.bytedeco.javacpp.BytePointer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparsevd.core.simd.DirectFloats;
 
 import static org.sparsevd.core.kl.KlApproximation.K1;
 import static org.sparsevd.core.kl.KlApproximation.K2;
@@ -26,9 +25,8 @@ import static org.sparsevd.core.kl.KlApproximation.K3;
  * One pass reads five arrays and writes two, where the ND4J formulation makes some 25 passes over arrays of the
  * parameters' size; this is most of a Sparse VD layer's extra cost over a plain layer.
  *
- * <p>Only {@code float} arrays that own their whole (contiguous) buffer are handled here ({@link #supports});
- * callers fall back to the ND4J formulation otherwise. This class is loaded only when the module is present
- * ({@link SparseVdKl}); without it nothing changes but the speed.
+ * <p>Only arrays that {@link DirectFloats#supports} are handled here; callers fall back to the ND4J formulation
+ * otherwise, and never load this class unless {@link DirectFloats#ENABLED}.
  */
 final class FusedKlKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -39,26 +37,14 @@ final class FusedKlKernel {
     private FusedKlKernel() {
     }
 
-    /** True if every array is float, contiguous in one order, and exactly covers its data buffer's view. */
-    static boolean supports(INDArray... arrays) {
-        char order = arrays[0].ordering();
-        for (INDArray a : arrays) {
-            if (a.dataType() != DataType.FLOAT || a.ordering() != order || a.elementWiseStride() != 1
-                    || a.data().length() != a.length() || a.isView() && a.offset() != a.data().offset()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** See {@link SparseVdKl#addGradient}; the arrays must pass {@link #supports}. */
+    /** See {@link SparseVdKl#addGradient}; the arrays must pass {@link DirectFloats#supports}. */
     static double addGradient(INDArray w, INDArray expLogSigma2, INDArray gradW, INDArray gradLogSigma2,
                               double coef, double logAlphaMin, double logAlphaMax) {
         int n = Math.toIntExact(w.length());
-        ByteBuffer bw = buffer(w);
-        ByteBuffer be = buffer(expLogSigma2);
-        ByteBuffer bgw = buffer(gradW);
-        ByteBuffer bgl = buffer(gradLogSigma2);
+        ByteBuffer bw = DirectFloats.buffer(w);
+        ByteBuffer be = DirectFloats.buffer(expLogSigma2);
+        ByteBuffer bgw = DirectFloats.buffer(gradW);
+        ByteBuffer bgl = DirectFloats.buffer(gradLogSigma2);
         float aMin = (float) Math.exp(logAlphaMin);
         float aMax = (float) Math.exp(logAlphaMax);
         float c = (float) coef;
@@ -107,6 +93,22 @@ final class FusedKlKernel {
         return kl;
     }
 
+    /** dst ← exp(src) element-wise (the forward pass's exp(logσ²)); the arrays must pass {@link DirectFloats#supports}. */
+    static void exp(INDArray src, INDArray dst) {
+        int n = Math.toIntExact(src.length());
+        ByteBuffer bs = DirectFloats.buffer(src);
+        ByteBuffer bd = DirectFloats.buffer(dst);
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += S.length()) {
+            int off = i * Float.BYTES;
+            FloatVector.fromByteBuffer(S, bs, off, ORDER).lanewise(VectorOperators.EXP).intoByteBuffer(bd, off, ORDER);
+        }
+        for (; i < n; i++) {
+            bd.putFloat(i * Float.BYTES, (float) Math.exp(bs.getFloat(i * Float.BYTES)));
+        }
+    }
+
     /** The same formula for one element (the tail the vector loop leaves). */
     private static double scalar(ByteBuffer bw, ByteBuffer be, ByteBuffer bgw, ByteBuffer bgl, int i, float c,
                                  float aMin, float aMax) {
@@ -123,11 +125,5 @@ final class FusedKlKernel {
             bgw.putFloat(off, (float) (bgw.getFloat(off) - 2 * g * w / r));
         }
         return K1 * (1 - s) + 0.5 * Math.log1p(1 / alpha);
-    }
-
-    /** A native-order view of the array's memory (no copy). */
-    private static ByteBuffer buffer(INDArray a) {
-        long bytes = a.length() * Float.BYTES;
-        return new BytePointer(a.data().addressPointer()).capacity(bytes).limit(bytes).asByteBuffer().order(ORDER);
     }
 }

@@ -21,8 +21,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparsevd.core.kl.KlApproximation;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.sparsevd.core.simd.DirectFloats;
 
 import static org.sparsevd.core.kl.KlApproximation.K1;
 import static org.sparsevd.core.kl.KlApproximation.K2;
@@ -35,25 +34,10 @@ import static org.sparsevd.core.kl.KlApproximation.K3;
  *
  * <p>The training path ({@link #addGradient}) is written for speed: it works on α = exp(logσ²)/(W² + 1e-8) from
  * the exp(logσ²) the forward pass already computed. Float parameters go through {@link FusedKlKernel}, one SIMD
- * pass, when the JVM has the Vector API module; otherwise, and for other types, a sequence of ND4J element-wise
+ * pass, when {@link DirectFloats#ENABLED}; otherwise, and for other types, a sequence of ND4J element-wise
  * ops in workspace-allocated temporaries computes the same.
  */
 public final class SparseVdKl {
-    private static final Logger log = LoggerFactory.getLogger(SparseVdKl.class);
-
-    /**
-     * Whether float parameters take {@link FusedKlKernel}'s single SIMD pass: when the JVM was started with
-     * {@code --add-modules jdk.incubator.vector} (the launchers and tests do), unless the system property
-     * {@code sparsevd.kl.fused=false} turns it off.
-     */
-    static final boolean FUSED_KERNEL = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !"false".equals(System.getProperty("sparsevd.kl.fused"));
-
-    static {
-        log.info("KL term of float layers: {}", FUSED_KERNEL ? "fused SIMD kernel (jdk.incubator.vector)"
-                : "ND4J element-wise ops (start the JVM with --add-modules jdk.incubator.vector for the fused kernel)");
-    }
-
     private SparseVdKl() {
     }
 
@@ -69,7 +53,7 @@ public final class SparseVdKl {
                                      INDArray gradLogSigma2, double coef, double logAlphaMin, double logAlphaMax,
                                      LayerWorkspaceMgr mgr) {
         LogAlpha.requireSameShape(w, logSigma2);
-        if (FUSED_KERNEL && FusedKlKernel.supports(w, expLogSigma2, gradW, gradLogSigma2)) {
+        if (DirectFloats.ENABLED && DirectFloats.supports(w, expLogSigma2, gradW, gradLogSigma2)) {
             return FusedKlKernel.addGradient(w, expLogSigma2, gradW, gradLogSigma2, coef, logAlphaMin, logAlphaMax);
         }
         return addGradientByOps(w, expLogSigma2, gradW, gradLogSigma2, coef, logAlphaMin, logAlphaMax, mgr);
@@ -136,7 +120,11 @@ public final class SparseVdKl {
     /** exp(logσ²) into a new array of the given workspace type. */
     static INDArray exp(INDArray logSigma2, LayerWorkspaceMgr mgr, ArrayType type) {
         INDArray out = mgr.createUninitialized(type, logSigma2.dataType(), logSigma2.shape(), logSigma2.ordering());
-        Nd4j.getExecutioner().exec(new Exp(logSigma2, out));
+        if (DirectFloats.ENABLED && DirectFloats.supports(logSigma2, out)) {
+            FusedKlKernel.exp(logSigma2, out);
+        } else {
+            Nd4j.getExecutioner().exec(new Exp(logSigma2, out));
+        }
         return out;
     }
 

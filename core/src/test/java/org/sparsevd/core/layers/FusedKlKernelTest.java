@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sparsevd.core.kl.KlApproximation;
+import org.sparsevd.core.simd.DirectFloats;
 
 /**
  * The fused SIMD KL kernel computes what the ND4J formulation computes, in the layout DL4J gives it: W and logσ²
@@ -20,7 +21,7 @@ class FusedKlKernelTest {
 
     @Test
     void testJvmHasTheVectorModuleSoTheFusedKernelIsUsed() {
-        assertTrue(SparseVdKl.FUSED_KERNEL, "surefire starts the test JVM with --add-modules jdk.incubator.vector");
+        assertTrue(DirectFloats.ENABLED, "surefire starts the test JVM with --add-modules jdk.incubator.vector");
     }
 
     @Test
@@ -32,12 +33,23 @@ class FusedKlKernelTest {
     }
 
     @Test
+    void expMatchesNd4j() {
+        INDArray flat = Nd4j.rand(DataType.FLOAT, 1, 1000 + 3).muli(30).subi(20);
+        INDArray logSigma2 = view(flat, 3, 25, 40);
+        INDArray out = Nd4j.create(DataType.FLOAT, new long[]{25, 40}, 'f');
+        FusedKlKernel.exp(logSigma2, out);
+        INDArray expected = org.nd4j.linalg.ops.transforms.Transforms.exp(logSigma2.dup('f'), true);
+        double relDiff = expected.sub(out).divi(expected).amaxNumber().doubleValue();
+        assertTrue(relDiff < 1e-6, "max relative difference " + relDiff);
+    }
+
+    @Test
     void refusesArraysItCannotAddress() {
         INDArray f = Nd4j.rand(DataType.FLOAT, 4, 5);
-        assertTrue(FusedKlKernel.supports(f, f.dup()));
-        assertFalse(FusedKlKernel.supports(f.castTo(DataType.DOUBLE), f));
-        assertFalse(FusedKlKernel.supports(f, f.dup('f')));                 // mixed orders
-        assertFalse(FusedKlKernel.supports(f.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 3)),
+        assertTrue(DirectFloats.supports(f, f.dup()));
+        assertFalse(DirectFloats.supports(f.castTo(DataType.DOUBLE), f));
+        assertFalse(DirectFloats.supports(f, f.dup('f')));                 // mixed orders
+        assertFalse(DirectFloats.supports(f.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 3)),
                 Nd4j.rand(DataType.FLOAT, 4, 3)));                          // strided view
     }
 
@@ -58,7 +70,7 @@ class FusedKlKernelTest {
         INDArray gLOps = gL.dup('f');
         double coef = 0.37;
 
-        assertTrue(FusedKlKernel.supports(w, exp, gW, gL));
+        assertTrue(DirectFloats.supports(w, exp, gW, gL));
         double fused = FusedKlKernel.addGradient(w, exp, gW, gL, coef, min, max);
         double ops = SparseVdKl.addGradientByOps(w.dup('f'), exp.dup('f'), gWOps, gLOps, coef, min, max,
                 LayerWorkspaceMgr.noWorkspaces());
