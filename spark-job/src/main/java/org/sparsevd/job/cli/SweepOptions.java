@@ -16,11 +16,11 @@ public final class SweepOptions {
     @Mixin
     TrainOptions train;
 
-    @Option(names = "--kl-weights", split = ",", paramLabel = "W[,W...]",
+    @Option(names = "--kl-weights", split = ",", paramLabel = "W",
             description = "(required) Target KL weights, one training run each, e.g. 0.1,0.3,1.")
     List<Double> klWeights;
 
-    @Option(names = "--thresholds", split = ",", paramLabel = "T[,T...]",
+    @Option(names = "--thresholds", split = ",", paramLabel = "T",
             description = "(required) Log-alpha mask thresholds every trained model is evaluated under "
                     + "(no retraining), e.g. 1,2,3,4,5.")
     List<Double> thresholds;
