@@ -91,11 +91,8 @@ class LauncherIT {
     /** The README's spark-submit form: Spark's own SparkSubmit (from the Maven jars) runs the application jar. */
     @Test
     void sparkSubmitRunsTheApplicationJar() throws Exception {
-        Path appJar;
-        try (var jars = Files.list(Path.of("../spark-job/target"))) {
-            appJar = jars.filter(p -> p.getFileName().toString().endsWith("-app.jar")).findFirst().orElseThrow();
-        }
-        String opens = javaOpens();
+        Path appJar = DeployFiles.appJar();
+        String opens = DeployFiles.javaOpens();
         Path out = tmp.resolve("submitted");
         List<String> cmd = new ArrayList<>(List.of("java"));
         cmd.addAll(List.of(opens.split(" ")));
@@ -107,11 +104,5 @@ class LauncherIT {
         assertEquals(0, r.code(), r.err());
         assertEquals(1, Files.readAllLines(out.resolve("metrics.jsonl")).size());
         assertTrue(Files.readString(out.resolve("run.json")).contains("\"spark_master\" : \"local[2]\""));
-    }
-
-    private static String javaOpens() throws IOException {
-        String sh = Files.readString(Path.of("conf/java-opens.sh"));
-        int start = sh.indexOf("SPARK_JAVA_OPENS=\"") + "SPARK_JAVA_OPENS=\"".length();
-        return sh.substring(start, sh.indexOf('"', start));
     }
 }

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -14,11 +16,13 @@ import org.sparsevd.core.runtime.NativeThreads;
 import org.sparsevd.core.sparsity.LayerSparsity;
 import org.sparsevd.core.sparsity.SparsityReport;
 import org.sparsevd.job.config.ClusterOptions;
+import org.sparsevd.job.config.JobConfigException;
 import org.sparsevd.job.config.TrainConfig;
 import org.sparsevd.job.eval.MaskedEvaluator;
 import org.sparsevd.job.metrics.EpochMetrics;
 import org.sparsevd.job.metrics.LayerMetrics;
 import org.sparsevd.job.metrics.MetricsWriter;
+import org.sparsevd.job.output.Checkpoint;
 import org.sparsevd.job.output.Provenance;
 import org.sparsevd.job.output.RunOutput;
 import org.sparsevd.job.train.CachedBlocks;
@@ -31,8 +35,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One {@code train} run end to end: check the output location, read and validate the data, train on Spark with
- * per-epoch driver metrics, and write {@code metrics.jsonl}/{@code metrics.csv}, {@code model.zip} and
- * {@code run.json}. Nothing is created before the inputs are known good, and a run that fails removes its
+ * per-epoch driver metrics and checkpoints, and write {@code metrics.jsonl}/{@code metrics.csv}, {@code model.zip}
+ * and {@code run.json}. Nothing is created before the inputs are known good.
+ *
+ * <p>After every epoch the driver writes {@link Checkpoint#FILE} (then the metrics), so a run that fails or is killed
+ * after its first epoch keeps its output directory for {@code --resume}, which continues from the last complete
+ * checkpoint with the metrics of exactly the epochs it holds. A run that fails before any checkpoint removes its
  * output directory.
  */
 public final class TrainJob {
@@ -42,16 +50,38 @@ public final class TrainJob {
     public static final String RUN_FILE = "run.json";
 
     private final TrainConfig config;
+    private final boolean resume;
+    private final Consumer<EpochMetrics> afterEpoch;
 
+    /** A new run; {@code config.output()} must not exist or be empty. */
     public TrainJob(TrainConfig config) {
-        this.config = config;
+        this(config, false, m -> { });
     }
 
-    /** Runs the job in a Spark context of its own (started here, stopped at the end). */
+    /**
+     * @param resume     continue the run in {@code config.output()} from its checkpoint instead of starting one
+     * @param afterEpoch called on the driver after each epoch's checkpoint and metrics are written
+     */
+    public TrainJob(TrainConfig config, boolean resume, Consumer<EpochMetrics> afterEpoch) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.resume = resume;
+        this.afterEpoch = Objects.requireNonNull(afterEpoch, "afterEpoch");
+    }
+
+    /**
+     * Runs the job in a Spark context of its own (started here, stopped at the end). When resuming, the checkpoint is
+     * read and checked before the data and Spark; a run already completed is reported and not trained again.
+     */
     public List<EpochMetrics> run() {
         NativeThreads.apply();
         Configuration hadoopConf = new Configuration();
-        RunOutput.checkUsable(config.output(), hadoopConf);
+        if (resume) {
+            RunOutput output = RunOutput.open(config.output(), hadoopConf);
+            Checkpoint.read(output, config);
+            checkNotCompleted(output);
+        } else {
+            RunOutput.checkUsable(config.output(), hadoopConf);
+        }
         TrainingData data = TrainingData.load(config.data(), config.seed(), hadoopConf);
         Models.checkInput(config.model().name(), data.train());
         try (JavaSparkContext sc = new JavaSparkContext(sparkConf(config))) {
@@ -75,14 +105,29 @@ public final class TrainJob {
     public List<EpochMetrics> run(JavaSparkContext sc, TrainingData data, CachedBlocks train, CachedBlocks test,
                                   Configuration hadoopConf) {
         Instant started = Instant.now();
-        RunOutput output = RunOutput.create(config.output(), hadoopConf);
+        RunOutput output = resume ? RunOutput.open(config.output(), hadoopConf)
+                : RunOutput.create(config.output(), hadoopConf);
+        Checkpoint resumed = null;
+        if (resume) {
+            resumed = Checkpoint.read(output, config);
+            checkNotCompleted(output);
+        }
+        int epochs = config.schedule().epochs();
+        int checkpointed = resumed == null ? 0 : resumed.epochsDone();
         try {
-            MultiLayerNetwork net = Models.build(config.model(), config.seed(), train.total());
+            MultiLayerNetwork net = resumed == null ? Models.build(config.model(), config.seed(), train.total())
+                    : resumed.network();
+            if (resumed != null) {
+                checkResumedData(resumed, net, train.total());
+                log.info("Resuming {} after epoch {}/{}", output.uri(), checkpointed, epochs);
+            }
             SparkTrainer trainer = new SparkTrainer(sc, config, net, train, null);
-            MetricsWriter metrics = new MetricsWriter(output);
-            int epochs = config.schedule().epochs();
+            MetricsWriter metrics = MetricsWriter.resumed(output,
+                    resumed == null ? List.of() : resumed.metrics());
+            double before = resumed == null ? 0 : resumed.elapsedSeconds();
+            int first = checkpointed;
             long t0 = System.nanoTime();
-            for (int epoch = 0; epoch < epochs; epoch++) {
+            for (int epoch = first; epoch < epochs; epoch++) {
                 long e0 = System.nanoTime();
                 double dataLoss = trainer.fitEpoch(epoch);
                 sc.setJobDescription("sparsevd: epoch " + (epoch + 1) + "/" + epochs + " evaluation");
@@ -91,20 +136,66 @@ public final class TrainJob {
                 double accuracy = MaskedEvaluator.evaluate(sc, trainer.network(), test.rdd(), null, null)
                         .accuracy(0);
                 sc.setJobDescription(null);
-                double now = (System.nanoTime() - t0) / 1e9;
+                double now = before + (System.nanoTime() - t0) / 1e9;
                 EpochMetrics m = metrics(epoch, (System.nanoTime() - e0) / 1e9, now, trainer, dataLoss, accuracy,
                         layers);
+                List<EpochMetrics> done = new ArrayList<>(metrics.epochs());
+                done.add(m);
+                new Checkpoint(epoch + 1, now, done, trainer.network()).writeTo(output, config, train.total());
+                checkpointed = epoch + 1;
                 metrics.add(m);
-                log.info(m.summary(epochs, now / (epoch + 1) * (epochs - epoch - 1)));
+                log.info(m.summary(epochs, (now - before) / (epoch + 1 - first) * (epochs - epoch - 1)));
+                afterEpoch.accept(m);
             }
             output.write(MODEL_FILE, out -> ModelSerializer.writeModel(trainer.network(), out, true));
-            output.writeText(RUN_FILE, runRecord(sc, trainer, data, started, metrics.epochs()));
+            output.writeText(RUN_FILE, runRecord(sc, trainer, data, started, metrics.epochs(),
+                    resumed == null ? 0 : resumed.epochsDone()));
             log.info("Wrote {} epochs of metrics, {} and {} to {}", epochs, MODEL_FILE, RUN_FILE,
                     Provenance.redact(output.uri()));
             return metrics.epochs();
+        } catch (TrainingDivergedException e) {
+            keepOrDiscard(output, checkpointed, e);
+            throw checkpointed == 0 ? e : new TrainingDivergedException(e.getMessage() + "; the last good checkpoint "
+                    + "(epoch " + checkpointed + ") is kept in " + Provenance.redact(output.uri()) + "/"
+                    + Checkpoint.FILE);
         } catch (RuntimeException | Error e) {
-            output.discard();
+            keepOrDiscard(output, checkpointed, e);
             throw e;
+        }
+    }
+
+    /**
+     * After a failure: a run with a checkpoint keeps its output (for {@code --resume} or inspection), one without
+     * removes it.
+     */
+    private static void keepOrDiscard(RunOutput output, int checkpointed, Throwable failure) {
+        if (checkpointed == 0) {
+            output.discard();
+        } else {
+            log.warn("The run failed after epoch {} ({}); {} keeps the checkpoint of epoch {}: continue it with "
+                    + "the same options and --resume", checkpointed, failure.toString(),
+                    Provenance.redact(output.uri()), checkpointed);
+        }
+    }
+
+    /** Fails if the run in {@code output} already completed (its run.json is written last). */
+    private void checkNotCompleted(RunOutput output) {
+        if (output.exists(RUN_FILE)) {
+            throw new JobConfigException("--resume: " + Provenance.redact(output.uri()) + " is a completed run of "
+                    + config.schedule().epochs() + " epochs (it has " + RUN_FILE + "): nothing to resume");
+        }
+    }
+
+    private void checkResumedData(Checkpoint resumed, MultiLayerNetwork net, long trainExamples) {
+        long saved = resumed.metrics().get(0).trainExamples();
+        if (saved != trainExamples) {
+            throw new JobConfigException("--resume: the checkpoint was trained on " + saved
+                    + " examples, but --data now has " + trainExamples);
+        }
+        long expected = Models.build(config.model(), config.seed(), trainExamples).numParams();
+        if (net.numParams() != expected) {
+            throw new JobConfigException("--resume: the checkpoint's network has " + net.numParams()
+                    + " parameters, --model " + config.model().name() + " has " + expected);
         }
     }
 
@@ -154,7 +245,7 @@ public final class TrainJob {
     }
 
     private String runRecord(JavaSparkContext sc, SparkTrainer trainer, TrainingData data, Instant started,
-                             List<EpochMetrics> epochs) {
+                             List<EpochMetrics> epochs, int resumedAfter) {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("command", "train");
         run.put("status", "completed");
@@ -165,6 +256,8 @@ public final class TrainJob {
         run.put("spark_master", sc.master());
         run.put("spark_application_id", sc.sc().applicationId());
         run.put("versions", Provenance.versions(sc.version()));
+        run.put("resumed_after_epoch", resumedAfter);
+        run.put("examples_per_executor", trainer.examplesPerExecutor());
         run.put("started_at", started.toString());
         run.put("finished_at", Instant.now().toString());
         run.put("final", epochs.get(epochs.size() - 1));

@@ -68,6 +68,7 @@ class TrainJobTest {
         assertEquals(5, run.get("seed").asLong());
         assertEquals("lenet300", run.get("config").get("model").get("name").asText());
         assertEquals("local[2]", run.get("spark_master").asText());
+        assertEquals(3 * 3000, run.get("examples_per_executor").get("driver").asLong(), "local mode: one executor");
         assertTrue(run.get("versions").get("dl4j").asText().startsWith("1.0.0"));
         assertTrue(run.get("versions").get("spark").asText().startsWith("3.5"));
         try (var files = Files.list(out)) {

@@ -59,11 +59,21 @@ final class Checks {
         try {
             URI uri = new URI(value);
             if (uri.getScheme() == null) {
-                return new java.io.File(value).getAbsoluteFile().toURI();
+                uri = new java.io.File(value).getAbsoluteFile().toURI();
             }
-            return uri;
+            return withoutTrailingSlash(uri);
         } catch (URISyntaxException e) {
             throw new JobConfigException(option + " is not a valid path or URI: " + value + " (" + e.getReason() + ")");
         }
+    }
+
+    /** {@code dir/} and {@code dir} name the same directory: one spelling, so runs compare their locations. */
+    private static URI withoutTrailingSlash(URI uri) throws URISyntaxException {
+        String path = uri.getPath();
+        if (path == null || path.length() <= 1 || !path.endsWith("/")) {
+            return uri;
+        }
+        return new URI(uri.getScheme(), uri.getRawAuthority() == null ? null : uri.getAuthority(),
+                path.replaceAll("/+$", ""), uri.getQuery(), uri.getFragment());
     }
 }

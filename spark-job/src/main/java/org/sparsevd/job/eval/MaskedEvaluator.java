@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.sparsevd.core.layers.SparseVdLayers;
+import org.sparsevd.job.train.TaskGpu;
 import org.sparsevd.datasets.ChannelNormalization;
 import org.sparsevd.datasets.LabeledImages;
 import org.sparsevd.datasets.Minibatches;
@@ -60,6 +61,7 @@ public final class MaskedEvaluator {
 
         @Override
         public Iterator<EvalCounts> call(Iterator<DataSet> batches) {
+            TaskGpu.pinCurrentTask();
             Snapshot s = snapshot.value();
             MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(s.configurationJson());
             MultiLayerNetwork net = new MultiLayerNetwork(conf);

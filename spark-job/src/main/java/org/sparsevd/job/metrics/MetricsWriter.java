@@ -1,6 +1,7 @@
 package org.sparsevd.job.metrics;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -32,6 +33,30 @@ public final class MetricsWriter {
     }
 
     /**
+     * Continues a run: the files are rewritten to hold exactly {@code previous} (the epochs of the checkpoint being
+     * resumed), dropping any epoch written after it.
+     */
+    public static MetricsWriter resumed(RunOutput output, List<EpochMetrics> previous) {
+        MetricsWriter w = new MetricsWriter(output);
+        w.epochs.addAll(previous);
+        if (!previous.isEmpty()) {
+            w.write();
+        }
+        return w;
+    }
+
+    /**
+     * The mapper sparsevd JSON files are read with: the writer's naming, every field of a record must be present,
+     * unknown fields are ignored.
+     */
+    public static ObjectMapper readingMapper() {
+        return mapper()
+                .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    /**
      * The mapper every sparsevd JSON file is written with: snake_case names, no indentation, and URIs written
      * without credentials ({@link Provenance#redact}).
      */
@@ -52,6 +77,10 @@ public final class MetricsWriter {
     /** Appends one epoch and rewrites both files. */
     public void add(EpochMetrics m) {
         epochs.add(m);
+        write();
+    }
+
+    private void write() {
         StringBuilder jsonl = new StringBuilder();
         for (EpochMetrics e : epochs) {
             jsonl.append(toJson(e)).append('\n');

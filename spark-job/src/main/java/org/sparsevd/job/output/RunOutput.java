@@ -1,9 +1,11 @@
 package org.sparsevd.job.output;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
@@ -14,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A run's output directory on any Hadoop FileSystem. Every file is written to a temporary name and renamed into
- * place, so readers never see a half-written file; {@link #discard()} removes the directory again if this run
- * created it, so a failed run leaves nothing behind.
+ * A run's output directory on any Hadoop FileSystem. Every file is written to a temporary name of its own and renamed
+ * into place, so readers never see a half-written file (and a writer killed mid-file leaves only a hidden
+ * {@code .*.tmp} file, which {@link #open} removes); {@link #discard()} removes the directory again if this run
+ * created it, so a failed run that has nothing worth keeping leaves nothing behind.
  */
 public final class RunOutput {
     private static final Logger log = LoggerFactory.getLogger(RunOutput.class);
@@ -74,18 +77,25 @@ public final class RunOutput {
         }
     }
 
-    /** Takes an existing output directory as it is (to resume); {@link #discard()} will empty, not remove, it. */
+    /** Takes an existing output directory to continue a run in it; stale temporary files are removed. */
     public static RunOutput open(URI uri, Configuration conf) {
         try {
             FileSystem fs = FileSystem.get(uri, conf);
             Path dir = fs.makeQualified(new Path(uri));
-            if (!fs.getFileStatus(dir).isDirectory()) {
-                throw new OutputException("--output " + Provenance.redact(uri) + " is a file, not a directory");
+            if (!fs.exists(dir)) {
+                throw new OutputException("--resume: --output " + uri + " does not exist: there is no run to resume");
             }
-            return new RunOutput(uri, dir, fs, FileContext.getFileContext(dir.toUri(), conf), false);
+            if (!fs.getFileStatus(dir).isDirectory()) {
+                throw new OutputException("--resume: --output " + uri + " is a file, not a run's output directory");
+            }
+            RunOutput output = new RunOutput(uri, dir, fs, FileContext.getFileContext(dir.toUri(), conf), false);
+            for (FileStatus st : fs.listStatus(dir, p -> p.getName().startsWith(".") && p.getName().endsWith(".tmp"))) {
+                log.info("Removing {}, left by an interrupted write", st.getPath());
+                output.deleteQuietly(st.getPath());
+            }
+            return output;
         } catch (IOException e) {
-            throw new OutputException("--output " + Provenance.redact(uri) + " cannot be opened: " + e.getMessage(),
-                    e);
+            throw new OutputException("--output " + uri + " cannot be used: " + e.getMessage(), e);
         }
     }
 
@@ -106,7 +116,8 @@ public final class RunOutput {
     /** Writes {@code name} atomically with whatever {@code content} streams. */
     public void write(String name, Content content) {
         Path target = path(name);
-        Path tmp = path("." + name + ".tmp");
+        // A name of its own per write: on HDFS a file a killed writer left open stays leased for a minute.
+        Path tmp = path("." + name + "." + UUID.randomUUID() + ".tmp");
         try {
             try (OutputStream out = fs.create(tmp, true)) {
                 content.writeTo(out);
@@ -118,15 +129,27 @@ public final class RunOutput {
         }
     }
 
+    /** Whether {@code name} exists in the output directory. */
+    public boolean exists(String name) {
+        try {
+            return fs.exists(path(name));
+        } catch (IOException e) {
+            throw new OutputException(uri + ": cannot check for " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The whole content of {@code name}; it must exist. */
+    public byte[] read(String name) {
+        try (InputStream in = fs.open(path(name))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new OutputException(uri + ": cannot read " + name + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The text of {@code name}, or null if there is no such file. */
     public String readText(String name) {
-        try (var in = fs.open(path(name))) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (java.io.FileNotFoundException e) {
-            return null;
-        } catch (IOException e) {
-            throw new OutputException(Provenance.redact(uri) + ": could not read " + name + ": " + e.getMessage(), e);
-        }
+        return exists(name) ? new String(read(name), StandardCharsets.UTF_8) : null;
     }
 
     /** Deletes {@code name} (a file, or a directory with its content) if it exists; returns whether it existed. */

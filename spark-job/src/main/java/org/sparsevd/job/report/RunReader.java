@@ -1,7 +1,6 @@
 package org.sparsevd.job.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -34,11 +33,7 @@ import org.sparsevd.job.output.Provenance;
 public final class RunReader {
     private static final Logger log = LoggerFactory.getLogger(RunReader.class);
 
-    /** Reads with the writer's naming; every field of a record must be present, unknown fields are ignored. */
-    private static final ObjectMapper JSON = MetricsWriter.mapper()
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON = MetricsWriter.readingMapper();
 
     private RunReader() {
     }

@@ -17,7 +17,8 @@ import org.sparsevd.core.train.NoiseSeed;
  * threads once ({@link NativeThreads}) and seeds the noise of the
  * local reparameterization trick from (run seed, epoch, batch content), so a batch draws the same noise whichever
  * executor fits it; after the update it adds the batch's data loss (the score minus the KL terms the layers added to
- * it, without recomputing them) to accumulators the driver reads at the end of the epoch.
+ * it, without recomputing them) and the executor that fitted it to accumulators the driver reads at the end of the
+ * epoch.
  */
 final class EpochHook implements TrainingHook {
     private static final long serialVersionUID = 1L;
@@ -26,12 +27,14 @@ final class EpochHook implements TrainingHook {
     private final int epoch;
     private final DoubleAccumulator dataLossSum;
     private final LongAccumulator examples;
+    private final ExecutorWork work;
 
-    EpochHook(long seed, int epoch, DoubleAccumulator dataLossSum, LongAccumulator examples) {
+    EpochHook(long seed, int epoch, DoubleAccumulator dataLossSum, LongAccumulator examples, ExecutorWork work) {
         this.seed = seed;
         this.epoch = epoch;
         this.dataLossSum = dataLossSum;
         this.examples = examples;
+        this.work = work;
     }
 
     @Override
@@ -45,6 +48,7 @@ final class EpochHook implements TrainingHook {
         int n = minibatch.numExamples();
         dataLossSum.add((model.score() - regularizationTerms((MultiLayerNetwork) model)) * n);
         examples.add(n);
+        work.add(n);
     }
 
     /** The KL (and any L1/L2) terms of the network's last score, as the layers added them. */

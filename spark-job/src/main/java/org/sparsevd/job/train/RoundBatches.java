@@ -53,6 +53,8 @@ final class RoundBatches implements Function2<Integer, Iterator<LabeledImages>, 
 
     @Override
     public Iterator<DataSet> call(Integer partition, Iterator<LabeledImages> blocks) {
+        // The first code of a training task: dl4j-spark builds the worker's network after this, on this device.
+        TaskGpu.pinCurrentTask();
         List<DataSet> out = new ArrayList<>(batchesPerRound);
         while (blocks.hasNext()) {
             LabeledImages block = blocks.next();

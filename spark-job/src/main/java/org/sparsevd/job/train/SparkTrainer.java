@@ -1,5 +1,7 @@
 package org.sparsevd.job.train;
 
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.DoubleAccumulator;
@@ -41,6 +43,7 @@ public final class SparkTrainer {
     private final KlWeightSchedule klSchedule;
     private final int roundsPerEpoch;
     private EpochHook hook;
+    private final Map<String, Long> work = new TreeMap<>();
 
     /**
      * @param train the training examples, one block per worker
@@ -86,6 +89,11 @@ public final class SparkTrainer {
         return sparkNet.getNetwork();
     }
 
+    /** Training examples fitted per executor id over the epochs this trainer ran. */
+    public Map<String, Long> examplesPerExecutor() {
+        return new TreeMap<>(work);
+    }
+
     /** The KL weight of 0-based {@code epoch}. */
     public double klWeight(int epoch) {
         return klSchedule.weight(epoch);
@@ -114,10 +122,12 @@ public final class SparkTrainer {
 
         DoubleAccumulator lossSum = sc.sc().doubleAccumulator();
         LongAccumulator examples = sc.sc().longAccumulator();
+        ExecutorWork epochWork = new ExecutorWork();
+        sc.sc().register(epochWork, "sparsevd: examples per executor, epoch " + (epoch + 1));
         if (hook != null) {
             master.removeHook(hook);
         }
-        hook = new EpochHook(config.seed(), epoch, lossSum, examples);
+        hook = new EpochHook(config.seed(), epoch, lossSum, examples, epochWork);
         master.addHook(hook);
 
         int epochs = config.schedule().epochs();
@@ -133,6 +143,8 @@ public final class SparkTrainer {
         } finally {
             sc.setJobDescription(null);
         }
+        log.info("Epoch {}: examples fitted per executor {}", epoch + 1, epochWork.value());
+        epochWork.value().forEach((executor, n) -> work.merge(executor, n, Long::sum));
         return examples.value() == 0 ? Double.NaN : lossSum.value() / examples.value();
     }
 }

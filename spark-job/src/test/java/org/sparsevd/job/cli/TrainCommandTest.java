@@ -1,7 +1,6 @@
 package org.sparsevd.job.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -9,118 +8,293 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.sparsevd.job.FashionMnist;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.sparsevd.datasets.IdxDataset;
 import org.sparsevd.job.Main;
+import org.sparsevd.job.config.TrainConfig;
+import org.sparsevd.job.metrics.EpochMetrics;
+import org.sparsevd.job.metrics.LayerMetrics;
+import org.sparsevd.job.output.Checkpoint;
+import org.sparsevd.job.output.RunOutput;
+import org.sparsevd.job.train.Models;
+import picocli.CommandLine;
 
 /**
- * Bad input to {@code sparsevd train}: one line on stderr naming the problem, a non-zero exit code, and no output
- * directory left behind. These fail before Spark starts, so they are fast.
+ * Bad input to {@code sparsevd train}, as one corpus: every kind gives one line on stderr naming the problem, a
+ * non-zero exit code, and leaves every existing file as it was (and creates none). All of them fail before Spark
+ * starts, so they are fast. The data are small IDX files in the real format, written here.
  */
 class TrainCommandTest {
+    private static final int TRAIN = 200;
+    private static final int TEST = 50;
+
     @TempDir
     Path tmp;
 
     private record Result(int code, String err) {
     }
 
-    private Result train(String... extra) {
-        List<String> args = new ArrayList<>(List.of("train"));
-        args.addAll(List.of(extra));
+    /** Prepares the files of one kind of bad input under {@code tmp} and returns the train arguments. */
+    @FunctionalInterface
+    private interface Setup {
+        List<String> args(Path tmp) throws IOException;
+    }
+
+    /** One kind of bad input, its exit code and a part of its one-line message. */
+    private record BadInput(String kind, Setup setup, int code, String message) {
+        @Override
+        public String toString() {
+            return kind;
+        }
+    }
+
+    private static Result train(List<String> args) {
+        List<String> all = new ArrayList<>(List.of("train"));
+        all.addAll(args);
         StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(err, true), args.toArray(String[]::new));
+        int code = Main.run(new PrintWriter(err, true), all.toArray(String[]::new));
         return new Result(code, err.toString());
     }
 
-    private static void assertOneLineError(Result r, int code, String expected) {
-        assertEquals(code, r.code(), r.err());
+    static List<BadInput> corpus() {
+        int usage = UserErrors.BAD_USAGE;
+        int failed = UserErrors.FAILED;
+        return List.of(
+                // Data files.
+                new BadInput("truncated images file", t -> withData(t, d -> write(d, IdxDataset.TRAIN_IMAGES,
+                        Arrays.copyOf(images(TRAIN, 28, 28), 16 + 784 * 10))), failed, "truncated"),
+                new BadInput("empty labels file", t -> withData(t, d -> write(d, IdxDataset.TRAIN_LABELS,
+                        new byte[0])), failed, "empty file"),
+                new BadInput("wrong magic: images file given as labels", t -> withData(t, d -> write(d,
+                        IdxDataset.TRAIN_LABELS, images(TRAIN, 28, 28))), failed, "bad magic number 0x00000803"),
+                new BadInput("not IDX at all", t -> withData(t, d -> write(d, IdxDataset.TEST_IMAGES,
+                        "<html>404</html>".getBytes(StandardCharsets.UTF_8))), failed, "t10k-images-idx3-ubyte"),
+                new BadInput("corrupt gzip", t -> withData(t, d -> {
+                    Files.delete(d.resolve(IdxDataset.TRAIN_IMAGES));
+                    byte[] gz = gzip(images(TRAIN, 28, 28));
+                    write(d, IdxDataset.TRAIN_IMAGES + ".gz", Arrays.copyOf(gz, gz.length / 2));
+                }), failed, "train-images-idx3-ubyte.gz"),
+                new BadInput("image/label count mismatch", t -> withData(t, d -> write(d, IdxDataset.TRAIN_LABELS,
+                        labels(TRAIN - 1, 0))), failed, "has 199 labels but"),
+                new BadInput("label out of range", t -> withData(t, d -> write(d, IdxDataset.TRAIN_LABELS,
+                        labels(TRAIN, 12))), failed, "label 12 at index 0 is out of range [0, 10)"),
+                new BadInput("wrong image size for the model", t -> withData(t, d -> {
+                    write(d, IdxDataset.TRAIN_IMAGES, images(TRAIN, 14, 14));
+                    write(d, IdxDataset.TEST_IMAGES, images(TEST, 14, 14));
+                }), usage, "--model lenet300 expects 28x28 single-channel images"),
+                new BadInput("test images of another size than training images", t -> withData(t, d -> write(d,
+                        IdxDataset.TEST_IMAGES, images(TEST, 32, 32))), failed, "images are 32x32"),
+                // Paths.
+                new BadInput("nonexistent data directory", t -> args(t.resolve("nowhere"), t.resolve("out")),
+                        failed, "nowhere"),
+                new BadInput("data path is a file", t -> args(Files.writeString(t.resolve("data.txt"), "x"),
+                        t.resolve("out")), failed, "not a directory"),
+                new BadInput("unreadable data file (a directory in its place)", t -> withData(t, d -> {
+                    Files.delete(d.resolve(IdxDataset.TRAIN_LABELS));
+                    Files.createDirectories(d.resolve(IdxDataset.TRAIN_LABELS + ".gz"));
+                }), failed, "train-labels-idx1-ubyte"),
+                new BadInput("data URI of an unknown file system", t -> args("nofs://host/data",
+                        t.resolve("out").toString()), failed, "nofs"),
+                new BadInput("output path is a file", t -> {
+                    Path data = data(t);
+                    return args(data, Files.writeString(t.resolve("taken"), "precious"));
+                }, failed, "exists and is a file"),
+                new BadInput("output directory of another run", t -> {
+                    Path data = data(t);
+                    Path out = Files.createDirectories(t.resolve("previous-run"));
+                    Files.writeString(out.resolve("metrics.jsonl"), "{}\n");
+                    return args(data, out);
+                }, failed, "already exists and is not empty"),
+                // Numbers and options.
+                new BadInput("unparseable number", t -> args(data(t), t.resolve("out"), "--epochs", "ten"),
+                        usage, "'ten'"),
+                new BadInput("negative KL weight", t -> args(data(t), t.resolve("out"), "--kl-weight", "-1"),
+                        usage, "--kl-weight must be a finite number >= 0, got -1.0"),
+                new BadInput("NaN KL weight", t -> args(data(t), t.resolve("out"), "--kl-weight", "NaN"),
+                        usage, "--kl-weight must be a finite number >= 0, got NaN"),
+                new BadInput("NaN threshold", t -> args(data(t), t.resolve("out"), "--threshold", "NaN"),
+                        usage, "--threshold must be a finite number, got NaN"),
+                new BadInput("zero epochs", t -> args(data(t), t.resolve("out"), "--epochs", "0"),
+                        usage, "--epochs must be at least 1, got 0"),
+                new BadInput("zero learning rate", t -> args(data(t), t.resolve("out"), "--lr", "0"),
+                        usage, "--lr must be a finite number > 0, got 0.0"),
+                new BadInput("zero workers", t -> args(data(t), t.resolve("out"), "--workers", "0"),
+                        usage, "--workers must be at least 1, got 0"),
+                new BadInput("negative batch size", t -> args(data(t), t.resolve("out"), "--batch-size", "-5"),
+                        usage, "--batch-size must be at least 1, got -5"),
+                new BadInput("negative subset", t -> args(data(t), t.resolve("out"), "--limit-train", "-1"),
+                        usage, "--limit-train must be 0 or more, got -1"),
+                new BadInput("unknown model", t -> args(data(t), t.resolve("out"), "--model", "resnet"),
+                        usage, "--model: unknown model 'resnet'"),
+                new BadInput("unknown schedule", t -> args(data(t), t.resolve("out"), "--lr-decay", "cosine"),
+                        usage, "--lr-decay must be 'constant' or 'linear', got 'cosine'"),
+                new BadInput("empty log alpha range", t -> args(data(t), t.resolve("out"), "--log-alpha-min", "9"),
+                        usage, "--log-alpha-min (9.0) must be below --log-alpha-max (8.0)"),
+                new BadInput("misspelt option", t -> args(data(t), t.resolve("out"), "--klweight", "1"),
+                        usage, "--klweight"),
+                // Checkpoints.
+                new BadInput("--resume without an output directory", t -> args(data(t), t.resolve("out"),
+                        "--resume"), failed, "does not exist: there is no run to resume"),
+                new BadInput("--resume without a checkpoint", t -> {
+                    Path out = Files.createDirectories(t.resolve("out"));
+                    Files.writeString(out.resolve("metrics.jsonl"), "");
+                    return args(data(t), out, "--resume");
+                }, failed, "has no checkpoint.zip"),
+                new BadInput("--resume from a truncated checkpoint (found by the zip's CRCs)", t -> {
+                    List<String> args = withCheckpoint(t, List.of());
+                    Path cp = t.resolve("out").resolve(Checkpoint.FILE);
+                    Files.write(cp, Arrays.copyOf(Files.readAllBytes(cp), (int) Files.size(cp) / 2));
+                    Files.delete(cp.resolveSibling("." + Checkpoint.FILE + ".crc"));
+                    return args;
+                }, failed, "checkpoint.zip is corrupt (Unexpected end of ZLIB input stream)"),
+                new BadInput("--resume from a changed checkpoint (found by Hadoop's checksums)", t -> {
+                    List<String> args = withCheckpoint(t, List.of());
+                    Files.writeString(t.resolve("out").resolve(Checkpoint.FILE), "not a zip");
+                    return args;
+                }, failed, "checkpoint.zip is corrupt or unreadable"),
+                new BadInput("--resume from the checkpoint of another run", t -> {
+                    return withCheckpoint(t, List.of("--seed", "3", "--log-sigma2-init", "-8"), "--seed", "4");
+                }, usage, "belongs to another run; it differs in model.log_sigma2_init (checkpoint -8.0, now -10.0),"
+                        + " seed (checkpoint 3, now 4)"),
+                new BadInput("--resume of a completed run", t -> {
+                    List<String> args = withCheckpoint(t, List.of());
+                    Files.writeString(t.resolve("out").resolve("run.json"), "{\"status\": \"completed\"}");
+                    return args;
+                }, usage, "is a completed run of 1 epochs"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpus")
+    void badInputGivesOneLineANonZeroExitAndChangesNothing(BadInput bad) throws IOException {
+        List<String> args = bad.setup().args(tmp);
+        Map<Path, String> before = snapshot(tmp);
+        Result r = train(args);
+
+        assertEquals(bad.code(), r.code(), r.err());
         String first = r.err().lines().findFirst().orElse("");
         assertTrue(first.startsWith("sparsevd train: error: "), r.err());
-        assertTrue(first.contains(expected), "'" + first + "' should mention '" + expected + "'");
-        assertTrue(r.err().lines().count() <= 2, "no stack trace: " + r.err());
-        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        assertTrue(first.contains(bad.message()), "'" + first + "' should mention '" + bad.message() + "'");
+        long lines = r.err().lines().count();
+        assertTrue(lines == 1 || lines == 2 && r.err().lines().skip(1).findFirst().orElse("").startsWith("Run '"),
+                "one line (and the --help hint for a bad command line): " + r.err());
+        assertEquals(before, snapshot(tmp), "no file created, changed or removed");
     }
 
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "--kl-weight|-1|--kl-weight must be a finite number >= 0, got -1.0",
-            "--kl-weight|NaN|--kl-weight must be a finite number >= 0, got NaN",
-            "--threshold|NaN|--threshold must be a finite number, got NaN",
-            "--epochs|0|--epochs must be at least 1, got 0",
-            "--model|resnet|--model: unknown model 'resnet'",
-            "--lr|0|--lr must be a finite number > 0, got 0.0",
-            "--workers|0|--workers must be at least 1, got 0",
-            "--batch-size|-5|--batch-size must be at least 1, got -5",
-            "--limit-train|-1|--limit-train must be 0 or more, got -1",
-            "--lr-decay|cosine|--lr-decay must be 'constant' or 'linear', got 'cosine'",
-            "--log-alpha-min|9|--log-alpha-min (9.0) must be below --log-alpha-max (8.0)",
-    })
-    void invalidOptionValuesAreRejectedBeforeAnythingIsWritten(String option, String value, String message) {
-        Path out = tmp.resolve("out");
-        Result r = train("--data", FashionMnist.DIR.toString(), "--output", out.toString(), option, value);
-        assertOneLineError(r, UserErrors.BAD_USAGE, message);
-        assertFalse(Files.exists(out));
-    }
-
-    @Test
-    void unparseableNumbersAndUnknownOptionsAreUsageErrors() {
-        Path out = tmp.resolve("out");
-        Result r = train("--data", FashionMnist.DIR.toString(), "--output", out.toString(), "--epochs", "ten");
-        assertEquals(UserErrors.BAD_USAGE, r.code());
-        assertTrue(r.err().contains("--epochs") && r.err().contains("ten"), r.err());
-        r = train("--data", FashionMnist.DIR.toString(), "--output", out.toString(), "--klweight", "1");
-        assertEquals(UserErrors.BAD_USAGE, r.code());
-        assertTrue(r.err().contains("--klweight"), r.err());
-        assertFalse(Files.exists(out));
-    }
-
-    @Test
-    void outputThatIsAFileIsRejectedAndLeftAlone() throws IOException {
-        Path file = Files.writeString(tmp.resolve("taken"), "precious");
-        Result r = train("--data", FashionMnist.DIR.toString(), "--output", file.toString());
-        assertOneLineError(r, UserErrors.FAILED, "exists and is a file");
-        assertEquals("precious", Files.readString(file));
-    }
-
-    @Test
-    void nonEmptyOutputDirectoryIsRejectedAndLeftAlone() throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("previous-run"));
-        Files.writeString(dir.resolve("metrics.jsonl"), "{}\n");
-        Result r = train("--data", FashionMnist.DIR.toString(), "--output", dir.toString());
-        assertOneLineError(r, UserErrors.FAILED, "already exists and is not empty");
-        assertEquals("{}\n", Files.readString(dir.resolve("metrics.jsonl")));
-    }
-
-    @Test
-    void missingDataDirectoryNamesTheMissingFile() {
-        Path out = tmp.resolve("out");
-        Result r = train("--data", tmp.resolve("nowhere").toString(), "--output", out.toString());
-        assertOneLineError(r, UserErrors.FAILED, "nowhere");
-        assertFalse(Files.exists(out));
-    }
-
-    @Test
-    void corruptDataFileIsNamedAndNoOutputIsLeft() throws IOException {
-        Path data = Files.createDirectories(tmp.resolve("data"));
-        for (String name : List.of("train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
-                "t10k-labels-idx1-ubyte.gz")) {
-            Files.copy(FashionMnist.DIR.toPath().resolve(name), data.resolve(name));
+    /** Every file and directory under {@code root} with a digest of its content. */
+    private static Map<Path, String> snapshot(Path root) throws IOException {
+        Map<Path, String> files = new TreeMap<>();
+        try (var walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                files.put(root.relativize(p), Files.isDirectory(p) ? "dir"
+                        : java.util.HexFormat.of().formatHex(sha256(Files.readAllBytes(p))));
+            }
         }
-        byte[] truncated = Files.readAllBytes(FashionMnist.DIR.toPath().resolve("train-images-idx3-ubyte.gz"));
-        try (GZIPOutputStream gz = new GZIPOutputStream(Files.newOutputStream(data.resolve("train-images-idx3-ubyte.gz")))) {
-            gz.write(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(truncated)).readNBytes(50_000));
+        return files;
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
-        Path out = tmp.resolve("out");
-        Result r = train("--data", data.toString(), "--output", out.toString());
-        assertOneLineError(r, UserErrors.FAILED, "train-images-idx3-ubyte.gz");
-        assertTrue(r.err().contains("truncated"), r.err());
-        assertFalse(Files.exists(out));
+    }
+
+    private static List<String> args(Object data, Object out, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--data", data.toString(), "--output", out.toString()));
+        args.addAll(List.of(extra));
+        return args;
+    }
+
+    /** A valid data set in {@code tmp/data}, changed by {@code change}, and the arguments to train on it. */
+    private static List<String> withData(Path tmp, DataChange change) throws IOException {
+        Path data = data(tmp);
+        change.apply(data);
+        return args(data, tmp.resolve("out"));
+    }
+
+    @FunctionalInterface
+    private interface DataChange {
+        void apply(Path dir) throws IOException;
+    }
+
+    /** A valid, small data set in the four standard IDX files. */
+    private static Path data(Path tmp) throws IOException {
+        Path dir = tmp.resolve("data");
+        if (!Files.isDirectory(dir)) {
+            write(dir, IdxDataset.TRAIN_IMAGES, images(TRAIN, 28, 28));
+            write(dir, IdxDataset.TRAIN_LABELS, labels(TRAIN, 0));
+            write(dir, IdxDataset.TEST_IMAGES, images(TEST, 28, 28));
+            write(dir, IdxDataset.TEST_LABELS, labels(TEST, 0));
+        }
+        return dir;
+    }
+
+    /**
+     * The arguments resuming, with {@code resumedWith}, a run on valid data whose output holds the checkpoint of its
+     * first epoch, written by a run with {@code writtenWith}.
+     */
+    private static List<String> withCheckpoint(Path tmp, List<String> writtenWith, String... resumedWith)
+            throws IOException {
+        List<String> args = args(data(tmp), tmp.resolve("out"), "--epochs", "1");
+        List<String> written = new ArrayList<>(args);
+        written.addAll(writtenWith);
+        TrainOptions o = new TrainOptions();
+        new CommandLine(o).parseArgs(written.toArray(String[]::new));
+        TrainConfig config = o.config();
+        RunOutput output = RunOutput.create(config.output(), new Configuration());
+        EpochMetrics m = new EpochMetrics(1, 1, 1, 0, 1e-3, 0.5, 10, 0.5, TRAIN, 0.5, 1,
+                List.of(new LayerMetrics("dense1", 10, 5, 0.5, 1, -3.0)));
+        new Checkpoint(1, 1, List.of(m), Models.build(config.model(), config.seed(), TRAIN))
+                .writeTo(output, config, TRAIN);
+        args.addAll(List.of(resumedWith));
+        args.add("--resume");
+        return args;
+    }
+
+    /** An IDX images file of {@code n} images of rows x columns pixels. */
+    private static byte[] images(int n, int rows, int columns) {
+        ByteBuffer b = ByteBuffer.allocate(16 + n * rows * columns);
+        b.putInt(0x00000803).putInt(n).putInt(rows).putInt(columns);
+        for (int i = 0; i < n * rows * columns; i++) {
+            b.put((byte) (i * 31));
+        }
+        return b.array();
+    }
+
+    /** An IDX labels file of {@code n} labels: i mod 10, with the first one set to {@code first} if non-zero. */
+    private static byte[] labels(int n, int first) {
+        ByteBuffer b = ByteBuffer.allocate(8 + n);
+        b.putInt(0x00000801).putInt(n);
+        for (int i = 0; i < n; i++) {
+            b.put((byte) (i == 0 && first != 0 ? first : i % 10));
+        }
+        return b.array();
+    }
+
+    private static void write(Path dir, String name, byte[] content) throws IOException {
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(name), content);
+    }
+
+    private static byte[] gzip(byte[] content) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+            gz.write(content);
+        }
+        return bytes.toByteArray();
     }
 
     @Test
