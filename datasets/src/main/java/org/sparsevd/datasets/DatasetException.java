@@ -6,7 +6,8 @@ import java.util.Objects;
  * A data file that cannot be used: missing, unreadable, or not in the expected format.
  *
  * <p>The message is one line of the form {@code <source>: <problem>}, where the source is the file, directory or
- * archive entry at fault, so that it can be shown to a user as it is.
+ * archive entry at fault, so that it can be shown to a user as it is; credentials in a URI are left out
+ * ({@link SourceNames#redact}).
  */
 public final class DatasetException extends RuntimeException {
 
@@ -29,8 +30,8 @@ public final class DatasetException extends RuntimeException {
      * @param cause   the underlying failure, or {@code null}
      */
     public DatasetException(String source, String problem, Throwable cause) {
-        super(requireText(source, "source") + ": " + requireText(problem, "problem"), cause);
-        this.source = source;
+        super(SourceNames.redact(requireText(source, "source")) + ": " + requireText(problem, "problem"), cause);
+        this.source = SourceNames.redact(source);
         this.problem = problem;
     }
 

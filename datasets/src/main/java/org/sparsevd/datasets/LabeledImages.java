@@ -38,7 +38,7 @@ public final class LabeledImages implements java.io.Serializable {
      */
     public LabeledImages(String source, byte[] pixels, byte[] labels, int channels, int height, int width,
                          int numClasses) {
-        this.source = Objects.requireNonNull(source, "source");
+        this.source = SourceNames.redact(Objects.requireNonNull(source, "source"));
         this.pixels = Objects.requireNonNull(pixels, "pixels");
         this.labels = Objects.requireNonNull(labels, "labels");
         if (channels < 1 || height < 1 || width < 1) {

@@ -3,6 +3,7 @@ package org.sparsevd.job;
 import java.io.PrintWriter;
 import org.sparsevd.job.cli.KlCurveCommand;
 import org.sparsevd.job.cli.ReportCommand;
+import org.sparsevd.job.cli.SweepCommand;
 import org.sparsevd.job.cli.TrainCommand;
 import org.sparsevd.job.cli.UserErrors;
 import picocli.CommandLine;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
 /** {@code sparsevd COMMAND [options]}: the entry point of the launcher and of {@code spark-submit}. */
 @Command(name = "sparsevd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Distributed training of networks sparsified by Sparse Variational Dropout, on Apache Spark.",
-        subcommands = {TrainCommand.class, ReportCommand.class, KlCurveCommand.class,
+        subcommands = {TrainCommand.class, SweepCommand.class, ReportCommand.class, KlCurveCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -15,6 +15,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.sparsevd.core.runtime.NativeThreads;
 import org.sparsevd.core.sparsity.LayerSparsity;
 import org.sparsevd.core.sparsity.SparsityReport;
+import org.sparsevd.job.config.ClusterOptions;
 import org.sparsevd.job.config.JobConfigException;
 import org.sparsevd.job.config.TrainConfig;
 import org.sparsevd.job.eval.MaskedEvaluator;
@@ -149,7 +150,8 @@ public final class TrainJob {
             output.write(MODEL_FILE, out -> ModelSerializer.writeModel(trainer.network(), out, true));
             output.writeText(RUN_FILE, runRecord(sc, trainer, data, started, metrics.epochs(),
                     resumed == null ? 0 : resumed.epochsDone()));
-            log.info("Wrote {} epochs of metrics, {} and {} to {}", epochs, MODEL_FILE, RUN_FILE, output.uri());
+            log.info("Wrote {} epochs of metrics, {} and {} to {}", epochs, MODEL_FILE, RUN_FILE,
+                    Provenance.redact(output.uri()));
             return metrics.epochs();
         } catch (TrainingDivergedException e) {
             keepOrDiscard(output, checkpointed, e);
@@ -198,11 +200,16 @@ public final class TrainJob {
     }
 
     static SparkConf sparkConf(TrainConfig config) {
-        SparkConf conf = new SparkConf().setAppName("sparsevd train " + config.model().name());
-        if (config.cluster().master() != null) {
-            conf.setMaster(config.cluster().master());
+        return sparkConf("sparsevd train " + config.model().name(), config.cluster());
+    }
+
+    /** A Spark configuration named {@code appName} on the master of {@code cluster} (see {@link ClusterOptions}). */
+    public static SparkConf sparkConf(String appName, ClusterOptions cluster) {
+        SparkConf conf = new SparkConf().setAppName(appName);
+        if (cluster.master() != null) {
+            conf.setMaster(cluster.master());
         } else if (!conf.contains("spark.master")) {
-            conf.setMaster("local[" + config.cluster().workers() + "]");
+            conf.setMaster("local[" + cluster.workers() + "]");
         }
         return conf;
     }
@@ -213,8 +220,7 @@ public final class TrainJob {
         double kl = 0;
         for (LayerSparsity l : layers) {
             kl += l.kl();
-            lm.add(new LayerMetrics(l.name(), l.weights(), l.nonzero(), l.sparsity(), l.kl(),
-                    Double.isNaN(l.meanLogAlpha()) ? null : l.meanLogAlpha()));
+            lm.add(LayerMetrics.of(l));
         }
         double klWeight = trainer.klWeight(epoch);
         long n = trainer.trainSetSize();

@@ -9,14 +9,16 @@ import picocli.CommandLine.Option;
 
 /**
  * The options of one training run (data, model, schedule, cluster, output, seed), shared as a picocli mixin by the
- * commands that train. {@link #config()} turns them into the one validated {@link TrainConfig}.
+ * commands that train. {@link #config()} turns them into the one validated {@link TrainConfig}. {@code --data} and
+ * {@code --output} are checked there rather than by picocli, so that a command can take them from a file too
+ * ({@code sweep --spec}).
  */
 public final class TrainOptions {
 
-    @Option(names = "--data", required = true, paramLabel = "URI",
-            description = "IDX: directory with train-images-idx3-ubyte, train-labels-idx1-ubyte (and t10k-* unless "
-                    + "--test-data is given), raw or .gz. CIFAR-10: the directory of data_batch_1..5.bin and "
-                    + "test_batch.bin, or cifar-10-binary.tar.gz.")
+    @Option(names = "--data", paramLabel = "URI",
+            description = "(required) IDX: directory with train-images-idx3-ubyte, train-labels-idx1-ubyte (and "
+                    + "t10k-* unless --test-data is given), raw or .gz. CIFAR-10: the directory of "
+                    + "data_batch_1..5.bin and test_batch.bin, or cifar-10-binary.tar.gz.")
     String data;
 
     @Option(names = "--dataset", defaultValue = "auto",
@@ -27,8 +29,8 @@ public final class TrainOptions {
     @Option(names = "--test-data", paramLabel = "URI", description = "Directory with the t10k-* IDX test files.")
     String testData;
 
-    @Option(names = "--output", required = true, paramLabel = "URI",
-            description = "Output directory; must not exist or be empty.")
+    @Option(names = "--output", paramLabel = "URI",
+            description = "(required) Output directory; must not exist or be empty.")
     String output;
 
     @Option(names = "--model", defaultValue = "lenet300", description = "Architecture: ${COMPLETION-CANDIDATES}.",

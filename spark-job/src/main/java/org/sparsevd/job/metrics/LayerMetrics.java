@@ -1,5 +1,6 @@
 package org.sparsevd.job.metrics;
 
+import org.sparsevd.core.sparsity.LayerSparsity;
 
 /**
  * Sparsity and KL of one weight layer at the end of an epoch: one entry of {@code layers} in {@code metrics.jsonl}.
@@ -13,4 +14,10 @@ package org.sparsevd.job.metrics;
  */
 public record LayerMetrics(String name, long weights, long nonzero, double sparsity, double kl,
                            Double meanLogAlpha) {
+
+    /** The record of one layer of a {@code SparsityReport}. */
+    public static LayerMetrics of(LayerSparsity l) {
+        return new LayerMetrics(l.name(), l.weights(), l.nonzero(), l.sparsity(), l.kl(),
+                Double.isNaN(l.meanLogAlpha()) ? null : l.meanLogAlpha());
+    }
 }

@@ -147,6 +147,21 @@ public final class RunOutput {
         }
     }
 
+    /** The text of {@code name}, or null if there is no such file. */
+    public String readText(String name) {
+        return exists(name) ? new String(read(name), StandardCharsets.UTF_8) : null;
+    }
+
+    /** Deletes {@code name} (a file, or a directory with its content) if it exists; returns whether it existed. */
+    public boolean delete(String name) {
+        try {
+            return fs.delete(path(name), true);
+        } catch (IOException e) {
+            throw new OutputException(Provenance.redact(uri) + ": could not delete " + name + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
     /** Removes the output directory if this run created it (otherwise only its content). */
     public void discard() {
         try {
@@ -157,9 +172,9 @@ public final class RunOutput {
                     fs.delete(st.getPath(), true);
                 }
             }
-            log.info("Removed the incomplete output {}", uri);
+            log.info("Removed the incomplete output {}", Provenance.redact(uri));
         } catch (IOException e) {
-            log.warn("Could not remove the incomplete output {}: {}", uri, e.getMessage());
+            log.warn("Could not remove the incomplete output {}: {}", Provenance.redact(uri), e.getMessage());
         }
     }
 

@@ -4,6 +4,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
+import java.awt.geom.Ellipse2D;
 import java.awt.geom.Rectangle2D;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -72,6 +73,8 @@ public final class Charts {
         private final XYSeriesCollection data = new XYSeriesCollection();
         private final List<ValueMarker> markers = new ArrayList<>();
         private final Set<Integer> dashed = new HashSet<>();
+        private final Set<Integer> highlighted = new HashSet<>();
+        private boolean logX;
         private boolean logY;
         private boolean integerX;
 
@@ -92,7 +95,7 @@ public final class Charts {
             }
             XYSeries s = new XYSeries(name, false, true);
             for (int i = 0; i < x.length; i++) {
-                if (Double.isFinite(x[i]) && Double.isFinite(y[i]) && (!logY || y[i] > 0)) {
+                if (Double.isFinite(x[i]) && Double.isFinite(y[i]) && (!logX || x[i] > 0) && (!logY || y[i] > 0)) {
                     s.add(x[i], y[i]);
                 }
             }
@@ -103,6 +106,18 @@ public final class Charts {
         /** Draws the series added last dashed (so that it stays visible on top of an identical one). */
         public Line dashed() {
             dashed.add(data.getSeriesCount() - 1);
+            return this;
+        }
+
+        /** Draws the series added last as large open rings without a line (a point to point out). */
+        public Line highlighted() {
+            highlighted.add(data.getSeriesCount() - 1);
+            return this;
+        }
+
+        /** A logarithmic x axis (call before adding series). */
+        public Line logX() {
+            this.logX = true;
             return this;
         }
 
@@ -135,13 +150,23 @@ public final class Charts {
 
         /** The chart. */
         public JFreeChart chart() {
-            NumberAxis xAxis = new NumberAxis(xLabel);
-            xAxis.setAutoRangeIncludesZero(false);
-            if (integerX) {
-                xAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            ValueAxis xAxis;
+            Range xRange = range(false);
+            if (logX) {
+                xAxis = new NiceLogAxis(xLabel);
+                if (xRange != null) {
+                    xAxis.setRange(logPadded(xRange));
+                }
+            } else {
+                NumberAxis x = new NumberAxis(xLabel);
+                x.setAutoRangeIncludesZero(false);
+                if (integerX) {
+                    x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+                }
+                xAxis = x;
             }
             ValueAxis yAxis;
-            Range yRange = yRange();
+            Range yRange = range(true);
             if (logY) {
                 yAxis = new NiceLogAxis(yLabel);
                 if (yRange != null) {
@@ -169,6 +194,13 @@ public final class Charts {
                 renderer.setSeriesStroke(i, dashed.contains(i) ? new BasicStroke(2.2f, BasicStroke.CAP_BUTT,
                         BasicStroke.JOIN_ROUND, 10f, new float[] {9f, 6f}, 0f) : new BasicStroke(2.2f));
                 renderer.setSeriesShapesVisible(i, data.getSeries(i).getItemCount() <= MAX_POINTS_WITH_SHAPES);
+                if (highlighted.contains(i)) {
+                    renderer.setSeriesLinesVisible(i, false);
+                    renderer.setSeriesShapesVisible(i, true);
+                    renderer.setSeriesShapesFilled(i, false);
+                    renderer.setSeriesShape(i, new Ellipse2D.Double(-9, -9, 18, 18));
+                    renderer.setSeriesStroke(i, new BasicStroke(3f));
+                }
             }
             XYPlot plot = new XYPlot(data, xAxis, yAxis, renderer);
             plot.setSeriesRenderingOrder(SeriesRenderingOrder.FORWARD); // later series on top
@@ -193,17 +225,19 @@ public final class Charts {
             return chart;
         }
 
-        /** The range of all drawn y values and markers, or null if there are none. */
-        private Range yRange() {
+        /** The range of all drawn y (or x) values and, for y, markers; null if there are none. */
+        private Range range(boolean y) {
             Range r = null;
             for (int i = 0; i < data.getSeriesCount(); i++) {
                 XYSeries s = data.getSeries(i);
                 if (s.getItemCount() > 0) {
-                    r = Range.combine(r, new Range(s.getMinY(), s.getMaxY()));
+                    r = Range.combine(r, y ? new Range(s.getMinY(), s.getMaxY()) : new Range(s.getMinX(), s.getMaxX()));
                 }
             }
-            for (ValueMarker m : markers) {
-                r = Range.expandToInclude(r, m.getValue());
+            if (y) {
+                for (ValueMarker m : markers) {
+                    r = Range.expandToInclude(r, m.getValue());
+                }
             }
             return r;
         }
@@ -257,9 +291,18 @@ public final class Charts {
 
         @Override
         protected List refreshTicksVertical(Graphics2D g2, Rectangle2D dataArea, RectangleEdge edge) {
+            return roundTicks(edge == RectangleEdge.LEFT ? TextAnchor.CENTER_RIGHT : TextAnchor.CENTER_LEFT);
+        }
+
+        @Override
+        protected List refreshTicksHorizontal(Graphics2D g2, Rectangle2D dataArea, RectangleEdge edge) {
+            return roundTicks(edge == RectangleEdge.TOP ? TextAnchor.BOTTOM_CENTER : TextAnchor.TOP_CENTER);
+        }
+
+        private List<NumberTick> roundTicks(TextAnchor anchor) {
             List<NumberTick> ticks = List.of();
             for (double[] mantissas : MANTISSAS) {
-                ticks = ticks(mantissas, edge);
+                ticks = ticks(mantissas, anchor);
                 if (ticks.size() >= MIN_LABELS) {
                     break;
                 }
@@ -267,9 +310,8 @@ public final class Charts {
             return ticks;
         }
 
-        private List<NumberTick> ticks(double[] mantissas, RectangleEdge edge) {
+        private List<NumberTick> ticks(double[] mantissas, TextAnchor anchor) {
             Range r = getRange();
-            TextAnchor anchor = edge == RectangleEdge.LEFT ? TextAnchor.CENTER_RIGHT : TextAnchor.CENTER_LEFT;
             List<NumberTick> ticks = new ArrayList<>();
             for (int e = (int) Math.floor(Math.log10(r.getLowerBound())); e <= Math.ceil(Math.log10(r.getUpperBound()));
                     e++) {

@@ -32,7 +32,7 @@ final class ReportWriter {
     record Image(String file, String title, String caption, byte[] png, int width, int height) {
     }
 
-    private static final String STYLE = """
+    static final String STYLE = """
             body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 960px;
                    color: #222; background: #fff; line-height: 1.4; padding: 0 1em; }
             h1 { margin-bottom: 0.2em; }
@@ -158,7 +158,7 @@ final class ReportWriter {
                 meanLogAlpha == null ? "&ndash;" : String.format(Locale.ROOT, "%.2f", meanLogAlpha)));
     }
 
-    private static void figure(StringBuilder h, Image img) {
+    static void figure(StringBuilder h, Image img) {
         h.append("<figure id=\"").append(esc(img.file())).append("\">\n<h3>").append(esc(img.title()))
                 .append("</h3>\n<img src=\"data:image/png;base64,")
                 .append(Base64.getEncoder().encodeToString(img.png()))
@@ -168,14 +168,14 @@ final class ReportWriter {
                 .append("</a>)</figcaption>\n</figure>\n");
     }
 
-    private static void row(StringBuilder h, String key, String value) {
+    static void row(StringBuilder h, String key, String value) {
         if (value != null && !value.isEmpty()) {
             h.append("<tr><th>").append(esc(key)).append("</th><td>").append(esc(value)).append("</td></tr>\n");
         }
     }
 
     /** The text at {@code path} in {@code node}, or null if there is no node or the value is absent or null. */
-    private static String text(JsonNode node, String... path) {
+    static String text(JsonNode node, String... path) {
         if (node == null) {
             return null;
         }
@@ -208,7 +208,7 @@ final class ReportWriter {
         return m.layers().stream().mapToLong(LayerMetrics::nonzero).sum();
     }
 
-    private static String count(long n) {
+    static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
@@ -217,11 +217,11 @@ final class ReportWriter {
         return n != null && n.matches("\\d+") ? count(Long.parseLong(n)) : n;
     }
 
-    private static String compression(double c) {
+    static String compression(double c) {
         return Double.isInfinite(c) ? "\u221e (nothing kept)" : String.format(Locale.ROOT, "%.2f\u00d7", c);
     }
 
-    private static String pretty(JsonNode node) {
+    static String pretty(JsonNode node) {
         try {
             return MetricsWriter.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(node);
         } catch (JsonProcessingException e) {

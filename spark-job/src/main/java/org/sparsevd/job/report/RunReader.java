@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -21,6 +20,7 @@ import org.sparsevd.job.TrainJob;
 import org.sparsevd.job.config.JobConfigException;
 import org.sparsevd.job.metrics.EpochMetrics;
 import org.sparsevd.job.metrics.MetricsWriter;
+import org.sparsevd.job.output.JsonLines;
 import org.sparsevd.job.output.OutputException;
 import org.sparsevd.job.output.Provenance;
 
@@ -108,27 +108,14 @@ public final class RunReader {
             }
         } catch (IOException | RuntimeException e) {
             throw new OutputException(location + "/" + TrainJob.MODEL_FILE + " cannot be read as a DL4J network: "
-                    + firstLine(e.getMessage()), e);
+                    + JsonLines.firstLine(e.getMessage()), e);
         }
         return new Run(uri, dir, fs, epochs, info, model);
     }
 
     /** One record per non-blank line; {@code file} names the source in messages. */
     static List<EpochMetrics> parseMetrics(String text, String file) {
-        List<EpochMetrics> epochs = new ArrayList<>();
-        String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            if (lines[i].isBlank()) {
-                continue;
-            }
-            try {
-                epochs.add(JSON.readValue(lines[i], EpochMetrics.class));
-            } catch (JsonProcessingException | RuntimeException e) {
-                String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-                throw new OutputException(file + " line " + (i + 1) + " is not a valid epoch record: "
-                        + firstLine(why), e);
-            }
-        }
+        List<EpochMetrics> epochs = JsonLines.read(JSON, text, EpochMetrics.class, file, "a valid epoch record");
         if (epochs.isEmpty()) {
             throw new OutputException(file + " is empty: no epoch has finished yet");
         }
@@ -143,7 +130,7 @@ public final class RunReader {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new OutputException(file + " is not valid JSON: " + firstLine(e.getOriginalMessage()), e);
+            throw new OutputException(file + " is not valid JSON: " + JsonLines.firstLine(e.getOriginalMessage()), e);
         }
     }
 
@@ -162,13 +149,5 @@ public final class RunReader {
         } catch (IOException e) {
             throw new OutputException(where + ": " + file.getName() + " cannot be read: " + e.getMessage(), e);
         }
-    }
-
-    static String firstLine(String s) {
-        if (s == null) {
-            return "(no details)";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

@@ -1,0 +1,46 @@
+package org.sparsevd.job.cli;
+
+import java.util.List;
+import org.sparsevd.job.config.JobConfigException;
+import org.sparsevd.job.config.SweepConfig;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The options of a sweep: every {@code train} option (the {@link TrainOptions} mixin), the KL weights and thresholds
+ * to sweep, and the selection rule. A {@code --spec} file gives values for the same options by name.
+ */
+public final class SweepOptions {
+
+    @Mixin
+    TrainOptions train;
+
+    @Option(names = "--kl-weights", split = ",", paramLabel = "W",
+            description = "(required) Target KL weights, one training run each, e.g. 0.1,0.3,1.")
+    List<Double> klWeights;
+
+    @Option(names = "--thresholds", split = ",", paramLabel = "T",
+            description = "(required) Log-alpha mask thresholds every trained model is evaluated under "
+                    + "(no retraining), e.g. 1,2,3,4,5.")
+    List<Double> thresholds;
+
+    @Option(names = "--max-accuracy-drop", defaultValue = "1.0", paramLabel = "POINTS",
+            description = "Selection rule for best.json: the most compressed point whose test accuracy is at most "
+                    + "this many percentage points below the best of the sweep.")
+    double maxAccuracyDrop;
+
+    /**
+     * The validated sweep configuration. {@code parsed} tells which options were given: the single-run
+     * {@code --kl-weight} and {@code --threshold} are refused, since the sweep sets them.
+     */
+    SweepConfig config(ParseResult parsed) {
+        for (String[] replaced : new String[][] {{"--kl-weight", "--kl-weights"}, {"--threshold", "--thresholds"}}) {
+            if (parsed.hasMatchedOption(replaced[0])) {
+                throw new JobConfigException(replaced[0] + " does not apply to a sweep; give the values to sweep "
+                        + "with " + replaced[1]);
+            }
+        }
+        return new SweepConfig(train.config(), klWeights, thresholds, maxAccuracyDrop);
+    }
+}

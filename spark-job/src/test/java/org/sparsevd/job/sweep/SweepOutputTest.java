@@ -1,0 +1,68 @@
+package org.sparsevd.job.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.sparsevd.job.config.ClusterOptions;
+import org.sparsevd.job.config.DataOptions;
+import org.sparsevd.job.config.JobConfigException;
+import org.sparsevd.job.config.ModelOptions;
+import org.sparsevd.job.config.ScheduleOptions;
+import org.sparsevd.job.config.SweepConfig;
+import org.sparsevd.job.config.TrainConfig;
+import org.sparsevd.job.output.OutputException;
+
+/** What a sweep records about itself: its spec without credentials, the spec check, and its rows read back. */
+class SweepOutputTest {
+    private static SweepConfig config(String master, String output, List<Double> thresholds) {
+        TrainConfig train = new TrainConfig(
+                new DataOptions(URI.create("s3a://AKIAEXAMPLE:SeCrEt@bucket/fashion-mnist"), null, 0, DataOptions.IDX,
+                        0, false),
+                new ModelOptions("lenet300", "sparsevd", 0.5, 1, null, 3, -10, -8, 8),
+                new ScheduleOptions(20, 1e-3, "constant", 0, 1, 5, 15),
+                new ClusterOptions(master, 2, 100, 10), URI.create(output), 42);
+        return new SweepConfig(train, List.of(0.1, 1.0), thresholds, 1.0);
+    }
+
+    @Test
+    void specHasNoCredentialsAndIgnoresWhereTheSweepRuns() {
+        String spec = SweepOutput.spec(config(null, "s3a://KEY:SECRET@out/a", List.of(1.0, 3.0))).toString();
+        assertFalse(spec.contains("SeCrEt") || spec.contains("AKIAEXAMPLE") || spec.contains("SECRET"), spec);
+        assertTrue(spec.contains("s3a://bucket/fashion-mnist"), spec);
+        assertFalse(spec.contains("\"output\""), "the output is where the spec is recorded, not part of it");
+        SweepOutput.checkSameSpec(SweepOutput.spec(config(null, "/a", List.of(1.0, 3.0))),
+                SweepOutput.spec(config("spark://m:7077", "/b", List.of(1.0, 3.0))), "--output /b");
+        JobConfigException e = assertThrows(JobConfigException.class, () -> SweepOutput.checkSameSpec(
+                SweepOutput.spec(config(null, "/a", List.of(1.0, 3.0))),
+                SweepOutput.spec(config(null, "/a", List.of(1.0, 2.0))), "--output /a"));
+        assertEquals("--output /a holds a sweep started with a different spec (thresholds: [1.0,3.0] recorded, "
+                + "[1.0,2.0] given); run it with the spec it was started with to resume it, or choose a new --output",
+                e.getMessage());
+    }
+
+    @Test
+    void rowsRoundTripThroughJsonLinesAndCsv() {
+        List<SweepPoint> points = List.of(SweepSelectionTest.point(0.1, 1, 0.85, 10),
+                SweepSelectionTest.point(0.1, 3, 0.86, 5));
+        StringBuilder jsonl = new StringBuilder();
+        for (SweepPoint p : points) {
+            com.fasterxml.jackson.databind.JsonNode row = org.sparsevd.job.metrics.MetricsWriter.mapper().valueToTree(p);
+            jsonl.append(row.toString()).append('\n');
+        }
+        assertEquals(points, SweepOutput.parseRows(jsonl.toString(), "sweep.jsonl"));
+        OutputException bad = assertThrows(OutputException.class,
+                () -> SweepOutput.parseRows(jsonl + "{\"kl_weight\": 1}\n", "x/sweep.jsonl"));
+        assertTrue(bad.getMessage().startsWith("x/sweep.jsonl line 3 is not a valid sweep row: "), bad.getMessage());
+
+        List<String> csv = SweepOutput.csv(points).lines().toList();
+        assertEquals(3, csv.size());
+        assertTrue(csv.get(1).startsWith("0.100000,1.00000,0.850000,10.0000,1000,100,true,100,0.900000,runs/kl-0.1,"),
+                csv.get(1));
+        assertEquals(csv.get(0).split(",").length, csv.get(1).split(",").length);
+    }
+}
