@@ -13,13 +13,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
-import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
-import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
-import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
@@ -138,18 +133,9 @@ public class SparseVdConvolutionLayerImpl extends SparseVdLayerImpl<SparseVdConv
 
         INDArray var = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, g.outShape(), 'c');
         conv(xSq, expLogSigma2, null, var, g);                           // σ² = conv(x∘x, exp(logσ²))
-        ex.exec(new ScalarAdd(var, VARIANCE_EPS));                       // σ² + 1e-8
-        INDArray std = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, g.outShape(), 'c');
-        ex.exec(new Sqrt(var, std));
-
-        INDArray noise = mgr.createUninitialized(ArrayType.INPUT, dataType, g.outShape(), 'c');
-        ex.exec(new GaussianDistribution(noise, 0.0, 1.0), Nd4j.getRandom());   // ε
-
         INDArray z = mgr.createUninitialized(ArrayType.INPUT, dataType, g.outShape(), 'c');
         conv(x, w, b, z, g);                                              // μ = conv(x, W) + b
-        ex.exec(new MulOp(noise, std, std));                              // σ∘ε
-        ex.exec(new AddOp(z, std, z));                                    // z = μ + σ∘ε
-        ex.exec(new DivOp(std, var, noise));                              // ε/σ = σ∘ε/σ²
+        INDArray noise = addNoise(z, var, 'c', mgr);                      // z = μ + σ∘ε
 
         cache(x, xSq, expLogSigma2, noise, z);
         return z;

@@ -9,12 +9,8 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
-import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
-import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
-import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
@@ -93,19 +89,10 @@ public class SparseVdDenseLayerImpl extends SparseVdLayerImpl<SparseVdDenseLayer
 
         INDArray var = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, new long[]{mb, nOut}, 'f');
         Nd4j.gemm(xSq, expLogSigma2, var, false, false, 1.0, 0.0);     // σ² = (x∘x)·exp(logσ²)
-        ex.exec(new ScalarAdd(var, VARIANCE_EPS));                    // σ² + 1e-8
-        INDArray std = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, new long[]{mb, nOut}, 'f');
-        ex.exec(new Sqrt(var, std));
-
-        INDArray noise = mgr.createUninitialized(ArrayType.INPUT, dataType, new long[]{mb, nOut}, 'f');
-        ex.exec(new GaussianDistribution(noise, 0.0, 1.0), Nd4j.getRandom());   // ε
-
         INDArray z = mgr.createUninitialized(ArrayType.INPUT, dataType, new long[]{mb, nOut}, 'f');
         Nd4j.gemm(x, w, z, false, false, 1.0, 0.0);                     // μ = xW
         z.addiRowVector(b);                                               //     + b
-        ex.exec(new MulOp(noise, std, std));                              // σ∘ε
-        ex.exec(new AddOp(z, std, z));                                    // z = μ + σ∘ε
-        ex.exec(new DivOp(std, var, noise));                              // ε/σ = σ∘ε/σ²
+        INDArray noise = addNoise(z, var, 'f', mgr);                      // z = μ + σ∘ε
         if (maskArray != null) {
             applyMask(z);
         }

@@ -8,6 +8,14 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
+import org.nd4j.linalg.factory.Nd4j;
 
 import static org.sparsevd.core.layers.SparseVdParamInitializer.BIAS_KEY;
 import static org.sparsevd.core.layers.SparseVdParamInitializer.LOG_SIGMA2_KEY;
@@ -97,6 +105,24 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
     }
 
     /** Fills the training-forward cache (all arrays as the training forward computed them). */
+    /**
+     * The noise step of the local reparameterization trick, in place: z ← z + sqrt(σ² + 1e-8)∘ε with ε ~ N(0, 1)
+     * from {@code Nd4j.getRandom()}, one per output element; {@code var} (σ²) is consumed. Returns ε/σ (for
+     * backprop, in the INPUT workspace), of z's shape and the given order.
+     */
+    protected INDArray addNoise(INDArray z, INDArray var, char order, LayerWorkspaceMgr mgr) {
+        OpExecutioner ex = Nd4j.getExecutioner();
+        ex.exec(new ScalarAdd(var, VARIANCE_EPS));                        // σ² + 1e-8
+        INDArray std = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, z.shape(), order);
+        ex.exec(new Sqrt(var, std));
+        INDArray noise = mgr.createUninitialized(ArrayType.INPUT, dataType, z.shape(), order);
+        ex.exec(new GaussianDistribution(noise, 0.0, 1.0), Nd4j.getRandom());   // ε
+        ex.exec(new MulOp(noise, std, std));                              // σ∘ε
+        ex.exec(new AddOp(z, std, z));                                    // z = μ + σ∘ε
+        ex.exec(new DivOp(std, var, noise));                              // ε/σ = σ∘ε/σ²
+        return noise;
+    }
+
     protected void cache(INDArray x, INDArray xSq, INDArray expLogSigma2, INDArray noiseOverStd, INDArray z) {
         cacheInput = x;
         cacheInputSq = xSq;
