@@ -116,7 +116,7 @@ class TrainJobTest {
         Path plain = tmp.resolve("plain");
         assertEquals(0, Main.run("train", "--model", "lenet5", "--variant", "plain", "--data",
                 FashionMnist.DIR.toString(), "--output", plain.toString(), "--limit-train", "600", "--epochs", "2",
-                "--batch-size", "20", "--averaging-frequency", "5", "--lr", "0.003"));
+                "--batch-size", "20", "--averaging-frequency", "5", "--lr", "0.003", "--kl-zero-epochs", "0"));
         Path out = tmp.resolve("sparse");
         assertEquals(0, Main.run("train", "--model", "lenet5", "--init-from", plain.resolve("model.zip").toString(),
                 "--random-labels", "0.5", "--data", FashionMnist.DIR.toString(), "--output", out.toString(),
@@ -128,6 +128,7 @@ class TrainJobTest {
         assertEquals(names(m.get("layers")), names(plainMetrics.get("layers")));
         assertTrue(m.get("layers").get(0).get("mean_log_alpha").isNumber());
         assertTrue(plainMetrics.get("layers").get(0).get("mean_log_alpha").isNull(), "plain layers have no log alpha");
+        assertEquals(0.0, plainMetrics.get("kl_weight").asDouble(), "a plain network has no KL term to weight");
         double plainAccuracy = plainMetrics.get("test_accuracy").asDouble();
         assertTrue(plainAccuracy > 0.35, "the plain network learned: " + plainMetrics);
         assertTrue(m.get("test_accuracy").asDouble() > plainAccuracy - 0.15, "kept what the plain network learned: " + m);

@@ -61,8 +61,10 @@ public final class SparkTrainer {
         this.train = train;
         this.normalization = normalization;
         SparseVdLayers.setTrainSetSize(net.getLayerWiseConfigurations(), train.total());
-        this.klSchedule = KlWeightSchedule.linearWarmup(config.schedule().klWeight(),
-                config.schedule().klZeroEpochs(), config.schedule().klRampEpochs());
+        // A baseline without Sparse VD layers (--variant plain|dropout) has no KL term: its metrics say weight 0.
+        this.klSchedule = SparseVdLayers.list(net).isEmpty() ? KlWeightSchedule.constant(0)
+                : KlWeightSchedule.linearWarmup(config.schedule().klWeight(), config.schedule().klZeroEpochs(),
+                        config.schedule().klRampEpochs());
         this.roundsPerEpoch = train.counts().stream()
                 .mapToInt(n -> RoundBatches.rounds(n, c.batchSize(), c.averagingFrequency())).max().orElse(0);
         this.master = new ParameterAveragingTrainingMaster.Builder(c.workers(), c.batchSize())
