@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A sweep of 3 KL weights x 5 thresholds run by {@code deploy/bin/sparsevd}, killed with SIGKILL during its second
  * training run and started again with the same command: it ends with exactly 15 rows, the 5 points finished before
- * the kill unchanged.
+ * the kill unchanged, the second run continued from its checkpoint.
  */
 class SweepKillIT {
     private static final Path LAUNCHER = Path.of("bin/sparsevd").toAbsolutePath();
@@ -70,7 +70,8 @@ class SweepKillIT {
         String log = Files.readString(tmp.resolve("second.log"));
         assertEquals(0, second.exitValue(), log);
         assertTrue(log.contains("training run 1/3, kl_weight=0.1 (points 1-5 of 15): already recorded, skipped"), log);
-        assertTrue(log.contains("removed the unfinished runs/kl-0.3 of an earlier attempt"), log);
+        assertTrue(log.contains("continuing the unfinished runs/kl-0.3 of an earlier attempt from its checkpoint "
+                + "(epoch "), log); // the kill came after its first epoch's checkpoint (metrics.jsonl is written after it)
         assertTrue(log.contains("point 15/15"), log);
 
         List<String> after = Files.readAllLines(out.resolve("sweep.jsonl"));
@@ -86,6 +87,8 @@ class SweepKillIT {
         assertEquals(15, points.stream().distinct().count(), points.toString());
         assertEquals(16, Files.readAllLines(out.resolve("sweep.csv")).size());
         assertTrue(JSON.readTree(out.resolve("best.json").toFile()).get("complete").asBoolean());
-        assertEquals(2, Files.readAllLines(out.resolve("runs/kl-0.3/metrics.jsonl")).size(), "re-run whole");
+        assertEquals(2, Files.readAllLines(out.resolve("runs/kl-0.3/metrics.jsonl")).size(), "each epoch once");
+        int resumedAfter = JSON.readTree(out.resolve("runs/kl-0.3/run.json").toFile()).get("resumed_after_epoch").asInt();
+        assertTrue(resumedAfter >= 1, "continued from its checkpoint, not trained again: " + resumedAfter);
     }
 }

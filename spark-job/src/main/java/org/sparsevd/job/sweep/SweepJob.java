@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * not yet recorded in the output, one training run ({@link TrainJob} on the cached data, into
  * {@code runs/kl-W/}), whose model is evaluated under every threshold in a single pass over the test set
  * ({@link MaskedEvaluator}: thresholds need no retraining), and the run's points are recorded at once. A sweep
- * killed at any moment and started again with the same spec and output re-runs only the KL weights without rows,
- * discarding what their unfinished runs left behind, and ends with every point recorded exactly once.
+ * killed at any moment and started again with the same spec and output trains only the KL weights without rows,
+ * an unfinished run continuing from its last checkpoint (as {@code train --resume} does: it ends with the
+ * parameters of an uninterrupted run), and ends with every point recorded exactly once.
  */
 public final class SweepJob {
     private static final Logger log = LoggerFactory.getLogger(SweepJob.class);
@@ -82,14 +83,14 @@ public final class SweepJob {
                         log.info("Sweep: {}: already recorded, skipped", progress);
                         continue;
                     }
-                    if (output.discardRun(w)) {
-                        log.info("Sweep: removed the unfinished {} of an earlier attempt",
-                                SweepConfig.runDirectory(w));
-                    }
+                    TrainConfig run = config.run(w);
+                    SweepOutput.RunStart start = output.prepareRun(w, run, sc.hadoopConfiguration());
                     log.info("Sweep: {}", progress);
                     sc.setJobGroup("sparsevd-sweep-kl-" + SweepConfig.plain(w), "sparsevd sweep: " + progress, false);
-                    TrainConfig run = config.run(w);
-                    new TrainJob(run).run(sc, data, trainBlocks, testBlocks, sc.hadoopConfiguration());
+                    if (start != SweepOutput.RunStart.TRAINED) {
+                        new TrainJob(run, start == SweepOutput.RunStart.CONTINUE, m -> { })
+                                .run(sc, data, trainBlocks, testBlocks, sc.hadoopConfiguration());
+                    }
                     sc.setJobDescription("sparsevd sweep: " + progress + ": evaluating " + perRun + " thresholds");
                     List<SweepPoint> points = evaluate(sc, run.output(), w, testBlocks, data.normalization(),
                             versions, sc.hadoopConfiguration());

@@ -16,10 +16,15 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sparsevd.job.config.JobConfigException;
+import org.sparsevd.job.TrainJob;
 import org.sparsevd.job.config.SweepConfig;
+import org.sparsevd.job.config.TrainConfig;
 import org.sparsevd.job.metrics.LayerMetrics;
 import org.sparsevd.job.metrics.MetricsWriter;
+import org.sparsevd.job.output.Checkpoint;
 import org.sparsevd.job.output.JsonLines;
 import org.sparsevd.job.output.OutputException;
 import org.sparsevd.job.output.Provenance;
@@ -30,9 +35,12 @@ import org.sparsevd.job.output.RunOutput;
  * {@code sweep.csv} (one row per finished point, in spec order, with an up-to-date {@code pareto} flag),
  * {@code best.json} (the selected point and the Pareto front) and {@code runs/}. All files are rewritten
  * atomically after each training run, with all the points of that run at once, so the rows are the record of which
- * points are finished: a restarted sweep reads them back and runs only the KL weights that have none.
+ * points are finished: a restarted sweep reads them back and runs only the KL weights that have none, continuing
+ * an unfinished run from its last checkpoint ({@link #prepareRun}).
  */
 public final class SweepOutput {
+    private static final Logger log = LoggerFactory.getLogger(SweepOutput.class);
+
     public static final String SPEC_FILE = "sweep.json";
     public static final String JSONL = "sweep.jsonl";
     public static final String CSV = "sweep.csv";
@@ -167,9 +175,42 @@ public final class SweepOutput {
         output.writeText(SPEC_FILE, pretty(record));
     }
 
-    /** Removes a previous, unfinished attempt of {@code klWeight}'s run; returns whether there was one. */
-    public boolean discardRun(double klWeight) {
-        return output.delete(SweepConfig.runDirectory(klWeight));
+    /** How the training run of a KL weight without recorded points starts. */
+    public enum RunStart {
+        /** Nothing usable of an earlier attempt: train from the start (whatever was there is removed). */
+        FRESH,
+        /** An earlier attempt's checkpoint of this run: continue from it ({@code TrainJob} with resume). */
+        CONTINUE,
+        /** An earlier attempt finished training (run.json written) but was stopped before recording: evaluate it. */
+        TRAINED
+    }
+
+    /**
+     * Prepares the directory of {@code run} (the training run of {@code klWeight}, whose points are not recorded)
+     * from what an earlier attempt left there: a completed run or a checkpoint that belongs to {@code run} is kept;
+     * anything else (a run killed before its first checkpoint, a corrupt or foreign checkpoint) is removed.
+     */
+    public RunStart prepareRun(double klWeight, TrainConfig run, Configuration conf) {
+        String dir = SweepConfig.runDirectory(klWeight);
+        if (!output.exists(dir)) {
+            return RunStart.FRESH;
+        }
+        try {
+            RunOutput previous = RunOutput.open(run.output(), conf);
+            Checkpoint checkpoint = Checkpoint.read(previous, run);
+            if (previous.exists(TrainJob.RUN_FILE) && previous.exists(TrainJob.MODEL_FILE)) {
+                log.info("Sweep: {} of an earlier attempt finished training; evaluating it", dir);
+                return RunStart.TRAINED;
+            }
+            log.info("Sweep: continuing the unfinished {} of an earlier attempt from its checkpoint (epoch {}/{})",
+                    dir, checkpoint.epochsDone(), run.schedule().epochs());
+            return RunStart.CONTINUE;
+        } catch (JobConfigException | OutputException e) {
+            output.delete(dir);
+            log.info("Sweep: removed the unfinished {} of an earlier attempt (no usable checkpoint: {})", dir,
+                    e.getMessage());
+            return RunStart.FRESH;
+        }
     }
 
     /** Records all the points of one training run and rewrites sweep.jsonl, sweep.csv and best.json. */

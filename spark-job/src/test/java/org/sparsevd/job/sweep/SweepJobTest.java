@@ -3,6 +3,7 @@ package org.sparsevd.job.sweep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,19 +12,27 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparsevd.job.FashionMnist;
+import org.sparsevd.job.TrainJob;
+import org.sparsevd.job.cli.TrainOptions;
+import org.sparsevd.job.config.SweepConfig;
+import org.sparsevd.job.config.TrainConfig;
+import org.sparsevd.job.output.Checkpoint;
 import org.sparsevd.job.Main;
 import org.sparsevd.job.cli.UserErrors;
+import picocli.CommandLine;
 
 /**
  * A 3 KL weights x 5 thresholds sweep on a small Fashion-MNIST subset, end to end in embedded local mode; then the
- * state a kill during the second training run leaves behind (the first run's rows, a half-written second run, no
- * third) is restarted: every point ends up recorded exactly once, the first run's points untouched.
+ * state a kill during the second training run leaves behind (the first run's rows, the second run's checkpoint of
+ * its first epoch, a torn third run) is restarted: every point ends up recorded exactly once, the first run's
+ * points untouched, the second run continued from its checkpoint and the third trained again.
  */
 class SweepJobTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -82,16 +91,27 @@ class SweepJobTest {
         assertTrue(best.get("pareto_front").size() >= 1);
         assertTrue(JSON.readTree(out.resolve("sweep.json").toFile()).get("spec").get("kl_weights").isArray());
 
-        // What a kill during the second training run leaves: the first run's 5 rows, a second run with metrics of
-        // its first epoch only, no third run. (Edited here, so the local file system's checksums go.)
+        // What a kill during the second training run leaves: the first run's 5 rows; the second run stopped after
+        // its first epoch (a real run of that configuration, stopped by its epoch hook: checkpoint and metrics of
+        // epoch 1, no model); the third run killed before its first checkpoint completed (a torn checkpoint.zip).
         Files.write(out.resolve("sweep.jsonl"), rows.subList(0, 5));
         Files.delete(out.resolve(".sweep.jsonl.crc"));
         Path second = out.resolve("runs/kl-0.3");
-        Files.delete(second.resolve("model.zip"));
-        Files.delete(second.resolve("run.json"));
-        Files.write(second.resolve("metrics.jsonl"), Files.readAllLines(second.resolve("metrics.jsonl")).subList(0, 1));
-        Files.delete(second.resolve(".metrics.jsonl.crc"));
-        deleteTree(out.resolve("runs/kl-1"));
+        deleteTree(second);
+        TrainOptions options = new TrainOptions();
+        List<String> trainArgs = new ArrayList<>(List.of(sweep(out)).subList(1, sweep(out).length));
+        trainArgs.subList(4, 8).clear(); // the sweep's own --kl-weights and --thresholds
+        new CommandLine(options).parseArgs(trainArgs.toArray(String[]::new));
+        TrainConfig secondRun = new SweepConfig(options.config(), List.of(0.1, 0.3, 1.0),
+                List.of(1.0, 2.0, 3.0, 4.0, 5.0), 1.0).run(0.3);
+        assertThrows(IllegalStateException.class, () -> new TrainJob(secondRun, false, m -> {
+            throw new IllegalStateException("killed after epoch " + m.epoch());
+        }).run());
+        assertTrue(Files.exists(second.resolve(Checkpoint.FILE)) && !Files.exists(second.resolve("model.zip")));
+        Path third = out.resolve("runs/kl-1");
+        deleteTree(third);
+        Files.createDirectories(third);
+        Files.write(third.resolve(Checkpoint.FILE), new byte[] {'P', 'K', 3, 4, 0});
 
         StringWriter resumeErr = new StringWriter();
         assertEquals(0, Main.run(new PrintWriter(resumeErr, true), sweep(out)), resumeErr.toString());
@@ -104,16 +124,35 @@ class SweepJobTest {
             if (k < 5) {
                 assertEquals(without(before, "pareto"), without(after, "pareto"), "finished points are kept as they were");
             } else {
-                assertNotEquals(before.at(app), after.at(app), "re-run in the new application");
-                for (String f : List.of("kl_weight", "threshold", "test_accuracy", "compression", "nonzero")) {
-                    assertEquals(before.get(f), after.get(f), "runs are reproducible: " + f);
+                assertNotEquals(before.at(app), after.at(app), "recorded by the new application");
+                for (String f : List.of("kl_weight", "threshold")) {
+                    assertEquals(before.get(f), after.get(f), f);
                 }
+                // the continued run ends with the uninterrupted run's parameters (to float rounding, see ResumeTest)
+                assertEquals(before.get("test_accuracy").asDouble(), after.get("test_accuracy").asDouble(), 2e-3,
+                        "runs are reproducible: test accuracy of " + after);
+                assertEquals(before.get("nonzero").asDouble(), after.get("nonzero").asDouble(),
+                        1e-3 * before.get("weights").asDouble(), "runs are reproducible: non-zero weights of " + after);
             }
         }
-        assertEquals(2, Files.readAllLines(second.resolve("metrics.jsonl")).size(), "the second run was re-run");
+        assertEquals(1, JSON.readTree(second.resolve("run.json").toFile()).get("resumed_after_epoch").asInt(),
+                "the second run continued from its checkpoint of epoch 1");
+        assertEquals(2, Files.readAllLines(second.resolve("metrics.jsonl")).size(), "each epoch once");
+        assertEquals(0, JSON.readTree(third.resolve("run.json").toFile()).get("resumed_after_epoch").asInt(),
+                "the third run, without a usable checkpoint, was trained from the start");
         try (Stream<Path> files = Files.walk(out)) {
             assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary files");
         }
+
+        // Killed after the third run finished training but before its points were recorded: it is evaluated, not
+        // trained again.
+        String thirdRecord = Files.readString(third.resolve("run.json"));
+        Files.write(out.resolve("sweep.jsonl"), resumed.subList(0, 10));
+        Files.delete(out.resolve(".sweep.jsonl.crc"));
+        assertEquals(0, Main.run(sweep(out)));
+        assertEquals(15, Files.readAllLines(out.resolve("sweep.jsonl")).size());
+        assertEquals(thirdRecord, Files.readString(third.resolve("run.json")), "not trained again");
+        resumed = Files.readAllLines(out.resolve("sweep.jsonl"));
 
         // Resuming a finished sweep does nothing; a different spec is refused and leaves the output as it was.
         assertEquals(0, Main.run(sweep(out)));
