@@ -82,7 +82,8 @@ public final class TrainOptions {
     int averagingFrequency;
 
     @Option(names = "--kl-weight", defaultValue = "1.0",
-            description = "Target KL weight reached after the warm-up (1: the paper's SGVLB).")
+            description = "Target KL weight reached after the warm-up (1: the paper's SGVLB). Not for sweep, which "
+                    + "takes --kl-weights.")
     double klWeight;
 
     @Option(names = "--kl-zero-epochs", defaultValue = "5", description = "Epochs with KL weight 0 before the ramp.")
@@ -93,7 +94,8 @@ public final class TrainOptions {
     int klRampEpochs;
 
     @Option(names = "--threshold", defaultValue = "3.0",
-            description = "Mask threshold t: weights with log alpha >= t are zero at inference.")
+            description = "Mask threshold t: weights with log alpha >= t are zero at inference. Not for sweep, which "
+                    + "takes --thresholds.")
     double threshold;
 
     @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate.")
