@@ -79,6 +79,18 @@ class LauncherIT {
     }
 
     @Test
+    void runWhoseLayersAreAllPrunedSaysSo() throws Exception {
+        // KL weight 1 from the first step with a high learning rate: the untrained network is pruned away
+        Path out = tmp.resolve("collapsed");
+        Run r = sparsevd("train", "--data", DATA, "--output", out.toString(), "--limit-train", "1000", "--epochs", "1",
+                "--kl-zero-epochs", "0", "--kl-ramp-epochs", "0", "--batch-size", "10", "--lr", "0.01");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("Epoch 1: every weight of [dense2, dense3] is pruned (log alpha >= 3.0): the "
+                + "network's output no longer depends on its input."), r.err());
+        assertTrue(r.err().contains("warm up with --kl-zero-epochs/--kl-ramp-epochs"), r.err());
+    }
+
+    @Test
     void klCurveWritesItsPlotsAndTable() throws Exception {
         Path out = tmp.resolve("kl");
         Run r = sparsevd("kl-curve", "--output", out.toString(), "--points", "101");
