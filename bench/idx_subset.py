@@ -5,6 +5,7 @@ OUT_DIR, gzipped, so that sparsevd and the PyTorch reference train on exactly th
 Usage: idx_subset.py SRC_DIR OUT_DIR N
 """
 import gzip
+import os
 import shutil
 import struct
 import sys
@@ -29,6 +30,7 @@ def write_first(src, dst, n):
 
 def main():
     src, out, n = sys.argv[1].rstrip("/"), sys.argv[2].rstrip("/"), int(sys.argv[3])
+    os.makedirs(out, exist_ok=True)
     for name in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"):
         write_first(f"{src}/{name}", f"{out}/{name}", n)
     for name in ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):

@@ -23,7 +23,6 @@ runs="${RUNS:-plain sparsevd reference pretrained}"
 mkdir -p "$out"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-mkdir "$tmp/data"
 "$root/bench/idx_subset.py" /usr/share/datasets/fashion-mnist "$tmp/data" "$examples"
 train() {
   local name="$1" epochs="$2"; shift 2
