@@ -24,13 +24,13 @@ def write_first(src, dst, n):
     if n > dims[0]:
         sys.exit(f"idx_subset.py: {src} holds {dims[0]} examples, fewer than {n}")
     per_item = len(body) // dims[0]
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
     with gzip.open(dst, "wb") as f:
         f.write(magic + struct.pack(">" + "I" * len(dims), n, *dims[1:]) + body[:n * per_item])
 
 
 def main():
     src, out, n = sys.argv[1].rstrip("/"), sys.argv[2].rstrip("/"), int(sys.argv[3])
-    os.makedirs(out, exist_ok=True)
     for name in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"):
         write_first(f"{src}/{name}", f"{out}/{name}", n)
     for name in ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):

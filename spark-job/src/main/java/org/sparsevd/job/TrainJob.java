@@ -145,13 +145,12 @@ public final class TrainJob {
                 checkpointed = epoch + 1;
                 metrics.add(m);
                 log.info(m.summary(epochs, (now - before) / (epoch + 1 - first) * (epochs - epoch - 1)));
-                if (layers.stream().anyMatch(l -> l.nonzero() == 0)) {
+                List<String> emptied = layers.stream().filter(l -> l.nonzero() == 0).map(LayerSparsity::name).toList();
+                if (!emptied.isEmpty()) {
                     log.warn("Epoch {}: every weight of {} is pruned (log alpha >= {}): the network's output no longer "
                             + "depends on its input. A KL weight that is on from the start does this to a network "
                             + "that has not learned yet: warm up with --kl-zero-epochs/--kl-ramp-epochs or start "
-                            + "--init-from a trained plain network", epoch + 1, layers.stream()
-                            .filter(l -> l.nonzero() == 0).map(LayerSparsity::name).toList(),
-                            config.model().threshold());
+                            + "--init-from a trained plain network", epoch + 1, emptied, config.model().threshold());
                 }
                 afterEpoch.accept(m);
             }

@@ -104,7 +104,6 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
         cachedKlSumValid = false;
     }
 
-    /** Fills the training-forward cache (all arrays as the training forward computed them). */
     /**
      * The noise step of the local reparameterization trick, in place: z ← z + sqrt(σ² + 1e-8)∘ε with ε ~ N(0, 1)
      * from {@code Nd4j.getRandom()}, one per output element; {@code var} (σ²) is consumed. Returns ε/σ (for
@@ -123,6 +122,7 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
         return noise;
     }
 
+    /** Fills the training-forward cache (all arrays as the training forward computed them). */
     protected void cache(INDArray x, INDArray xSq, INDArray expLogSigma2, INDArray noiseOverStd, INDArray z) {
         cacheInput = x;
         cacheInputSq = xSq;
