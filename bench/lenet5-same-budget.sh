@@ -10,9 +10,11 @@
 #   pretrained the paper's protocol with the budget split: plain for PRETRAIN_EPOCHS epochs (default 17), then
 #              Sparse VD --init-from that model for the remaining EPOCHS - PRETRAIN_EPOCHS epochs (KL weight 0 in the
 #              first of them, 1 after).
-# RUNS (default "plain sparsevd reference pretrained") chooses the runs; the table (compare_quality.py) is printed
-# from the files in OUT_DIR, so runs made earlier into the same OUT_DIR are shown too. Needs python3-torch,
-# dataset-fashion-mnist and a built tree.
+# TRAIN_ARGS (default none) adds options to every sparsevd run, e.g. the paper's learning-rate decay
+# "--lr-decay linear --lr-final 5e-5" (1e-3 * (1 - epoch/20) over 20 epochs); the PyTorch reference has no such
+# option and keeps a constant rate. RUNS (default "plain sparsevd reference pretrained") chooses the runs; the
+# table (compare_quality.py) is printed from the files in OUT_DIR, so runs made earlier into the same OUT_DIR are
+# shown too. Needs python3-torch, dataset-fashion-mnist and a built tree.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$root/bench/results/lenet5-same-budget}"
@@ -20,14 +22,15 @@ examples="${2:-20000}"
 epochs="${3:-20}"
 pretrain="${4:-17}"
 runs="${RUNS:-plain sparsevd reference pretrained}"
+read -r -a train_args <<< "${TRAIN_ARGS:-}"
 mkdir -p "$out"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 "$root/bench/idx_subset.py" /usr/share/datasets/fashion-mnist "$tmp/data" "$examples"
 train() {
   local name="$1" epochs="$2"; shift 2
-  "$root/deploy/bin/sparsevd" train --model lenet5 --data "$tmp/data" --epochs "$epochs" --output "$tmp/$name" "$@" \
-    > "$out/$name.log" 2>&1
+  "$root/deploy/bin/sparsevd" train --model lenet5 --data "$tmp/data" --epochs "$epochs" --output "$tmp/$name" \
+    "${train_args[@]}" "$@" > "$out/$name.log" 2>&1
   cp "$tmp/$name/metrics.jsonl" "$out/$name-metrics.jsonl"
   cp "$tmp/$name/run.json" "$out/$name-run.json"
 }
