@@ -23,10 +23,17 @@ epochs="${3:-20}"
 pretrain="${4:-17}"
 runs="${RUNS:-plain sparsevd reference pretrained}"
 read -r -a train_args <<< "${TRAIN_ARGS:-}"
-mkdir -p "$out"
+for run in $runs; do
+  case "$run" in
+    plain|sparsevd|reference|pretrained) ;;
+    *) echo "lenet5-same-budget.sh: unknown run '$run' in RUNS (known: plain sparsevd reference pretrained)" >&2
+       exit 2 ;;
+  esac
+done
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 "$root/bench/idx_subset.py" /usr/share/datasets/fashion-mnist "$tmp/data" "$examples"
+mkdir -p "$out"
 train() {
   local name="$1" epochs="$2"; shift 2
   "$root/deploy/bin/sparsevd" train --model lenet5 --data "$tmp/data" --epochs "$epochs" --output "$tmp/$name" \
@@ -44,11 +51,18 @@ for run in $runs; do
       train "plain-$pretrain" "$pretrain" --variant plain
       train "sparsevd-after-$pretrain" "$((epochs - pretrain))" --init-from "$tmp/plain-$pretrain/model.zip" \
         --kl-zero-epochs 0 --kl-ramp-epochs 1 ;;
-    *) echo "lenet5-same-budget.sh: unknown run '$run' in RUNS (known: plain sparsevd reference pretrained)" >&2
-       exit 2 ;;
   esac
 done
+# The table needs the Sparse VD run and the reference; the plain and pretrained rows are added when they exist.
+for needed in sparsevd-metrics.jsonl torch-reference.jsonl; do
+  if [[ ! -f "$out/$needed" ]]; then
+    echo "lenet5-same-budget.sh: no table: $out has no $needed (RUNS sparsevd and reference make it)" >&2
+    exit 0
+  fi
+done
 extra=()
-[[ -f "$out/sparsevd-after-$pretrain-metrics.jsonl" ]] && extra+=("--init-from plain-$pretrain, +$((epochs - pretrain))=$out/sparsevd-after-$pretrain-metrics.jsonl")
-"$root/bench/compare_quality.py" "$out/sparsevd-metrics.jsonl" "$out/torch-reference.jsonl" \
-  "--variant plain=$out/plain-metrics.jsonl" "${extra[@]}" | tee "$out/table.md"
+[[ -f "$out/plain-metrics.jsonl" ]] && extra+=("--variant plain=$out/plain-metrics.jsonl")
+after="$out/sparsevd-after-$pretrain-metrics.jsonl"
+[[ -f "$after" ]] && extra+=("--init-from plain-$pretrain, +$((epochs - pretrain))=$after")
+"$root/bench/compare_quality.py" "$out/sparsevd-metrics.jsonl" "$out/torch-reference.jsonl" "${extra[@]}" \
+  | tee "$out/table.md"
