@@ -1,5 +1,7 @@
 package org.sparsevd.job;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,11 +23,14 @@ import org.sparsevd.job.config.TrainConfig;
 import org.sparsevd.job.eval.MaskedEvaluator;
 import org.sparsevd.job.metrics.EpochMetrics;
 import org.sparsevd.job.metrics.LayerMetrics;
+import org.sparsevd.job.metrics.LogAlphaHistogram;
 import org.sparsevd.job.metrics.MetricsWriter;
 import org.sparsevd.job.output.Checkpoint;
 import org.sparsevd.job.output.Provenance;
 import org.sparsevd.job.output.RunOutput;
+import org.sparsevd.job.report.RunReport;
 import org.sparsevd.job.train.CachedBlocks;
+import org.sparsevd.job.train.EpochProgress;
 import org.sparsevd.job.train.Models;
 import org.sparsevd.job.train.SparkTrainer;
 import org.sparsevd.job.train.TrainingData;
@@ -49,23 +54,30 @@ public final class TrainJob {
     public static final String MODEL_FILE = "model.zip";
     public static final String RUN_FILE = "run.json";
 
+    /** Bounds of the live report's reload interval, which is otherwise the last epoch's length. */
+    private static final int MIN_REFRESH_SECONDS = 10;
+    private static final int MAX_REFRESH_SECONDS = 300;
+
     private final TrainConfig config;
     private final boolean resume;
     private final Consumer<EpochMetrics> afterEpoch;
+    private final Watch watch;
 
     /** A new run; {@code config.output()} must not exist or be empty. */
     public TrainJob(TrainConfig config) {
-        this(config, false, m -> { });
+        this(config, false, m -> { }, Watch.DEFAULT);
     }
 
     /**
      * @param resume     continue the run in {@code config.output()} from its checkpoint instead of starting one
      * @param afterEpoch called on the driver after each epoch's checkpoint and metrics are written
+     * @param watch      progress lines and live report
      */
-    public TrainJob(TrainConfig config, boolean resume, Consumer<EpochMetrics> afterEpoch) {
+    public TrainJob(TrainConfig config, boolean resume, Consumer<EpochMetrics> afterEpoch, Watch watch) {
         this.config = Objects.requireNonNull(config, "config");
         this.resume = resume;
         this.afterEpoch = Objects.requireNonNull(afterEpoch, "afterEpoch");
+        this.watch = Objects.requireNonNull(watch, "watch");
     }
 
     /**
@@ -85,6 +97,7 @@ public final class TrainJob {
         TrainingData data = TrainingData.load(config.data(), config.seed(), hadoopConf);
         Models.checkInput(config.model(), data.train());
         try (JavaSparkContext sc = new JavaSparkContext(sparkConf(config))) {
+            logSparkUi(sc);
             return run(sc, data, sc.hadoopConfiguration());
         }
     }
@@ -122,6 +135,9 @@ public final class TrainJob {
                 log.info("Resuming {} after epoch {}/{}", output.uri(), checkpointed, epochs);
             }
             SparkTrainer trainer = new SparkTrainer(sc, config, net, train, data.normalization());
+            if (watch.progress()) {
+                trainer.listen(new EpochProgress(epochs, train.total(), Clock.systemUTC(), log::info));
+            }
             MetricsWriter metrics = MetricsWriter.resumed(output,
                     resumed == null ? List.of() : resumed.metrics());
             double before = resumed == null ? 0 : resumed.elapsedSeconds();
@@ -152,11 +168,22 @@ public final class TrainJob {
                             + "that has not learned yet: warm up with --kl-zero-epochs/--kl-ramp-epochs or start "
                             + "--init-from a trained plain network", epoch + 1, emptied, config.model().threshold());
                 }
+                if (watch.report()) {
+                    // The page reloads about once an epoch.
+                    int refresh = (int) Math.min(MAX_REFRESH_SECONDS, Math.max(MIN_REFRESH_SECONDS,
+                            Math.ceil(m.seconds())));
+                    report(output, metrics.epochs(), MetricsWriter.mapper().valueToTree(
+                            runInfo(sc, trainer, data, started, resumedAfter(resumed))), trainer.network(), refresh);
+                }
                 afterEpoch.accept(m);
             }
             output.write(MODEL_FILE, out -> ModelSerializer.writeModel(trainer.network(), out, true));
-            output.writeText(RUN_FILE, runRecord(sc, trainer, data, started, metrics.epochs(),
-                    resumed == null ? 0 : resumed.epochsDone()));
+            Map<String, Object> record = runRecord(runInfo(sc, trainer, data, started, resumedAfter(resumed)),
+                    trainer, metrics.epochs());
+            output.writeText(RUN_FILE, json(record));
+            if (watch.report()) {
+                report(output, metrics.epochs(), MetricsWriter.mapper().valueToTree(record), trainer.network(), 0);
+            }
             log.info("Wrote {} epochs of metrics, {} and {} to {}", epochs, MODEL_FILE, RUN_FILE,
                     Provenance.redact(output.uri()));
             return metrics.epochs();
@@ -206,6 +233,13 @@ public final class TrainJob {
         }
     }
 
+    /** Logs the address of the Spark UI of {@code sc}, if it has one (spark.ui.enabled). */
+    public static void logSparkUi(JavaSparkContext sc) {
+        if (sc.sc().uiWebUrl().isDefined()) {
+            log.info("Spark UI: {}", sc.sc().uiWebUrl().get());
+        }
+    }
+
     static SparkConf sparkConf(TrainConfig config) {
         return sparkConf("sparsevd train " + config.model().name(), config.cluster());
     }
@@ -225,9 +259,10 @@ public final class TrainJob {
                                         double dataLoss, double accuracy, List<LayerSparsity> layers) {
         List<LayerMetrics> lm = new ArrayList<>();
         double kl = 0;
+        Map<String, LogAlphaHistogram> histograms = LogAlphaHistogram.of(trainer.network());
         for (LayerSparsity l : layers) {
             kl += l.kl();
-            lm.add(LayerMetrics.of(l));
+            lm.add(LayerMetrics.of(l, histograms.get(l.name())));
         }
         double klWeight = trainer.klWeight(epoch);
         long n = trainer.trainSetSize();
@@ -251,11 +286,33 @@ public final class TrainJob {
         }
     }
 
-    private String runRecord(JavaSparkContext sc, SparkTrainer trainer, TrainingData data, Instant started,
-                             List<EpochMetrics> epochs, int resumedAfter) {
+    private static int resumedAfter(Checkpoint resumed) {
+        return resumed == null ? 0 : resumed.epochsDone();
+    }
+
+    /**
+     * Rewrites the live report; a report that cannot be written is logged and the run goes on (it can be made
+     * later with {@code sparsevd report}).
+     */
+    private static void report(RunOutput output, List<EpochMetrics> epochs, JsonNode info, MultiLayerNetwork net,
+                               int refreshSeconds) {
+        long t0 = System.nanoTime();
+        try {
+            var index = RunReport.writeLive(output, epochs, info, net, refreshSeconds);
+            log.info(String.format(java.util.Locale.ROOT, "Report %s (%.2f s)", Provenance.redact(index.toUri()),
+                    (System.nanoTime() - t0) / 1e9));
+        } catch (RuntimeException e) {
+            log.warn("The report could not be written (the run goes on; 'sparsevd report' can write it later): {}",
+                    e.getMessage());
+        }
+    }
+
+    /** What run.json says while the run trains: the configuration, data, Spark and versions. */
+    private Map<String, Object> runInfo(JavaSparkContext sc, SparkTrainer trainer, TrainingData data,
+                                        Instant started, int resumedAfter) {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("command", "train");
-        run.put("status", "completed");
+        run.put("status", "training");
         run.put("config", config);
         run.put("seed", config.seed());
         run.put("train_examples", trainer.trainSetSize());
@@ -264,10 +321,22 @@ public final class TrainJob {
         run.put("spark_application_id", sc.sc().applicationId());
         run.put("versions", Provenance.versions(sc.version()));
         run.put("resumed_after_epoch", resumedAfter);
-        run.put("examples_per_executor", trainer.examplesPerExecutor());
         run.put("started_at", started.toString());
+        return run;
+    }
+
+    /** The record of the completed run: {@code info} and how it ended. */
+    private static Map<String, Object> runRecord(Map<String, Object> info, SparkTrainer trainer,
+                                                 List<EpochMetrics> epochs) {
+        Map<String, Object> run = new LinkedHashMap<>(info);
+        run.put("status", "completed");
+        run.put("examples_per_executor", trainer.examplesPerExecutor());
         run.put("finished_at", Instant.now().toString());
         run.put("final", epochs.get(epochs.size() - 1));
+        return run;
+    }
+
+    private static String json(Map<String, Object> run) {
         try {
             return MetricsWriter.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(run) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -13,7 +13,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparsevd.job.cli.TrainOptions;
 import org.sparsevd.job.metrics.EpochMetrics;
+import picocli.CommandLine;
 
 /** {@code train} end to end in embedded local mode on a Fashion-MNIST subset: metrics, model and provenance. */
 class TrainJobTest {
@@ -138,6 +140,43 @@ class TrainJobTest {
         assertEquals("sparsevd", config.get("model").get("variant").asText());
     }
 
+    @Test
+    void reportIsRewrittenAfterEveryEpochAndReloadsUntilTheRunEnds() throws Exception {
+        Path out = tmp.resolve("live");
+        TrainOptions options = new TrainOptions();
+        new CommandLine(options).parseArgs("--data", FashionMnist.DIR.toString(), "--output", out.toString(),
+                "--limit-train", "600", "--epochs", "2", "--kl-zero-epochs", "0", "--kl-ramp-epochs", "1");
+        Path index = out.resolve("report/index.html");
+        List<String> during = new java.util.ArrayList<>();
+        new TrainJob(options.config(), false, m -> {
+            try {
+                during.add(Files.readString(index));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, new Watch(false, true)).run();
+        assertEquals(2, during.size());
+        for (int e = 0; e < 2; e++) {
+            String html = during.get(e);
+            assertTrue(html.contains("<meta http-equiv=\"refresh\""), "reloads while training");
+            assertTrue(html.contains(", " + (e + 1) + " epochs</title>"), "after epoch " + (e + 1));
+            assertTrue(html.contains("<th>status</th><td>training</td>"), "the run record so far");
+        }
+        String last = Files.readString(index);
+        assertFalse(last.contains("http-equiv"), "the final report does not reload");
+        assertTrue(last.contains("<th>status</th><td>completed</td>"));
+        try (var files = Files.list(out.resolve("report"))) {
+            List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+            assertFalse(names.stream().anyMatch(n -> n.endsWith(".tmp")), "no temporary files: " + names);
+            assertTrue(names.contains("weights.png") && names.contains("accuracy.png"), names.toString());
+            // The final report has the files 'sparsevd report' writes.
+            assertEquals(0, Main.run("report", "--input", out.toString()));
+            try (var again = Files.list(out.resolve("report"))) {
+                assertEquals(names, again.map(p -> p.getFileName().toString()).sorted().toList());
+            }
+        }
+    }
+
     private static List<String> names(JsonNode layers) {
         List<String> out = new java.util.ArrayList<>();
         layers.forEach(l -> out.add(l.get("name").asText()));
@@ -147,7 +186,7 @@ class TrainJobTest {
     @Test
     void metricsSummaryLineIsReadable() {
         EpochMetrics m = new EpochMetrics(3, 12.5, 40, 0.5, 1e-3, 0.41, 1234.5, 0.42, 60000, 0.8712, 10.3,
-                List.of(new org.sparsevd.job.metrics.LayerMetrics("dense1", 235200, 19757, 0.916, 900, 2.1)));
+                List.of(new org.sparsevd.job.metrics.LayerMetrics("dense1", 235200, 19757, 0.916, 900, 2.1, null)));
         String line = m.summary(20, 425);
         assertTrue(line.startsWith("epoch 3/20  12.5s (eta 7m05s)"), line);
         assertTrue(line.contains("test_acc=0.8712") && line.contains("dense1=91.6%"), line);

@@ -44,7 +44,8 @@ public record EpochMetrics(int epoch, double seconds, double elapsedSeconds,
         return sb.toString();
     }
 
-    private static String formatDuration(double seconds) {
+    /** {@code 0m41s}, or {@code 1h05m} from an hour on. */
+    public static String formatDuration(double seconds) {
         long s = Math.round(seconds);
         return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
                 : String.format("%dm%02ds", s / 60, s % 60);

@@ -2,6 +2,7 @@ package org.sparsevd.job.metrics;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -22,6 +23,12 @@ import org.sparsevd.job.output.RunOutput;
 public final class MetricsWriter {
     public static final String JSONL = "metrics.jsonl";
     public static final String CSV = "metrics.csv";
+
+    /**
+     * The value of a field added to a record after files without it were written: annotated
+     * {@code @JacksonInject(value = ABSENT, useInput = TRUE)}, such a field reads as null when a file lacks it.
+     */
+    public static final String ABSENT = "sparsevd-absent";
 
     private static final ObjectMapper JSON = mapper();
 
@@ -46,11 +53,12 @@ public final class MetricsWriter {
     }
 
     /**
-     * The mapper sparsevd JSON files are read with: the writer's naming, every field of a record must be present,
-     * unknown fields are ignored.
+     * The mapper sparsevd JSON files are read with: the writer's naming, every field of a record must be present
+     * (but those marked {@link #ABSENT}), unknown fields are ignored.
      */
     public static ObjectMapper readingMapper() {
         return mapper()
+                .setInjectableValues(new InjectableValues.Std().addValue(ABSENT, null))
                 .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

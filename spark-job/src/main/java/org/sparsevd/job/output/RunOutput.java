@@ -89,18 +89,54 @@ public final class RunOutput {
                 throw new OutputException("--resume: --output " + uri + " is a file, not a run's output directory");
             }
             RunOutput output = new RunOutput(uri, dir, fs, FileContext.getFileContext(dir.toUri(), conf), false);
-            for (FileStatus st : fs.listStatus(dir, p -> p.getName().startsWith(".") && p.getName().endsWith(".tmp"))) {
-                log.info("Removing {}, left by an interrupted write", st.getPath());
-                output.deleteQuietly(st.getPath());
-            }
+            output.removeTemporaries();
             return output;
         } catch (IOException e) {
             throw new OutputException("--output " + uri + " cannot be used: " + e.getMessage(), e);
         }
     }
 
+    /** Removes the temporary files interrupted writes left. */
+    private void removeTemporaries() throws IOException {
+        for (FileStatus st : fs.listStatus(dir, p -> p.getName().startsWith(".") && p.getName().endsWith(".tmp"))) {
+            log.info("Removing {}, left by an interrupted write", st.getPath());
+            deleteQuietly(st.getPath());
+        }
+    }
+
     public URI uri() {
         return uri;
+    }
+
+    /** The qualified path of the output directory. */
+    public Path directory() {
+        return dir;
+    }
+
+    /** The file system of the output directory. */
+    public FileSystem fileSystem() {
+        return fs;
+    }
+
+    /**
+     * The subdirectory {@code name} of this output (created if missing, temporary files of interrupted writes
+     * removed) as an output of its own, whose files are written atomically in the same way.
+     */
+    public RunOutput subdirectory(String name) {
+        Path sub = path(name);
+        try {
+            if (!fs.mkdirs(sub)) {
+                throw new IOException("mkdirs failed");
+            }
+            String base = uri.toString();
+            RunOutput output = new RunOutput(URI.create(base.endsWith("/") ? base + name : base + "/" + name), sub,
+                    fs, fc, false);
+            output.removeTemporaries();
+            return output;
+        } catch (IOException e) {
+            throw new OutputException(Provenance.redact(uri) + ": could not create " + name + "/: " + e.getMessage(),
+                    e);
+        }
     }
 
     /** The qualified path of {@code name} inside the output directory. */

@@ -61,14 +61,19 @@ final class ReportWriter {
      * @param weights       the first-layer weights figure, or null if there is none
      * @param weightsNote   shown instead of the weights figure when there is none
      * @param generatedBy   the footer's sentence
+     * @param refreshSeconds how often the page reloads itself while the run trains; 0 for never
      */
-    static String html(RunReader.Run run, List<Image> curves, Image weights, String weightsNote, String generatedBy) {
+    static String html(RunReader.Run run, List<Image> curves, Image weights, String weightsNote, String generatedBy,
+                       int refreshSeconds) {
         EpochMetrics last = run.last();
         JsonNode info = run.info();
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>sparsevd report: ")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        if (refreshSeconds > 0) {
+            h.append("<meta http-equiv=\"refresh\" content=\"").append(refreshSeconds).append("\">\n");
+        }
+        h.append("<title>sparsevd report: ")
                 .append(esc(Objects.requireNonNullElse(text(info, "config", "model", "name"), "run")))
                 .append(", ").append(last.epoch()).append(" epochs</title>\n<style>\n").append(STYLE)
                 .append("</style>\n</head>\n<body>\n");
@@ -79,6 +84,10 @@ final class ReportWriter {
                         + "<b>%s</b> (%s of %s weights kept) after epoch %d.</p>%n",
                 100 * last.testAccuracy(), compression(last.compression()), count(nonzero(last)),
                 count(weights(last)), last.epoch()));
+        if (refreshSeconds > 0) {
+            h.append("<p class=\"note\">The run is training: this report is rewritten after every epoch and the "
+                    + "page reloads itself every ").append(refreshSeconds).append(" s.</p>\n");
+        }
         h.append("<table>\n");
         row(h, "model", text(info, "config", "model", "name"));
         row(h, "data", text(info, "config", "data", "train"));

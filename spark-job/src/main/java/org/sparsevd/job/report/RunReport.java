@@ -1,5 +1,6 @@
 package org.sparsevd.job.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,6 +20,8 @@ import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.sparsevd.core.layers.SparseVdLayer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparsevd.job.TrainJob;
@@ -26,6 +29,7 @@ import org.sparsevd.job.metrics.EpochMetrics;
 import org.sparsevd.job.metrics.LayerMetrics;
 import org.sparsevd.job.metrics.MetricsWriter;
 import org.sparsevd.job.output.OutputException;
+import org.sparsevd.job.output.RunOutput;
 
 /**
  * {@code sparsevd report}: reads a train output directory and writes {@code <input>/report/}: the PNG figures and
@@ -48,7 +52,39 @@ public final class RunReport {
     /** Writes the report of the train output at {@code input}; returns the location of its index.html. */
     public static Path write(URI input, Configuration conf) {
         RunReader.Run run = RunReader.read(input, conf);
-        List<ReportWriter.Image> curves = curves(run.epochs());
+        Map<String, byte[]> files = files(run, 0, "'sparsevd report --input " + run.location() + "'");
+        return new Path(publish(run.fs(), run.dir(), files, run.location()), INDEX);
+    }
+
+    /**
+     * Writes the report of a run that is training (or has just finished) into {@code <output>/report/}: each file
+     * to a temporary name and renamed over the previous one, index.html last, so a browser never reads a half
+     * file and the page it reloads is always whole. Returns the location of index.html.
+     *
+     * @param epochs         the epochs so far
+     * @param info           the run record (run.json, or what there is of it while the run trains)
+     * @param model          the network as it is now
+     * @param refreshSeconds how often the page reloads itself; 0 for never (the final report, as {@link #write}
+     *                       would write it)
+     */
+    public static Path writeLive(RunOutput output, List<EpochMetrics> epochs, JsonNode info, MultiLayerNetwork model,
+                                 int refreshSeconds) {
+        RunReader.Run run = new RunReader.Run(output.uri(), output.directory(), output.fileSystem(), epochs, info,
+                model);
+        Map<String, byte[]> files = files(run, refreshSeconds, "'sparsevd train --report' after epoch "
+                + run.last().epoch());
+        RunOutput dir = output.subdirectory(DIR);
+        files.forEach((name, bytes) -> dir.write(name, out -> out.write(bytes)));
+        return dir.path(INDEX);
+    }
+
+    /** The report's files, index.html last. */
+    private static Map<String, byte[]> files(RunReader.Run run, int refreshSeconds, String command) {
+        List<ReportWriter.Image> curves = new ArrayList<>(curves(run.epochs()));
+        ReportWriter.Image logAlpha = LogAlphaFigure.draw(run.epochs(), threshold(run));
+        if (logAlpha != null) {
+            curves.add(logAlpha);
+        }
         ReportWriter.Image weights = null;
         String weightsNote;
         if (run.model() == null) {
@@ -73,11 +109,10 @@ public final class RunReport {
             sources.add(TrainJob.MODEL_FILE);
         }
         String version = RunReport.class.getPackage().getImplementationVersion();
-        String generatedBy = "Generated at " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
-                + " by 'sparsevd report --input " + run.location() + "' (sparsevd "
-                + (version == null ? "development build" : version) + ") from " + String.join(", ", sources)
-                + "; charts drawn with JFreeChart.";
-        String html = ReportWriter.html(run, curves, weights, weightsNote, generatedBy);
+        String generatedBy = "Generated at " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " by " + command
+                + " (sparsevd " + (version == null ? "development build" : version) + ") from "
+                + String.join(", ", sources) + "; charts drawn with JFreeChart.";
+        String html = ReportWriter.html(run, curves, weights, weightsNote, generatedBy, refreshSeconds);
 
         Map<String, byte[]> files = new LinkedHashMap<>();
         for (ReportWriter.Image img : curves) {
@@ -87,7 +122,23 @@ public final class RunReport {
             files.put(weights.file(), weights.png());
         }
         files.put(INDEX, html.getBytes(StandardCharsets.UTF_8));
-        return new Path(publish(run.fs(), run.dir(), files, run.location()), INDEX);
+        return files;
+    }
+
+    /** The run's pruning threshold: from run.json, else from the model's first Sparse VD layer; null if neither. */
+    private static Double threshold(RunReader.Run run) {
+        String configured = ReportWriter.text(run.info(), "config", "model", "threshold");
+        if (configured != null) {
+            return Double.valueOf(configured);
+        }
+        if (run.model() != null) {
+            for (var layer : run.model().getLayerWiseConfigurations().getConfs()) {
+                if (layer.getLayer() instanceof SparseVdLayer sparse) {
+                    return sparse.getThreshold();
+                }
+            }
+        }
+        return null;
     }
 
     /** The per-epoch training curves of metrics.jsonl. */
@@ -106,12 +157,18 @@ public final class RunReport {
                 "KL(q||p) of all layers at the end of each epoch (eq. 14 approximation), unweighted.",
                 Charts.line("KL divergence from the log-uniform prior", EPOCH, "KL, summed over layers (nats)")
                         .integerX().series("KL", x, column(epochs, EpochMetrics::kl))));
-        out.add(chart("sgvlb.png", "Objective (negative SGVLB per example)",
+        double lr0 = epochs.get(0).learningRate();
+        String lr0Text = String.format(java.util.Locale.ROOT, "%.2g", lr0);
+        out.add(chart("sgvlb.png", "Objective (negative SGVLB per example) and schedules",
                 "The minimized objective: data loss + kl_weight * KL / N, per example; it jumps while the KL "
-                        + "weight warms up.",
+                        + "weight warms up. Dashed, on the right axis: the epoch's KL weight and its learning rate "
+                        + "relative to the first epoch's (" + lr0Text + ").",
                 Charts.line("Objective: negative SGVLB per example", EPOCH,
                                 "data loss + kl_weight \u00b7 KL / N (nats per example)").integerX()
-                        .series("objective", x, column(epochs, EpochMetrics::sgvlb))));
+                        .series("objective", x, column(epochs, EpochMetrics::sgvlb))
+                        .rightAxis("schedule: KL weight, learning rate / " + lr0Text)
+                        .series("KL weight", x, column(epochs, EpochMetrics::klWeight))
+                        .series("learning rate / " + lr0Text, x, column(epochs, m -> m.learningRate() / lr0))));
         out.add(chart("compression.png", "Compression",
                 "Total weights divided by the weights kept by the inference mask (log alpha < threshold), "
                         + "biases not counted; log scale.",
@@ -147,7 +204,7 @@ public final class RunReport {
         return names;
     }
 
-    private static byte[] png(BufferedImage image) {
+    static byte[] png(BufferedImage image) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             ImageIO.write(image, "png", out);

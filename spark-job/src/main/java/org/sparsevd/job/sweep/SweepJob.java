@@ -14,6 +14,7 @@ import org.sparsevd.core.sparsity.LayerSparsity;
 import org.sparsevd.core.sparsity.SparsityReport;
 import org.sparsevd.datasets.ChannelNormalization;
 import org.sparsevd.job.TrainJob;
+import org.sparsevd.job.Watch;
 import org.sparsevd.job.config.SweepConfig;
 import org.sparsevd.job.config.TrainConfig;
 import org.sparsevd.job.eval.EvalCounts;
@@ -21,6 +22,7 @@ import org.sparsevd.job.eval.MaskedEvaluator;
 import org.sparsevd.job.metrics.LayerMetrics;
 import org.sparsevd.job.output.Provenance;
 import org.sparsevd.job.report.RunReader;
+import org.sparsevd.job.report.SweepReport;
 import org.sparsevd.job.train.CachedBlocks;
 import org.sparsevd.job.train.Models;
 import org.sparsevd.job.train.TrainingData;
@@ -40,12 +42,15 @@ public final class SweepJob {
     private static final Logger log = LoggerFactory.getLogger(SweepJob.class);
 
     private final SweepConfig config;
+    private final Watch watch;
 
-    public SweepJob(SweepConfig config) {
-        if (config == null) {
-            throw new IllegalArgumentException("a sweep needs its configuration");
+    /** @param watch progress lines and live reports of the sweep's runs */
+    public SweepJob(SweepConfig config, Watch watch) {
+        if (config == null || watch == null) {
+            throw new IllegalArgumentException("a sweep needs its configuration and watch options");
         }
         this.config = config;
+        this.watch = watch;
     }
 
     /** Runs (or resumes) the sweep and returns all its points, in spec order. */
@@ -68,6 +73,7 @@ public final class SweepJob {
         Models.checkInput(train.model(), data.train());
         try (JavaSparkContext sc = new JavaSparkContext(TrainJob.sparkConf(
                 "sparsevd sweep " + train.model().name(), train.cluster()))) {
+            TrainJob.logSparkUi(sc);
             Map<String, String> versions = Provenance.versions(sc.version());
             output.start(versions, sc.hadoopConfiguration());
             int workers = train.cluster().workers();
@@ -88,7 +94,7 @@ public final class SweepJob {
                     log.info("Sweep: {}", progress);
                     sc.setJobGroup("sparsevd-sweep-kl-" + SweepConfig.plain(w), "sparsevd sweep: " + progress, false);
                     if (start != SweepOutput.RunStart.TRAINED) {
-                        new TrainJob(run, start == SweepOutput.RunStart.CONTINUE, m -> { })
+                        new TrainJob(run, start == SweepOutput.RunStart.CONTINUE, m -> { }, watch)
                                 .run(sc, data, trainBlocks, testBlocks, sc.hadoopConfiguration());
                     }
                     sc.setJobDescription("sparsevd sweep: " + progress + ": evaluating " + perRun + " thresholds");
@@ -97,6 +103,9 @@ public final class SweepJob {
                     sc.setJobDescription(null);
                     sc.clearJobGroup();
                     output.record(points);
+                    if (watch.report()) {
+                        report(train.output(), sc.hadoopConfiguration());
+                    }
                     for (int i = 0; i < points.size(); i++) {
                         SweepPoint p = points.get(i);
                         log.info(String.format(Locale.ROOT, "Sweep: point %d/%d: kl_weight=%s threshold=%s  "
@@ -113,6 +122,16 @@ public final class SweepJob {
         List<SweepPoint> all = output.points();
         logSelection(all, where);
         return all;
+    }
+
+    /** Rewrites the sweep's report (and its runs'); if it cannot be written, says so and the sweep goes on. */
+    private static void report(URI sweep, Configuration hadoopConf) {
+        try {
+            log.info("Sweep report {}", Provenance.redact(SweepReport.write(sweep, hadoopConf).toUri()));
+        } catch (RuntimeException e) {
+            log.warn("The sweep report could not be written (the sweep goes on; 'sparsevd report' can write it "
+                    + "later): {}", e.getMessage());
+        }
     }
 
     private void logSelection(List<SweepPoint> all, String where) {
@@ -140,7 +159,7 @@ public final class SweepJob {
             long weights = layers.stream().mapToLong(LayerSparsity::weights).sum();
             long nonzero = layers.stream().mapToLong(LayerSparsity::nonzero).sum();
             points.add(new SweepPoint(klWeight, thresholds[t], counts.accuracy(t), SparsityReport.compression(layers),
-                    weights, nonzero, layers.stream().map(LayerMetrics::of).toList(), provenance));
+                    weights, nonzero, layers.stream().map(l -> LayerMetrics.of(l, null)).toList(), provenance));
         }
         return points;
     }

@@ -43,6 +43,7 @@ public final class SparkTrainer {
     private final KlWeightSchedule klSchedule;
     private final int roundsPerEpoch;
     private EpochHook hook;
+    private RoundListener rounds = RoundListener.NONE;
     private final Map<String, Long> work = new TreeMap<>();
 
     /**
@@ -116,6 +117,11 @@ public final class SparkTrainer {
         master.addHook(extra);
     }
 
+    /** Tells {@code listener} about the averaging rounds of the epochs fitted from now on. */
+    public void listen(RoundListener listener) {
+        this.rounds = java.util.Objects.requireNonNull(listener, "listener");
+    }
+
     /** Fits one epoch (0-based) and returns the mean data loss of its minibatches. */
     public double fitEpoch(int epoch) {
         MultiLayerNetwork net = sparkNet.getNetwork();
@@ -134,6 +140,7 @@ public final class SparkTrainer {
 
         int epochs = config.schedule().epochs();
         ClusterOptions c = config.cluster();
+        rounds.epochStarted(epoch, roundsPerEpoch);
         try {
             for (int round = 0; round < roundsPerEpoch; round++) {
                 sc.setJobDescription("sparsevd: epoch " + (epoch + 1) + "/" + epochs + ", averaging round "
@@ -141,6 +148,7 @@ public final class SparkTrainer {
                 JavaRDD<DataSet> batches = RoundBatches.of(train.rdd(), config.seed(), epoch, round, c.batchSize(),
                         c.averagingFrequency(), normalization, config.data().augment());
                 sparkNet.fit(batches);
+                rounds.roundDone(round + 1, examples.value());
             }
         } finally {
             sc.setJobDescription(null);

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparsevd.job.FashionMnist;
 import org.sparsevd.job.TrainJob;
+import org.sparsevd.job.Watch;
 import org.sparsevd.job.cli.TrainOptions;
 import org.sparsevd.job.config.SweepConfig;
 import org.sparsevd.job.config.TrainConfig;
@@ -106,7 +107,7 @@ class SweepJobTest {
                 List.of(1.0, 2.0, 3.0, 4.0, 5.0), 1.0).run(0.3);
         assertThrows(IllegalStateException.class, () -> new TrainJob(secondRun, false, m -> {
             throw new IllegalStateException("killed after epoch " + m.epoch());
-        }).run());
+        }, Watch.DEFAULT).run());
         assertTrue(Files.exists(second.resolve(Checkpoint.FILE)) && !Files.exists(second.resolve("model.zip")));
         Path third = out.resolve("runs/kl-1");
         deleteTree(third);
