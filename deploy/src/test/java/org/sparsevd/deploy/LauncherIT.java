@@ -66,9 +66,12 @@ class LauncherIT {
     void shortTrainingRunPrintsEpochLinesAndWritesTheRun() throws Exception {
         Path out = tmp.resolve("run");
         Run r = sparsevd("train", "--data", DATA, "--output", out.toString(), "--limit-train", "1000",
-                "--epochs", "2", "--workers", "2");
+                "--epochs", "2", "--workers", "2", "--report");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("epoch 1/2") && r.err().contains("epoch 2/2"), r.err());
+        assertTrue(r.err().contains("INFO  TrainJob: Spark UI: http://"), r.err());
+        String live = Files.readString(out.resolve("report/index.html"));
+        assertTrue(live.contains("data:image/png;base64,") && !live.contains("http-equiv"), "the final report");
         assertEquals(2, Files.readAllLines(out.resolve("metrics.jsonl")).size());
         assertTrue(Files.size(out.resolve("model.zip")) > 0);
         assertTrue(Files.exists(out.resolve("run.json")));
