@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,7 +39,7 @@ class TrainJobTest {
             JsonNode m = json.readTree(lines.get(i));
             assertEquals(i + 1, m.get("epoch").asInt());
             for (String field : List.of("seconds", "kl_weight", "data_loss", "kl", "sgvlb", "test_accuracy",
-                    "compression", "learning_rate", "train_examples")) {
+                    "compression", "learning_rate", "train_examples", "train_accuracy", "test_loss")) {
                 assertTrue(m.get(field).isNumber(), field + " in " + m);
             }
             assertEquals(3000, m.get("train_examples").asLong());
@@ -50,11 +52,38 @@ class TrainJobTest {
                 }
                 assertTrue(l.get("nonzero").asLong() <= l.get("weights").asLong());
             }
-            double sgvlb = m.get("data_loss").asDouble() + m.get("kl_weight").asDouble() * m.get("kl").asDouble() / 3000;
-            assertEquals(sgvlb, m.get("sgvlb").asDouble(), 1e-9 * Math.abs(sgvlb) + 1e-12);
+            // sgvlb: the epoch mean of each minibatch's data loss + kl_weight * KL / N, both on the same parameters
+            double dataLoss = m.get("data_loss").asDouble();
+            if (i < 2) {
+                assertEquals(dataLoss, m.get("sgvlb").asDouble(), "KL weight 0: the objective is the data loss");
+            } else {
+                double klPart = m.get("sgvlb").asDouble() - dataLoss;
+                double endOfEpoch = m.get("kl_weight").asDouble() * m.get("kl").asDouble() / 3000;
+                assertTrue(klPart > 0.5 * endOfEpoch && klPart < 2 * endOfEpoch,
+                        "the mean KL term of the epoch is near its end-of-epoch value: " + klPart + " vs " + endOfEpoch);
+            }
         }
+        // seconds and elapsed_seconds include the epoch's checkpoint write, which the checkpoint's copy cannot hold
+        JsonNode checkpointed;
+        try (var zip = new java.util.zip.ZipFile(out.resolve("checkpoint.zip").toFile())) {
+            checkpointed = json.readTree(zip.getInputStream(zip.getEntry("state.json"))).get("metrics").get(2);
+        }
+        JsonNode written = json.readTree(lines.get(2));
+        double write = written.get("seconds").asDouble() - checkpointed.get("seconds").asDouble();
+        assertTrue(write > 0, "the checkpoint write is in the epoch's seconds: " + written + " vs " + checkpointed);
+        assertEquals(write, written.get("elapsed_seconds").asDouble() - checkpointed.get("elapsed_seconds").asDouble(),
+                1e-6);
         JsonNode last = json.readTree(lines.get(2));
         assertTrue(last.get("test_accuracy").asDouble() > 0.6, "learns: " + last);
+        // Train accuracy from the training passes, under the noise: it climbs with the test accuracy.
+        double firstTrain = json.readTree(lines.get(0)).get("train_accuracy").asDouble();
+        assertTrue(last.get("train_accuracy").asDouble() > 0.6 && last.get("train_accuracy").asDouble() <= 1
+                && last.get("train_accuracy").asDouble() > firstTrain, "train accuracy: " + last);
+        assertTrue(last.get("test_loss").asDouble() > 0.1 && last.get("test_loss").asDouble() < 1.5,
+                "test cross-entropy: " + last);
+        JsonNode histogram = last.get("layers").get(0).get("log_alpha_histogram");
+        assertEquals(784 * 300, sum(histogram.get("counts")), "every weight of dense1 in a bin: " + histogram);
+        assertEquals(-8, histogram.get("min").asDouble());
         assertEquals(784 * 300, last.get("layers").get(0).get("weights").asLong());
 
         List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
@@ -73,6 +102,8 @@ class TrainJobTest {
         assertEquals(3 * 3000, run.get("examples_per_executor").get("driver").asLong(), "local mode: one executor");
         assertTrue(run.get("versions").get("dl4j").asText().startsWith("1.0.0"));
         assertTrue(run.get("versions").get("spark").asText().startsWith("3.5"));
+        assertTrue(run.get("versions").get("sparsevd_commit").asText().matches("[0-9a-f]{40}( \\(with uncommitted "
+                + "changes\\))?|unknown \\(built without git\\)"), run.get("versions").toString());
         try (var files = Files.list(out)) {
             assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary files left");
         }
@@ -132,6 +163,8 @@ class TrainJobTest {
         assertTrue(plainMetrics.get("layers").get(0).get("mean_log_alpha").isNull(), "plain layers have no log alpha");
         assertEquals(0.0, plainMetrics.get("kl_weight").asDouble(), "a plain network has no KL term to weight");
         double plainAccuracy = plainMetrics.get("test_accuracy").asDouble();
+        assertTrue(plainMetrics.get("train_accuracy").asDouble() > 0.35, "the output layer's scores: " + plainMetrics);
+        assertTrue(plainMetrics.get("layers").get(0).get("log_alpha_histogram").isNull());
         assertTrue(plainAccuracy > 0.35, "the plain network learned: " + plainMetrics);
         assertTrue(m.get("test_accuracy").asDouble() > plainAccuracy - 0.15, "kept what the plain network learned: " + m);
         JsonNode config = json.readTree(out.resolve("run.json").toFile()).get("config");
@@ -177,6 +210,14 @@ class TrainJobTest {
         }
     }
 
+    private static long sum(JsonNode counts) {
+        long n = 0;
+        for (JsonNode c : counts) {
+            n += c.asLong();
+        }
+        return n;
+    }
+
     private static List<String> names(JsonNode layers) {
         List<String> out = new java.util.ArrayList<>();
         layers.forEach(l -> out.add(l.get("name").asText()));
@@ -184,9 +225,24 @@ class TrainJobTest {
     }
 
     @Test
+    void versionNamesTheBuildsCommit() {
+        StringWriter out = new StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new Main());
+        cli.setOut(new PrintWriter(out, true));
+        assertEquals(0, cli.execute("--version"));
+        String commit = org.sparsevd.job.output.Provenance.versions("3.5.1").get("sparsevd_commit");
+        assertEquals("sparsevd 0.1.0-SNAPSHOT, commit " + commit, out.toString().strip());
+        if (Files.exists(Path.of("..", ".git"))) { // a build in a git working tree (CI clones with git)
+            assertTrue(commit.matches("[0-9a-f]{40}( \\(with uncommitted changes\\))?"), commit);
+        } else {
+            assertEquals("unknown (built without git)", commit);
+        }
+    }
+
+    @Test
     void metricsSummaryLineIsReadable() {
         EpochMetrics m = new EpochMetrics(3, 12.5, 40, 0.5, 1e-3, 0.41, 1234.5, 0.42, 60000, 0.8712, 10.3,
-                List.of(new org.sparsevd.job.metrics.LayerMetrics("dense1", 235200, 19757, 0.916, 900, 2.1, null)));
+                List.of(new org.sparsevd.job.metrics.LayerMetrics("dense1", 235200, 19757, 0.916, 900, 2.1, null)), 0.88, 0.35);
         String line = m.summary(20, 425);
         assertTrue(line.startsWith("epoch 3/20  12.5s (eta 7m05s)"), line);
         assertTrue(line.contains("test_acc=0.8712") && line.contains("dense1=91.6%"), line);

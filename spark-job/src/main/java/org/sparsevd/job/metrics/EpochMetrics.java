@@ -1,5 +1,9 @@
 package org.sparsevd.job.metrics;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import java.util.List;
 
 /**
@@ -7,18 +11,24 @@ import java.util.List;
  * Later jobs (sweeps, reports) read this format.
  *
  * @param epoch          1-based epoch number
- * @param seconds        wall time of the epoch (training and evaluation)
- * @param elapsedSeconds wall time since training started
+ * @param seconds        wall time of the epoch: training, evaluation and writing its checkpoint
+ * @param elapsedSeconds wall time since training started, to the end of this epoch's checkpoint
  * @param klWeight       KL weight used during the epoch
  * @param learningRate   Adam learning rate used during the epoch
  * @param dataLoss       mean cross-entropy of the training minibatches, under the training noise, over the epoch
  * @param kl             total KL of all layers at the end of the epoch, in nats
- * @param sgvlb          the minimized objective per example: {@code data_loss + kl_weight * kl / N}, i.e. the
- *                       negative SGVLB (eq. 3 of the paper) divided by the training-set size N
+ * @param sgvlb          the minimized objective per example, as an epoch mean like {@code dataLoss}: each minibatch's
+ *                       {@code data loss + kl_weight * KL / N} with both terms on the parameters it was fitted from,
+ *                       i.e. the negative SGVLB (eq. 3 of the paper) divided by the training-set size N
  * @param trainExamples  N, the size of the whole training set
  * @param testAccuracy   accuracy of the masked (deterministic) network on the test set
  * @param compression    total weights / non-zero weights
  * @param layers         per-layer sparsity and KL
+ * @param trainAccuracy  the share of the epoch's training examples classified right in their training forward
+ *                       passes (under the training noise, before each update: no extra pass over the data); null
+ *                       in files written before it was recorded
+ * @param testLoss       mean cross-entropy of the masked (deterministic) network on the test set; null in files
+ *                       written before it was recorded
  */
 public record EpochMetrics(int epoch, double seconds, double elapsedSeconds,
                            double klWeight,
@@ -26,9 +36,43 @@ public record EpochMetrics(int epoch, double seconds, double elapsedSeconds,
                            double dataLoss, double kl, double sgvlb,
                            long trainExamples,
                            double testAccuracy, double compression,
-                           List<LayerMetrics> layers) {
-    public EpochMetrics {
-        layers = List.copyOf(layers);
+                           List<LayerMetrics> layers,
+                           Double trainAccuracy, Double testLoss) {
+
+    /** The canonical constructor, spelt out for the annotations of the fields older files lack. */
+    @JsonCreator
+    public EpochMetrics(@JsonProperty("epoch") int epoch, @JsonProperty("seconds") double seconds,
+                        @JsonProperty("elapsed_seconds") double elapsedSeconds,
+                        @JsonProperty("kl_weight") double klWeight, @JsonProperty("learning_rate") double learningRate,
+                        @JsonProperty("data_loss") double dataLoss, @JsonProperty("kl") double kl,
+                        @JsonProperty("sgvlb") double sgvlb, @JsonProperty("train_examples") long trainExamples,
+                        @JsonProperty("test_accuracy") double testAccuracy,
+                        @JsonProperty("compression") double compression,
+                        @JsonProperty("layers") List<LayerMetrics> layers,
+                        @JacksonInject(value = MetricsWriter.ABSENT, useInput = OptBoolean.TRUE)
+                        @JsonProperty("train_accuracy") Double trainAccuracy,
+                        @JacksonInject(value = MetricsWriter.ABSENT, useInput = OptBoolean.TRUE)
+                        @JsonProperty("test_loss") Double testLoss) {
+        this.epoch = epoch;
+        this.seconds = seconds;
+        this.elapsedSeconds = elapsedSeconds;
+        this.klWeight = klWeight;
+        this.learningRate = learningRate;
+        this.dataLoss = dataLoss;
+        this.kl = kl;
+        this.sgvlb = sgvlb;
+        this.trainExamples = trainExamples;
+        this.testAccuracy = testAccuracy;
+        this.compression = compression;
+        this.layers = List.copyOf(layers);
+        this.trainAccuracy = trainAccuracy;
+        this.testLoss = testLoss;
+    }
+
+    /** These metrics with other wall times. */
+    public EpochMetrics withTimes(double seconds, double elapsedSeconds) {
+        return new EpochMetrics(epoch, seconds, elapsedSeconds, klWeight, learningRate, dataLoss, kl, sgvlb,
+                trainExamples, testAccuracy, compression, layers, trainAccuracy, testLoss);
     }
 
     /** The one-line human summary logged after each epoch. */

@@ -12,6 +12,8 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.sparsevd.job.output.JsonLines;
+import org.sparsevd.job.output.OutputException;
 import org.sparsevd.job.output.Provenance;
 import org.sparsevd.job.output.RunOutput;
 
@@ -41,15 +43,36 @@ public final class MetricsWriter {
 
     /**
      * Continues a run: the files are rewritten to hold exactly {@code previous} (the epochs of the checkpoint being
-     * resumed), dropping any epoch written after it.
+     * resumed), dropping any epoch written after it. The checkpoint holds its own last epoch's times without its
+     * write; when {@link #JSONL}, written after the checkpoint, has that epoch, its times (the write included) are
+     * kept.
      */
     public static MetricsWriter resumed(RunOutput output, List<EpochMetrics> previous) {
         MetricsWriter w = new MetricsWriter(output);
         w.epochs.addAll(previous);
         if (!previous.isEmpty()) {
+            int last = previous.size() - 1;
+            EpochMetrics written = writtenEpoch(output, previous.get(last).epoch());
+            if (written != null) {
+                w.epochs.set(last, previous.get(last).withTimes(written.seconds(), written.elapsedSeconds()));
+            }
             w.write();
         }
         return w;
+    }
+
+    /** The record of {@code epoch} in the output's {@link #JSONL}, or null if it has none (or is unreadable). */
+    private static EpochMetrics writtenEpoch(RunOutput output, int epoch) {
+        try {
+            String text = output.readText(JSONL);
+            if (text == null) {
+                return null;
+            }
+            return JsonLines.read(readingMapper(), text, EpochMetrics.class, JSONL, "an epoch record").stream()
+                    .filter(m -> m.epoch() == epoch).findFirst().orElse(null);
+        } catch (OutputException e) {
+            return null;
+        }
     }
 
     /**
@@ -111,7 +134,7 @@ public final class MetricsWriter {
 
     static String toCsv(List<EpochMetrics> rows) {
         StringBuilder sb = new StringBuilder("epoch,seconds,elapsed_seconds,kl_weight,learning_rate,data_loss,kl,sgvlb,"
-                + "train_examples,test_accuracy,compression");
+                + "train_examples,test_accuracy,compression,train_accuracy,test_loss");
         for (LayerMetrics l : rows.get(0).layers()) {
             for (String col : List.of("weights", "nonzero", "sparsity", "kl", "mean_log_alpha")) {
                 sb.append(',').append(l.name()).append('_').append(col);
@@ -123,7 +146,9 @@ public final class MetricsWriter {
                     .append(',').append(num(m.klWeight())).append(',').append(num(m.learningRate()))
                     .append(',').append(num(m.dataLoss())).append(',').append(num(m.kl()))
                     .append(',').append(num(m.sgvlb())).append(',').append(m.trainExamples())
-                    .append(',').append(num(m.testAccuracy())).append(',').append(num(m.compression()));
+                    .append(',').append(num(m.testAccuracy())).append(',').append(num(m.compression()))
+                    .append(',').append(m.trainAccuracy() == null ? "" : num(m.trainAccuracy()))
+                    .append(',').append(m.testLoss() == null ? "" : num(m.testLoss()));
             for (LayerMetrics l : m.layers()) {
                 sb.append(',').append(l.weights()).append(',').append(l.nonzero()).append(',').append(num(l.sparsity()))
                         .append(',').append(num(l.kl())).append(',')

@@ -145,14 +145,22 @@ public final class RunReport {
     static List<ReportWriter.Image> curves(List<EpochMetrics> epochs) {
         double[] x = column(epochs, EpochMetrics::epoch);
         List<ReportWriter.Image> out = new ArrayList<>();
-        out.add(chart("accuracy.png", "Test accuracy",
-                "Accuracy of the masked, deterministic network on the test set after each epoch.",
-                Charts.line("Test accuracy", EPOCH, "test accuracy (%)").integerX()
-                        .series("test accuracy", x, column(epochs, m -> 100 * m.testAccuracy()))));
-        out.add(chart("data-loss.png", "Data loss",
-                "Mean cross-entropy of the epoch's training minibatches, under the training noise.",
-                Charts.line("Data loss (training)", EPOCH, "cross-entropy (nats per example)").integerX()
-                        .series("data loss", x, column(epochs, EpochMetrics::dataLoss))));
+        out.add(chart("accuracy.png", "Accuracy",
+                "Test: accuracy of the masked, deterministic network on the test set after each epoch. Train: the "
+                        + "share of the epoch's training examples classified right in their training forward passes "
+                        + "(under the training noise, before each update; absent from metrics written before it "
+                        + "was recorded).",
+                Charts.line("Accuracy", EPOCH, "accuracy (%)").integerX()
+                        .series("test accuracy", x, column(epochs, m -> 100 * m.testAccuracy()))
+                        .series("train accuracy (training passes)", x,
+                                column(epochs, m -> 100 * orNaN(m.trainAccuracy())))));
+        out.add(chart("data-loss.png", "Loss",
+                "Data loss: mean cross-entropy of the epoch's training minibatches, under the training noise. "
+                        + "Test loss: mean cross-entropy of the masked, deterministic network on the test set "
+                        + "(absent from metrics written before it was recorded).",
+                Charts.line("Cross-entropy", EPOCH, "cross-entropy (nats per example)").integerX()
+                        .series("data loss (training)", x, column(epochs, EpochMetrics::dataLoss))
+                        .series("test loss", x, column(epochs, m -> orNaN(m.testLoss())))));
         out.add(chart("kl.png", "KL divergence",
                 "KL(q||p) of all layers at the end of each epoch (eq. 14 approximation), unweighted.",
                 Charts.line("KL divergence from the log-uniform prior", EPOCH, "KL, summed over layers (nats)")
@@ -186,6 +194,11 @@ public final class RunReport {
 
     private static ReportWriter.Image chart(String file, String title, String caption, Charts.Line line) {
         return new ReportWriter.Image(file, title, caption, line.png(), Charts.WIDTH, Charts.HEIGHT);
+    }
+
+    /** A value that older metrics files lack as NaN, which charts leave out. */
+    private static double orNaN(Double value) {
+        return value == null ? Double.NaN : value;
     }
 
     private static double[] column(List<EpochMetrics> epochs, ToDoubleFunction<EpochMetrics> f) {

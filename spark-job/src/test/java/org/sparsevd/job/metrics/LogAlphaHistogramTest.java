@@ -41,7 +41,7 @@ class LogAlphaHistogramTest {
     void recordedInMetricsJsonlAndAbsentFromOlderFiles() throws Exception {
         LayerMetrics l = new LayerMetrics("dense1", 4, 2, 0.5, 1.5, -1.0,
                 new LogAlphaHistogram(-8, 8, new long[] {1, 0, 3}));
-        EpochMetrics m = new EpochMetrics(1, 2, 2, 0, 1e-3, 0.5, 1.5, 0.5, 10, 0.9, 2, List.of(l));
+        EpochMetrics m = new EpochMetrics(1, 2, 2, 0, 1e-3, 0.5, 1.5, 0.5, 10, 0.9, 2, List.of(l), 0.8, 0.4);
         String json = MetricsWriter.toJson(m);
         EpochMetrics back = MetricsWriter.readingMapper().readValue(json, EpochMetrics.class);
         assertEquals(m, back);
