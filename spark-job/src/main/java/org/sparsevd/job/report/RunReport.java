@@ -21,6 +21,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparsevd.datasets.SourceNames;
 import org.sparsevd.job.TrainJob;
 import org.sparsevd.job.metrics.EpochMetrics;
 import org.sparsevd.job.metrics.LayerMetrics;
@@ -205,7 +206,7 @@ public final class RunReport {
         try {
             fs.delete(p, true);
         } catch (IOException e) {
-            log.warn("Could not delete {}: {}", p, e.getMessage());
+            log.warn("Could not delete {}: {}", SourceNames.redact(p.toString()), SourceNames.redact(e.getMessage()));
         }
     }
 }
