@@ -1,18 +1,12 @@
-package org.sparsevd.job.metrics;
+package org.sparsevd.job.output;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.sparsevd.job.output.Provenance;
-import org.sparsevd.job.output.RunOutput;
+import org.sparsevd.job.metrics.EpochMetrics;
+import org.sparsevd.job.metrics.LayerMetrics;
 
 /**
  * Keeps a run's epoch metrics and rewrites {@code metrics.jsonl} (one JSON object per epoch) and
@@ -20,10 +14,7 @@ import org.sparsevd.job.output.RunOutput;
  * atomically, so they work on file systems without append (S3) and are never seen half-written.
  */
 public final class MetricsWriter {
-    public static final String JSONL = "metrics.jsonl";
-    public static final String CSV = "metrics.csv";
-
-    private static final ObjectMapper JSON = mapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private final RunOutput output;
     private final List<EpochMetrics> epochs = new ArrayList<>();
@@ -45,35 +36,6 @@ public final class MetricsWriter {
         return w;
     }
 
-    /**
-     * The mapper sparsevd JSON files are read with: the writer's naming, every field of a record must be present,
-     * unknown fields are ignored.
-     */
-    public static ObjectMapper readingMapper() {
-        return mapper()
-                .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    }
-
-    /**
-     * The mapper every sparsevd JSON file is written with: snake_case names, no indentation, and URIs written
-     * without credentials ({@link Provenance#redact}).
-     */
-    public static ObjectMapper mapper() {
-        SimpleModule redaction = new SimpleModule("sparsevd-uri-redaction");
-        redaction.addSerializer(URI.class, new ToStringSerializerBase(URI.class) {
-            @Override
-            public String valueToString(Object value) {
-                return Provenance.redact((URI) value);
-            }
-        });
-        return new ObjectMapper()
-                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-                .registerModule(redaction);
-    }
-
     /** Appends one epoch and rewrites both files. */
     public void add(EpochMetrics m) {
         epochs.add(m);
@@ -85,8 +47,8 @@ public final class MetricsWriter {
         for (EpochMetrics e : epochs) {
             jsonl.append(toJson(e)).append('\n');
         }
-        output.writeText(JSONL, jsonl.toString());
-        output.writeText(CSV, toCsv(epochs));
+        output.writeText(RunFiles.METRICS_JSONL, jsonl.toString());
+        output.writeText(RunFiles.METRICS_CSV, toCsv(epochs));
     }
 
     public List<EpochMetrics> epochs() {
