@@ -25,15 +25,36 @@ public final class MetricsWriter {
 
     /**
      * Continues a run: the files are rewritten to hold exactly {@code previous} (the epochs of the checkpoint being
-     * resumed), dropping any epoch written after it.
+     * resumed), dropping any epoch written after it. The checkpoint holds its own last epoch's times without its
+     * write; when {@link RunFiles#METRICS_JSONL}, written after the checkpoint, has that epoch, its times (the write included) are
+     * kept.
      */
     public static MetricsWriter resumed(RunOutput output, List<EpochMetrics> previous) {
         MetricsWriter w = new MetricsWriter(output);
         w.epochs.addAll(previous);
         if (!previous.isEmpty()) {
+            int last = previous.size() - 1;
+            EpochMetrics written = writtenEpoch(output, previous.get(last).epoch());
+            if (written != null) {
+                w.epochs.set(last, previous.get(last).withTimes(written.seconds(), written.elapsedSeconds()));
+            }
             w.write();
         }
         return w;
+    }
+
+    /** The record of {@code epoch} in the output's {@link RunFiles#METRICS_JSONL}, or null if it has none (or is unreadable). */
+    private static EpochMetrics writtenEpoch(RunOutput output, int epoch) {
+        try {
+            String text = output.readText(RunFiles.METRICS_JSONL);
+            if (text == null) {
+                return null;
+            }
+            return Json.readLines(text, EpochMetrics.class, RunFiles.METRICS_JSONL, "an epoch record").stream()
+                    .filter(m -> m.epoch() == epoch).findFirst().orElse(null);
+        } catch (OutputException e) {
+            return null;
+        }
     }
 
     /** Appends one epoch and rewrites both files. */
