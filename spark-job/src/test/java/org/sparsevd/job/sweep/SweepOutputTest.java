@@ -18,8 +18,12 @@ import org.sparsevd.job.config.ModelOptions;
 import org.sparsevd.job.config.ScheduleOptions;
 import org.sparsevd.job.config.SweepConfig;
 import org.sparsevd.job.config.TrainConfig;
-import org.sparsevd.job.metrics.MetricsWriter;
+import org.sparsevd.job.metrics.PointProvenance;
+import org.sparsevd.job.metrics.SweepPoint;
+import org.sparsevd.job.metrics.SweepSelectionTest;
+import org.sparsevd.job.output.Json;
 import org.sparsevd.job.output.OutputException;
+import org.sparsevd.job.output.SweepRecord;
 
 /** What a sweep records about itself: its spec without credentials, the spec check, and its rows read back. */
 class SweepOutputTest {
@@ -77,7 +81,7 @@ class SweepOutputTest {
         Map<String, Integer> unordered = new LinkedHashMap<>();
         unordered.put("b", 1);
         unordered.put("a", 2);
-        assertEquals("{\"a\":2,\"b\":1}", MetricsWriter.mapper().writeValueAsString(unordered));
+        assertEquals("{\"a\":2,\"b\":1}", Json.mapper().writeValueAsString(unordered));
     }
 
     @Test
@@ -88,13 +92,13 @@ class SweepOutputTest {
         for (SweepPoint p : points) {
             jsonl.append(SweepOutput.row(p)).append('\n');
         }
-        List<SweepPoint> read = SweepOutput.parseRows(jsonl.toString(), "sweep.jsonl");
+        List<SweepPoint> read = SweepRecord.parseRows(jsonl.toString(), "sweep.jsonl");
         assertEquals(points, read);
         for (int i = 0; i < points.size(); i++) {
             assertEquals(SweepOutput.row(points.get(i)), SweepOutput.row(read.get(i)), "read back, written alike");
         }
         OutputException bad = assertThrows(OutputException.class,
-                () -> SweepOutput.parseRows(jsonl + "{\"kl_weight\": 1}\n", "x/sweep.jsonl"));
+                () -> SweepRecord.parseRows(jsonl + "{\"kl_weight\": 1}\n", "x/sweep.jsonl"));
         assertTrue(bad.getMessage().startsWith("x/sweep.jsonl line 3 is not a valid sweep row: "), bad.getMessage());
 
         List<String> csv = SweepOutput.csv(points).lines().toList();
