@@ -28,9 +28,11 @@ import org.sparsevd.job.eval.MaskedEvaluator;
 import org.sparsevd.job.metrics.EpochMetrics;
 import org.sparsevd.job.metrics.LayerMetrics;
 import org.sparsevd.job.metrics.LogAlphaHistogram;
-import org.sparsevd.job.metrics.MetricsWriter;
+import org.sparsevd.job.output.MetricsWriter;
 import org.sparsevd.job.output.Checkpoint;
+import org.sparsevd.job.output.Json;
 import org.sparsevd.job.output.Provenance;
+import org.sparsevd.job.output.RunFiles;
 import org.sparsevd.job.output.RunOutput;
 import org.sparsevd.job.report.RunReport;
 import org.sparsevd.job.train.CachedBlocks;
@@ -42,22 +44,20 @@ import org.sparsevd.job.train.TrainingData;
 import org.sparsevd.job.train.TrainingDivergedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparsevd.datasets.SourceNames;
 
 /**
  * One {@code train} run end to end: check the output location, read and validate the data, train on Spark with
  * per-epoch driver metrics and checkpoints, and write {@code metrics.jsonl}/{@code metrics.csv}, {@code model.zip}
  * and {@code run.json}. Nothing is created before the inputs are known good.
  *
- * <p>After every epoch the driver writes {@link Checkpoint#FILE} (then the metrics), so a run that fails or is killed
+ * <p>After every epoch the driver writes {@link RunFiles#CHECKPOINT} (then the metrics), so a run that fails or is killed
  * after its first epoch keeps its output directory for {@code --resume}, which continues from the last complete
  * checkpoint with the metrics of exactly the epochs it holds. A run that fails before any checkpoint removes its
  * output directory.
  */
 public final class TrainJob {
     private static final Logger log = LoggerFactory.getLogger(TrainJob.class);
-
-    public static final String MODEL_FILE = "model.zip";
-    public static final String RUN_FILE = "run.json";
 
     /** Bounds of the live report's reload interval, which is otherwise the last epoch's length. */
     private static final int MIN_REFRESH_SECONDS = 10;
@@ -159,9 +159,9 @@ public final class TrainJob {
                 EvalCounts tested = MaskedEvaluator.evaluate(sc, trainer.network(), test.rdd(),
                         data.normalization(), null);
                 sc.setJobDescription(null);
-                long evaluated = System.nanoTime(); // one reading for both times: they differ by the checkpoint alone
-                double now = before + (evaluated - t0) / 1e9;
-                EpochMetrics m = metrics(epoch, (evaluated - e0) / 1e9, now, trainer, fit, tested, layers);
+                long end = System.nanoTime(); // one instant for both times, as after the checkpoint write below
+                double now = before + (end - t0) / 1e9;
+                EpochMetrics m = metrics(epoch, (end - e0) / 1e9, now, trainer, fit, tested, layers);
                 List<EpochMetrics> done = new ArrayList<>(metrics.epochs());
                 done.add(m);
                 new Checkpoint(epoch + 1, now, done, trainer.network()).writeTo(output, config, train.total());
@@ -183,26 +183,26 @@ public final class TrainJob {
                     // The page reloads about once an epoch.
                     int refresh = (int) Math.min(MAX_REFRESH_SECONDS, Math.max(MIN_REFRESH_SECONDS,
                             Math.ceil(m.seconds())));
-                    report(output, metrics.epochs(), MetricsWriter.mapper().valueToTree(
+                    report(output, metrics.epochs(), Json.mapper().valueToTree(
                             runInfo(sc, trainer, data, started, resumedAfter(resumed))), trainer.network(), refresh);
                 }
                 afterEpoch.accept(m);
             }
-            output.write(MODEL_FILE, out -> ModelSerializer.writeModel(trainer.network(), out, true));
+            output.write(RunFiles.MODEL, out -> ModelSerializer.writeModel(trainer.network(), out, true));
             Map<String, Object> record = runRecord(runInfo(sc, trainer, data, started, resumedAfter(resumed)),
                     trainer, metrics.epochs());
-            output.writeText(RUN_FILE, json(record));
+            output.writeText(RunFiles.RUN, Json.pretty(record));
             if (watch.report()) {
-                report(output, metrics.epochs(), MetricsWriter.mapper().valueToTree(record), trainer.network(), 0);
+                report(output, metrics.epochs(), Json.mapper().valueToTree(record), trainer.network(), 0);
             }
-            log.info("Wrote {} epochs of metrics, {} and {} to {}", epochs, MODEL_FILE, RUN_FILE,
+            log.info("Wrote {} epochs of metrics, {} and {} to {}", epochs, RunFiles.MODEL, RunFiles.RUN,
                     Provenance.redact(output.uri()));
             return metrics.epochs();
         } catch (TrainingDivergedException e) {
             keepOrDiscard(output, checkpointed, e);
             throw checkpointed == 0 ? e : new TrainingDivergedException(e.getMessage() + "; the last good checkpoint "
                     + "(epoch " + checkpointed + ") is kept in " + Provenance.redact(output.uri()) + "/"
-                    + Checkpoint.FILE);
+                    + RunFiles.CHECKPOINT);
         } catch (RuntimeException | Error e) {
             keepOrDiscard(output, checkpointed, e);
             throw e;
@@ -235,16 +235,16 @@ public final class TrainJob {
             output.discard();
         } else {
             log.warn("The run failed after epoch {} ({}); {} keeps the checkpoint of epoch {}: continue it with "
-                    + "the same options and --resume", checkpointed, failure.toString(),
+                    + "the same options and --resume", checkpointed, SourceNames.redact(failure.toString()),
                     Provenance.redact(output.uri()), checkpointed);
         }
     }
 
     /** Fails if the run in {@code output} already completed (its run.json is written last). */
     private void checkNotCompleted(RunOutput output) {
-        if (output.exists(RUN_FILE)) {
+        if (output.exists(RunFiles.RUN)) {
             throw new JobConfigException("--resume: " + Provenance.redact(output.uri()) + " is a completed run of "
-                    + config.schedule().epochs() + " epochs (it has " + RUN_FILE + "): nothing to resume");
+                    + config.schedule().epochs() + " epochs (it has " + RunFiles.RUN + "): nothing to resume");
         }
     }
 
@@ -361,13 +361,5 @@ public final class TrainJob {
         run.put("finished_at", Instant.now().toString());
         run.put("final", epochs.get(epochs.size() - 1));
         return run;
-    }
-
-    private static String json(Map<String, Object> run) {
-        try {
-            return MetricsWriter.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(run) + "\n";
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("run record is not serializable", e);
-        }
     }
 }

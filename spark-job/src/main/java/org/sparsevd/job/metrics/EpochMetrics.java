@@ -38,6 +38,11 @@ public record EpochMetrics(int epoch, double seconds, double elapsedSeconds,
                            double testAccuracy, double compression,
                            List<LayerMetrics> layers,
                            Double trainAccuracy, Double testLoss) {
+    /**
+     * The value of the fields added after files without them were written: annotated
+     * {@code @JacksonInject(value = ABSENT, useInput = TRUE)}, such a field reads as null when a file lacks it.
+     */
+    public static final String ABSENT = "sparsevd-absent";
 
     /** The canonical constructor, spelt out for the annotations of the fields older files lack. */
     @JsonCreator
@@ -49,9 +54,9 @@ public record EpochMetrics(int epoch, double seconds, double elapsedSeconds,
                         @JsonProperty("test_accuracy") double testAccuracy,
                         @JsonProperty("compression") double compression,
                         @JsonProperty("layers") List<LayerMetrics> layers,
-                        @JacksonInject(value = MetricsWriter.ABSENT, useInput = OptBoolean.TRUE)
+                        @JacksonInject(value = ABSENT, useInput = OptBoolean.TRUE)
                         @JsonProperty("train_accuracy") Double trainAccuracy,
-                        @JacksonInject(value = MetricsWriter.ABSENT, useInput = OptBoolean.TRUE)
+                        @JacksonInject(value = ABSENT, useInput = OptBoolean.TRUE)
                         @JsonProperty("test_loss") Double testLoss) {
         this.epoch = epoch;
         this.seconds = seconds;

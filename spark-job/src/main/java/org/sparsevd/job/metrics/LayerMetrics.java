@@ -26,7 +26,7 @@ public record LayerMetrics(String name, long weights, long nonzero, double spars
     public LayerMetrics(@JsonProperty("name") String name, @JsonProperty("weights") long weights,
                         @JsonProperty("nonzero") long nonzero, @JsonProperty("sparsity") double sparsity,
                         @JsonProperty("kl") double kl, @JsonProperty("mean_log_alpha") Double meanLogAlpha,
-                        @JacksonInject(value = MetricsWriter.ABSENT, useInput = OptBoolean.TRUE)
+                        @JacksonInject(value = EpochMetrics.ABSENT, useInput = OptBoolean.TRUE)
                         @JsonProperty("log_alpha_histogram") LogAlphaHistogram logAlphaHistogram) {
         this.name = name;
         this.weights = weights;

@@ -6,7 +6,7 @@ import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.sparsevd.core.layers.LogAlpha;
+import org.sparsevd.core.kl.LogAlpha;
 import org.sparsevd.core.layers.SparseVdLayer;
 import org.sparsevd.core.layers.SparseVdParamInitializer;
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.sparsevd.job.output.Json;
 
 /** Binning, quantiles and the metrics.jsonl form of the per-layer log alpha histogram. */
 class LogAlphaHistogramTest {
@@ -42,14 +43,14 @@ class LogAlphaHistogramTest {
         LayerMetrics l = new LayerMetrics("dense1", 4, 2, 0.5, 1.5, -1.0,
                 new LogAlphaHistogram(-8, 8, new long[] {1, 0, 3}));
         EpochMetrics m = new EpochMetrics(1, 2, 2, 0, 1e-3, 0.5, 1.5, 0.5, 10, 0.9, 2, List.of(l), 0.8, 0.4);
-        String json = MetricsWriter.toJson(m);
-        EpochMetrics back = MetricsWriter.readingMapper().readValue(json, EpochMetrics.class);
+        String json = Json.mapper().writeValueAsString(m);
+        EpochMetrics back = Json.readingMapper().readValue(json, EpochMetrics.class);
         assertEquals(m, back);
         assertArrayEquals(new long[] {1, 0, 3}, back.layers().get(0).logAlphaHistogram().counts());
 
         String older = json.replaceAll(",\"log_alpha_histogram\":\\{[^}]*\\}", "");
         assertEquals(-1, older.indexOf("histogram"), older);
-        assertNull(MetricsWriter.readingMapper().readValue(older, EpochMetrics.class).layers().get(0)
+        assertNull(Json.readingMapper().readValue(older, EpochMetrics.class).layers().get(0)
                 .logAlphaHistogram(), "a file written before histograms reads as without one");
     }
 }
