@@ -8,7 +8,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.sparsevd.datasets.SourceNames;
 import org.sparsevd.job.config.EvaluateConfig;
-import org.sparsevd.job.metrics.MetricsWriter;
+import org.sparsevd.job.output.Json;
 
 /** {@code sparsevd evaluate}: a model (engine or DL4J) on the test split of a data set, on this thread. */
 public final class EvaluateJob {
@@ -30,7 +30,7 @@ public final class EvaluateJob {
             json.put("data", test.source());
             json.putAll(e.toMap());
             try {
-                byte[] bytes = (MetricsWriter.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n")
+                byte[] bytes = (Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n")
                         .getBytes(StandardCharsets.UTF_8);
                 OutputFile.writeAll(List.of(config.output()), List.of(bytes), conf);
             } catch (JsonProcessingException ex) {

@@ -22,7 +22,7 @@ import org.sparsevd.core.layers.SparseVdLayers;
 import org.sparsevd.datasets.SourceNames;
 import org.sparsevd.job.config.ExportConfig;
 import org.sparsevd.job.config.JobConfigException;
-import org.sparsevd.job.metrics.MetricsWriter;
+import org.sparsevd.job.output.Json;
 
 /**
  * {@code sparsevd export}: a trained run (or a sweep's selected point) to one model file ({@link ModelFile}) and a
@@ -147,7 +147,7 @@ public final class ExportJob {
 
     private static String pretty(Object o) {
         try {
-            ObjectMapper m = MetricsWriter.mapper();
+            ObjectMapper m = Json.mapper();
             return m.writerWithDefaultPrettyPrinter().writeValueAsString(o);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("export report is not serializable", e);

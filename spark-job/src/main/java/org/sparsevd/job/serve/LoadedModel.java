@@ -23,6 +23,7 @@ import org.sparsevd.core.export.Dl4jExport;
 import org.sparsevd.core.layers.SparseVdLayer;
 import org.sparsevd.core.layers.SparseVdLayers;
 import org.sparsevd.job.TrainJob;
+import org.sparsevd.job.output.RunFiles;
 import org.sparsevd.job.config.JobConfigException;
 import org.sparsevd.job.output.OutputException;
 import org.sparsevd.job.output.Provenance;
@@ -78,9 +79,9 @@ public record LoadedModel(String location, String kind, InputSpec input, int cla
         } catch (IOException | RuntimeException e) {
             throw new OutputException("--model " + where + " cannot be read as a DL4J network: " + e.getMessage(), e);
         }
-        Path runJson = new Path(new Path(uri).getParent(), TrainJob.RUN_FILE);
+        Path runJson = new Path(new Path(uri).getParent(), RunFiles.RUN);
         InputSpec input;
-        JsonNode run = TrainedModel.readJson(runJson.getParent().toUri(), TrainJob.RUN_FILE, conf);
+        JsonNode run = TrainedModel.readJson(runJson.getParent().toUri(), RunFiles.RUN, conf);
         if (run != null) {
             input = ModelInput.fromRun(run, Provenance.redact(runJson.toUri()));
         } else if (net.layerInputSize(0) == 784) {

@@ -19,7 +19,7 @@ import org.sparsevd.datasets.DatasetException;
 import org.sparsevd.datasets.IdxDataset;
 import org.sparsevd.datasets.LabeledImages;
 import org.sparsevd.datasets.SourceNames;
-import org.sparsevd.datasets.TrainTest;
+import org.sparsevd.datasets.TrainAndTestSets;
 import org.sparsevd.job.config.JobConfigException;
 
 /**
@@ -43,7 +43,7 @@ public record ScoringData(String source, Shape shape, byte[] pixels, String[] id
 
     /** Labelled data (IDX or CIFAR-10) for a model taking {@code shape}. */
     public static ScoringData labelled(URI data, Shape shape, Split split, Configuration conf) {
-        TrainTest tt = shape.channels() == 3 ? Cifar10Reader.load(data, conf)
+        TrainAndTestSets tt = shape.channels() == 3 ? Cifar10Reader.load(data, conf)
                 : IdxDataset.loadDirectory(data, null, conf);
         LabeledImages images = split == Split.TRAIN ? tt.train() : tt.test();
         Shape got = new Shape(images.channels(), images.height(), images.width());

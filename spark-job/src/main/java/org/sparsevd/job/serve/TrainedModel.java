@@ -11,11 +11,11 @@ import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.sparsevd.core.engine.InputSpec;
 import org.sparsevd.job.config.JobConfigException;
-import org.sparsevd.job.metrics.MetricsWriter;
+import org.sparsevd.job.output.Json;
 import org.sparsevd.job.output.OutputException;
 import org.sparsevd.job.output.Provenance;
-import org.sparsevd.job.report.RunReader;
-import org.sparsevd.job.sweep.SweepOutput;
+import org.sparsevd.job.output.RunReader;
+import org.sparsevd.job.output.SweepFiles;
 
 /**
  * A finished training run read for export or evaluation: its {@code model.zip} and {@code run.json}; or the point a
@@ -34,12 +34,12 @@ public record TrainedModel(String location, String sweep, MultiLayerNetwork net,
     /** Reads the run or sweep directory at {@code uri}. */
     public static TrainedModel read(URI uri, Configuration conf) {
         String where = Provenance.redact(uri);
-        JsonNode best = readJson(uri, SweepOutput.BEST_FILE, conf);
+        JsonNode best = readJson(uri, SweepFiles.BEST, conf);
         if (best != null) {
             JsonNode selected = best.path("selected");
             String run = selected.path("provenance").path("run").asText(null);
             if (run == null || !selected.path("threshold").isNumber()) {
-                throw new JobConfigException("--input " + where + "/" + SweepOutput.BEST_FILE
+                throw new JobConfigException("--input " + where + "/" + SweepFiles.BEST
                         + " has no selected point yet");
             }
             URI runUri = URI.create(uri.toString().replaceAll("/+$", "") + "/" + run);
@@ -65,7 +65,7 @@ public record TrainedModel(String location, String sweep, MultiLayerNetwork net,
                 return null;
             }
             try (InputStream in = fs.open(file)) {
-                return MetricsWriter.readingMapper().readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                return Json.readingMapper().readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             throw new OutputException(Provenance.redact(dir) + "/" + name + " cannot be read: " + e.getMessage(), e);

@@ -26,13 +26,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.sparsevd.job.output.RunFiles;
 import org.sparsevd.core.arch.ArchitectureSettings;
 import org.sparsevd.core.arch.Lenet300;
 import org.sparsevd.datasets.IdxDataset;
 import org.sparsevd.job.Main;
 import org.sparsevd.job.metrics.EpochMetrics;
 import org.sparsevd.job.metrics.LayerMetrics;
-import org.sparsevd.job.metrics.MetricsWriter;
+import org.sparsevd.job.output.Json;
 
 /**
  * {@code export}, {@code evaluate} and {@code predict} end to end on a small LeNet-300-100 run written here (random
@@ -93,7 +94,7 @@ class ServeCommandsTest {
         ModelSerializer.writeModel(net, run.resolve("model.zip").toFile(), true);
         EpochMetrics m = new EpochMetrics(1, 1, 1, 0, 1e-3, 0.5, 10, 0.5, TRAIN, 0.1, 1,
                 List.of(new LayerMetrics("dense1", 10, 5, 0.5, 1, -3.0)));
-        Files.writeString(run.resolve(MetricsWriter.JSONL), MetricsWriter.mapper().writeValueAsString(m) + "\n");
+        Files.writeString(run.resolve(RunFiles.METRICS_JSONL), Json.mapper().writeValueAsString(m) + "\n");
         Files.writeString(run.resolve("run.json"), "{\"command\":\"train\",\"config\":{\"data\":{\"train\":\""
                 + data(tmp).toUri() + "\",\"dataset\":\"idx\"},\"model\":{\"name\":\"lenet300\",\"threshold\":3.0}},"
                 + "\"seed\":42,\"versions\":{},\"input\":{\"channels\":1,\"height\":28,\"width\":28,\"mean\":[0.0],"
@@ -115,7 +116,7 @@ class ServeCommandsTest {
     void exportEvaluateAndPredictAgree() throws IOException {
         Path quantized = exported("m.svdm");
         Path float32 = exported("m32.svdm", "--no-quantize");
-        JsonNode report = MetricsWriter.readingMapper().readTree(Files.readString(Path.of(quantized + ".json")));
+        JsonNode report = Json.readingMapper().readTree(Files.readString(Path.of(quantized + ".json")));
         assertTrue(report.path("total").path("kept").asLong() < report.path("total").path("weights").asLong());
         assertTrue(report.path("total").path("huffman_bytes").asLong()
                 < report.path("total").path("sparse_float32_index32_bytes").asLong());
@@ -126,8 +127,8 @@ class ServeCommandsTest {
         Result engine = run("evaluate", "--model", float32.toString(), "--data", data(tmp).toString(), "--output",
                 tmp.resolve("engine.json").toString());
         assertEquals(0, engine.code(), engine.err());
-        JsonNode a = MetricsWriter.readingMapper().readTree(Files.readString(tmp.resolve("dl4j.json")));
-        JsonNode b = MetricsWriter.readingMapper().readTree(Files.readString(tmp.resolve("engine.json")));
+        JsonNode a = Json.readingMapper().readTree(Files.readString(tmp.resolve("dl4j.json")));
+        JsonNode b = Json.readingMapper().readTree(Files.readString(tmp.resolve("engine.json")));
         assertEquals(TEST, b.path("examples").asInt());
         assertEquals(a.path("confusion"), b.path("confusion"), "the masked DL4J network and its float32 export");
         assertEquals(report.path("masked_test_accuracy").asDouble(), b.path("accuracy").asDouble(), 1e-12);
@@ -140,7 +141,7 @@ class ServeCommandsTest {
         assertTrue(csv.get(0).startsWith("index,id,label,p0,"), csv.get(0));
         List<String> jsonl = Files.readAllLines(tmp.resolve("pred").resolve("predictions.jsonl"));
         assertEquals(TEST, jsonl.size());
-        JsonNode row = MetricsWriter.readingMapper().readTree(jsonl.get(7));
+        JsonNode row = Json.readingMapper().readTree(jsonl.get(7));
         assertEquals(7, row.path("index").asInt());
         assertEquals(10, row.path("probabilities").size());
 

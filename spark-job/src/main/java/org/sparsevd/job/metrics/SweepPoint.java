@@ -1,7 +1,6 @@
-package org.sparsevd.job.sweep;
+package org.sparsevd.job.metrics;
 
 import java.util.List;
-import org.sparsevd.job.metrics.LayerMetrics;
 
 /**
  * One (KL weight, threshold) point of a sweep: the model trained with {@code klWeight}, masked with

@@ -1,20 +1,12 @@
-package org.sparsevd.job.metrics;
+package org.sparsevd.job.output;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.sparsevd.job.output.JsonLines;
-import org.sparsevd.job.output.OutputException;
-import org.sparsevd.job.output.Provenance;
-import org.sparsevd.job.output.RunOutput;
+import org.sparsevd.job.metrics.EpochMetrics;
+import org.sparsevd.job.metrics.LayerMetrics;
 
 /**
  * Keeps a run's epoch metrics and rewrites {@code metrics.jsonl} (one JSON object per epoch) and
@@ -22,10 +14,7 @@ import org.sparsevd.job.output.RunOutput;
  * atomically, so they work on file systems without append (S3) and are never seen half-written.
  */
 public final class MetricsWriter {
-    public static final String JSONL = "metrics.jsonl";
-    public static final String CSV = "metrics.csv";
-
-    private static final ObjectMapper JSON = mapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private final RunOutput output;
     private final List<EpochMetrics> epochs = new ArrayList<>();
@@ -37,7 +26,7 @@ public final class MetricsWriter {
     /**
      * Continues a run: the files are rewritten to hold exactly {@code previous} (the epochs of the checkpoint being
      * resumed), dropping any epoch written after it. The checkpoint holds its own last epoch's times without its
-     * write; when {@link #JSONL}, written after the checkpoint, has that epoch, its times (the write included) are
+     * write; when {@link RunFiles#METRICS_JSONL}, written after the checkpoint, has that epoch, its times (the write included) are
      * kept.
      */
     public static MetricsWriter resumed(RunOutput output, List<EpochMetrics> previous) {
@@ -54,47 +43,18 @@ public final class MetricsWriter {
         return w;
     }
 
-    /** The record of {@code epoch} in the output's {@link #JSONL}, or null if it has none (or is unreadable). */
+    /** The record of {@code epoch} in the output's {@link RunFiles#METRICS_JSONL}, or null if it has none (or is unreadable). */
     private static EpochMetrics writtenEpoch(RunOutput output, int epoch) {
         try {
-            String text = output.readText(JSONL);
+            String text = output.readText(RunFiles.METRICS_JSONL);
             if (text == null) {
                 return null;
             }
-            return JsonLines.read(readingMapper(), text, EpochMetrics.class, JSONL, "an epoch record").stream()
+            return Json.readLines(text, EpochMetrics.class, RunFiles.METRICS_JSONL, "an epoch record").stream()
                     .filter(m -> m.epoch() == epoch).findFirst().orElse(null);
         } catch (OutputException e) {
             return null;
         }
-    }
-
-    /**
-     * The mapper sparsevd JSON files are read with: the writer's naming, every field of a record must be present,
-     * unknown fields are ignored.
-     */
-    public static ObjectMapper readingMapper() {
-        return mapper()
-                .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    }
-
-    /**
-     * The mapper every sparsevd JSON file is written with: snake_case names, no indentation, and URIs written
-     * without credentials ({@link Provenance#redact}).
-     */
-    public static ObjectMapper mapper() {
-        SimpleModule redaction = new SimpleModule("sparsevd-uri-redaction");
-        redaction.addSerializer(URI.class, new ToStringSerializerBase(URI.class) {
-            @Override
-            public String valueToString(Object value) {
-                return Provenance.redact((URI) value);
-            }
-        });
-        return new ObjectMapper()
-                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-                .registerModule(redaction);
     }
 
     /** Appends one epoch and rewrites both files. */
@@ -108,8 +68,8 @@ public final class MetricsWriter {
         for (EpochMetrics e : epochs) {
             jsonl.append(toJson(e)).append('\n');
         }
-        output.writeText(JSONL, jsonl.toString());
-        output.writeText(CSV, toCsv(epochs));
+        output.writeText(RunFiles.METRICS_JSONL, jsonl.toString());
+        output.writeText(RunFiles.METRICS_CSV, toCsv(epochs));
     }
 
     public List<EpochMetrics> epochs() {

@@ -1,4 +1,4 @@
-package org.sparsevd.core.train;
+package org.sparsevd.core.seed;
 
 /** Reproducible seed derivation: SplitMix64's finalizer, and independent seeds mixed from a run seed and indices. */
 public final class Seeds {

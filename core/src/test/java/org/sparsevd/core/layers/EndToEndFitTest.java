@@ -1,4 +1,4 @@
-package org.sparsevd.core.train;
+package org.sparsevd.core.layers;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -13,9 +13,8 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.sparsevd.core.layers.SparseVdDenseLayer;
-import org.sparsevd.core.layers.SparseVdLayers;
 import org.sparsevd.core.schedule.KlWeightSchedule;
+import org.sparsevd.core.seed.NoiseSeed;
 import org.sparsevd.core.sparsity.LayerSparsity;
 import org.sparsevd.core.sparsity.SparsityReport;
 

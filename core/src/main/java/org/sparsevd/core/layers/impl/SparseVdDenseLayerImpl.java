@@ -1,4 +1,4 @@
-package org.sparsevd.core.layers;
+package org.sparsevd.core.layers.impl;
 
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -14,6 +14,9 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
+import org.sparsevd.core.kl.LogAlpha;
+import org.sparsevd.core.kl.SparseVdKl;
+import org.sparsevd.core.layers.SparseVdDenseLayer;
 
 import static org.sparsevd.core.layers.SparseVdParamInitializer.BIAS_KEY;
 import static org.sparsevd.core.layers.SparseVdParamInitializer.LOG_SIGMA2_KEY;

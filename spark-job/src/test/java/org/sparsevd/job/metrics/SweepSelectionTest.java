@@ -1,4 +1,4 @@
-package org.sparsevd.job.sweep;
+package org.sparsevd.job.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,11 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.sparsevd.job.metrics.LayerMetrics;
 
 /** The Pareto front and the selection rule on hand-made points. */
-class SweepSelectionTest {
-    static SweepPoint point(double klWeight, double threshold, double accuracy, double compression) {
+public class SweepSelectionTest {
+    public static SweepPoint point(double klWeight, double threshold, double accuracy, double compression) {
         long weights = 1000;
         long kept = Math.round(weights / compression);
         return new SweepPoint(klWeight, threshold, accuracy, compression, weights, kept,

@@ -1,4 +1,4 @@
-package org.sparsevd.core.layers;
+package org.sparsevd.core.simd;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.sparsevd.core.simd.DirectFloats;
+import org.sparsevd.core.kl.LogAlpha;
 
 import static org.sparsevd.core.kl.KlApproximation.K1;
 import static org.sparsevd.core.kl.KlApproximation.K2;
@@ -28,7 +28,7 @@ import static org.sparsevd.core.kl.KlApproximation.K3;
  * <p>Only arrays that {@link DirectFloats#supports} are handled here; callers fall back to the ND4J formulation
  * otherwise, and never load this class unless {@link DirectFloats#ENABLED}.
  */
-final class FusedKlKernel {
+public final class FusedKlKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     /** Lane sums are moved into a double every this many vectors, to keep float rounding out of Σ KL. */
@@ -38,7 +38,7 @@ final class FusedKlKernel {
     }
 
     /** See {@link SparseVdKl#addGradient}; the arrays must pass {@link DirectFloats#supports}. */
-    static double addGradient(INDArray w, INDArray expLogSigma2, INDArray gradW, INDArray gradLogSigma2,
+    public static double addGradient(INDArray w, INDArray expLogSigma2, INDArray gradW, INDArray gradLogSigma2,
                               double coef, double logAlphaMin, double logAlphaMax) {
         int n = Math.toIntExact(w.length());
         ByteBuffer bw = DirectFloats.buffer(w);
@@ -94,7 +94,7 @@ final class FusedKlKernel {
     }
 
     /** dst ← exp(src) element-wise (the forward pass's exp(logσ²)); the arrays must pass {@link DirectFloats#supports}. */
-    static void exp(INDArray src, INDArray dst) {
+    public static void exp(INDArray src, INDArray dst) {
         int n = Math.toIntExact(src.length());
         ByteBuffer bs = DirectFloats.buffer(src);
         ByteBuffer bd = DirectFloats.buffer(dst);

@@ -3,7 +3,7 @@ package org.sparsevd.datasets;
 import java.util.Objects;
 
 /** A training set and the test set that goes with it: same image shape, same classes. Immutable. */
-public final class TrainTest {
+public final class TrainAndTestSets {
 
     private final LabeledImages train;
     private final LabeledImages test;
@@ -12,7 +12,7 @@ public final class TrainTest {
      * @param train the training set
      * @param test  the test set, with the same channels, height, width and number of classes
      */
-    public TrainTest(LabeledImages train, LabeledImages test) {
+    public TrainAndTestSets(LabeledImages train, LabeledImages test) {
         this.train = Objects.requireNonNull(train, "train");
         this.test = Objects.requireNonNull(test, "test");
         if (train.channels() != test.channels() || train.height() != test.height() || train.width() != test.width()

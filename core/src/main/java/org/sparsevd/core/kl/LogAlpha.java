@@ -1,4 +1,4 @@
-package org.sparsevd.core.layers;
+package org.sparsevd.core.kl;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
@@ -42,7 +42,7 @@ public final class LogAlpha {
 
     /** clip(logσ² − log(W² + 1e-8), min, max). */
     public static INDArray compute(INDArray w, INDArray logSigma2, double min, double max) {
-        SparseVdValidation.logAlphaClip(min, max);
+        checkClip(min, max);
         return clip(unclipped(w, logSigma2), min, max);
     }
 
@@ -59,7 +59,7 @@ public final class LogAlpha {
      * that this and the training path of {@link SparseVdKl} agree exactly.)
      */
     public static INDArray clipDerivative(INDArray unclippedLogAlpha, double min, double max) {
-        SparseVdValidation.logAlphaClip(min, max);
+        checkClip(min, max);
         INDArray x = unclippedLogAlpha;
         INDArray above = x.ulike();
         Nd4j.getExecutioner().exec(new Step(x, above, min));                          // [x > min]
@@ -75,7 +75,7 @@ public final class LogAlpha {
      * zeroed, including logα == threshold).
      */
     public static INDArray keepMask(INDArray logAlpha, double threshold) {
-        SparseVdValidation.threshold(threshold);
+        checkThreshold(threshold);
         INDArray mask = logAlpha.ulike();
         Nd4j.getExecutioner().exec(new ScalarReverseSubtraction(logAlpha, mask, threshold)); // t − logα
         Nd4j.getExecutioner().exec(new Step(mask, mask, 0.0));                              // [t − logα > 0]
@@ -93,6 +93,28 @@ public final class LogAlpha {
     public static long countKept(INDArray w, INDArray logSigma2, double min, double max, double threshold) {
         INDArray mask = keepMask(compute(w, logSigma2, min, max), threshold);
         return Math.round(mask.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).sumNumber().doubleValue());
+    }
+
+    /** Fails unless {@code min} and {@code max} are finite with {@code min < max}; returns nothing. */
+    public static void checkClip(double min, double max) {
+        checkFinite("logAlphaMin", min);
+        checkFinite("logAlphaMax", max);
+        if (min >= max) {
+            throw new IllegalArgumentException("logAlpha clip range must have min < max, got min=" + min + ", max=" + max);
+        }
+    }
+
+    /** Returns the pruning threshold on logα, which must be finite. */
+    public static double checkThreshold(double threshold) {
+        return checkFinite("threshold", threshold);
+    }
+
+    /** Returns {@code value}, which must be finite; the message names it. */
+    public static double checkFinite(String name, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(name + " must be finite, got " + value);
+        }
+        return value;
     }
 
     static void requireSameShape(INDArray w, INDArray logSigma2) {

@@ -1,4 +1,4 @@
-package org.sparsevd.core.layers;
+package org.sparsevd.core.kl;
 
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -22,6 +22,7 @@ import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparsevd.core.kl.KlApproximation;
 import org.sparsevd.core.simd.DirectFloats;
+import org.sparsevd.core.simd.FusedKlKernel;
 
 import static org.sparsevd.core.kl.KlApproximation.K1;
 import static org.sparsevd.core.kl.KlApproximation.K2;
@@ -118,7 +119,7 @@ public final class SparseVdKl {
     }
 
     /** exp(logσ²) into a new array of the given workspace type. */
-    static INDArray exp(INDArray logSigma2, LayerWorkspaceMgr mgr, ArrayType type) {
+    public static INDArray exp(INDArray logSigma2, LayerWorkspaceMgr mgr, ArrayType type) {
         INDArray out = mgr.createUninitialized(type, logSigma2.dataType(), logSigma2.shape(), logSigma2.ordering());
         if (DirectFloats.ENABLED && DirectFloats.supports(logSigma2, out)) {
             FusedKlKernel.exp(logSigma2, out);

@@ -1,4 +1,4 @@
-package org.sparsevd.core.train;
+package org.sparsevd.core.seed;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

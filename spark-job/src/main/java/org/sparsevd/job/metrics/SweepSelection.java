@@ -1,4 +1,4 @@
-package org.sparsevd.job.sweep;
+package org.sparsevd.job.metrics;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,4 +1,4 @@
-package org.sparsevd.core.layers;
+package org.sparsevd.core.layers.impl;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -16,6 +16,8 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sparsevd.core.kl.SparseVdKl;
+import org.sparsevd.core.layers.SparseVdLayer;
 
 import static org.sparsevd.core.layers.SparseVdParamInitializer.BIAS_KEY;
 import static org.sparsevd.core.layers.SparseVdParamInitializer.LOG_SIGMA2_KEY;
@@ -77,8 +79,9 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
         return out;
     }
 
+    /** The pre-activation z (public: the configuration package's tests sample it). */
     @Override
-    protected INDArray preOutput(boolean training, LayerWorkspaceMgr workspaceMgr) {
+    public INDArray preOutput(boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray z = preOutputInternal(training, workspaceMgr);
         return training ? workspaceMgr.dup(ArrayType.ACTIVATIONS, z) : z;
     }
