@@ -22,7 +22,6 @@ import org.sparsevd.core.engine.SparseNetwork;
 import org.sparsevd.core.export.Dl4jExport;
 import org.sparsevd.core.layers.SparseVdLayer;
 import org.sparsevd.core.layers.SparseVdLayers;
-import org.sparsevd.job.TrainJob;
 import org.sparsevd.job.output.RunFiles;
 import org.sparsevd.job.config.JobConfigException;
 import org.sparsevd.job.output.OutputException;

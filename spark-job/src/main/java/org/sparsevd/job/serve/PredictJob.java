@@ -18,7 +18,6 @@ import org.sparsevd.core.engine.InputSpec;
 import org.sparsevd.core.engine.ModelFile;
 import org.sparsevd.core.engine.SparseNetwork;
 import org.sparsevd.job.TrainJob;
-import org.sparsevd.job.output.RunFiles;
 import org.sparsevd.job.config.JobConfigException;
 import org.sparsevd.job.config.PredictConfig;
 import org.sparsevd.job.output.OutputException;
