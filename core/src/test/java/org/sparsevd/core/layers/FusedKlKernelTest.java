@@ -21,7 +21,7 @@ class FusedKlKernelTest {
 
     @Test
     void testJvmHasTheVectorModuleSoTheFusedKernelIsUsed() {
-        assertTrue(DirectFloats.ENABLED, "surefire starts the test JVM with --add-modules jdk.incubator.vector");
+        assertTrue(DirectFloats.enabled(), "surefire starts the test JVM with --add-modules jdk.incubator.vector");
     }
 
     @Test
