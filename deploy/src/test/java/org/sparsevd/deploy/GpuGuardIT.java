@@ -72,6 +72,21 @@ class GpuGuardIT {
     }
 
     @Test
+    void submitRefusesAHopperGpuForADriverStartedHereFromACudaJar() throws Exception {
+        Path jar = tmp.resolve("app.jar");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("org/nd4j/linalg/jcublas/JCublasBackend.class"));
+            zip.closeEntry();
+        }
+        String submit = Path.of("bin/sparsevd-submit").toAbsolutePath().toString();
+        Map<String, String> env = new java.util.HashMap<>(Map.of("SPARSEVD_APP_JAR", jar.toString(),
+                "SPARSEVD_SUBMIT_DRY_RUN", "1", "SPARK_HOME", tmp.resolve("spark").toString()));
+        assertEquals("2 sparsevd-submit: " + H100_REFUSAL, run(env, submit, "local[2]", "train"));
+        env.put("CUDA_VISIBLE_DEVICES", "0");
+        assertTrue(run(env, submit, "local[2]", "train").startsWith("0 "), "the A100 alone is accepted");
+    }
+
+    @Test
     void theCpuBuildsLauncherDoesNotAsk() throws Exception {
         Map<String, String> env = new java.util.HashMap<>(gpuBuild());
         Files.delete(Path.of(env.get("SPARSEVD_LIB")).resolve("nd4j-cuda-11.6-1.0.0-M2.1.jar"));
