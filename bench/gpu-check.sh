@@ -3,8 +3,8 @@
 #
 # For a machine with an NVIDIA GPU of compute capability 3.7 to 8.9, its driver and nvidia-smi: builds sparsevd
 # twice (the default CPU build and `mvn -P gpu`, ND4J's CUDA 11.6 backend), trains Sparse VD LeNet-300-100 for one
-# epoch with each (one worker, the same seed and data, KL weight 1 from the start), and prints both epochs' metrics side by side with the
-# examples/s. The two columns should agree to float rounding (the CUDA backend computes the KL term with ND4J ops,
+# epoch with each (one worker, the same seed and data, KL weight 1 from the start), and prints both epochs' metrics
+# side by side with the examples/s. The two columns should agree to float rounding (the CUDA backend computes the KL term with ND4J ops,
 # the CPU build with sparsevd's fused kernels), not bit for bit.
 #   --data DIR         Fashion-MNIST IDX directory (default /usr/share/datasets/fashion-mnist)
 #   --limit-train N    training images (default 0: all 60,000)
