@@ -26,6 +26,6 @@ for ((r = 1; r <= rounds; r++)); do
     echo "$side $ms" | tee -a "$work/results"
   done
 done
-awk '{v[$1] = v[$1] " " $2} END {
-  for (s in v) { n = split(substr(v[s], 2), a, " "); asort(a); m[s] = (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-  printf "median ms/step: before %.3f, after %.3f, after/before %.3f\n", m["before"], m["after"], m["after"] / m["before"] }' "$work/results"
+median() { grep "^$1 " "$work/results" | cut -d' ' -f2 | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+b="$(median before)" a="$(median after)"
+awk -v b="$b" -v a="$a" 'BEGIN {printf "median ms/step: before %.3f, after %.3f, after/before %.3f\n", b, a, a / b}'

@@ -22,19 +22,16 @@ public final class DirectFloats {
     /** ND4J's CPU backend, the only one whose array memory {@link #buffer} addresses. */
     static final String CPU_BACKEND = "org.nd4j.linalg.cpu.nativecpu.CpuBackend";
     private static final boolean MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-    private static final String BACKEND = Nd4j.getBackend().getClass().getName();
+    /**
+     * Whether SIMD code on Java arrays may run (the inference engine): the JVM has the Vector API module and
+     * {@code -Dsparsevd.simd=false} did not turn it off at start-up. The fused training kernels ask {@link #enabled()}.
+     */
+    public static final boolean VECTOR_MODULE = MODULE && !"false".equals(System.getProperty(PROPERTY));
     /** The lane count of the widest vector species (512 bits) a kernel may run with. */
     public static final int MAX_LANES = 16;
     private static final int SCRATCH_BUFFERS = 4;
     private static final ThreadLocal<ByteBuffer> SCRATCH = ThreadLocal.withInitial(() ->
             ByteBuffer.allocateDirect(SCRATCH_BUFFERS * MAX_LANES * Float.BYTES).order(ByteOrder.nativeOrder()));
-
-    static {
-        log.info("KL term and Adam of float parameters: {}", usable(MODULE, BACKEND)
-                ? "fused SIMD kernels (jdk.incubator.vector)"
-                : !MODULE ? "ND4J ops (start the JVM with --add-modules=jdk.incubator.vector for the faster fused kernels)"
-                : "ND4J ops (the fused kernels address host memory: ND4J backend " + BACKEND + " is not the CPU one)");
-    }
 
     private DirectFloats() {
     }
@@ -46,7 +43,19 @@ public final class DirectFloats {
      * {@code sparsevd.simd=false} turns them off. Otherwise the same numbers come from ND4J ops, more slowly.
      */
     public static boolean enabled() {
-        return usable(MODULE, BACKEND) && !"false".equals(System.getProperty(PROPERTY));
+        return usable(MODULE, Backend.NAME) && !"false".equals(System.getProperty(PROPERTY));
+    }
+
+    /** ND4J's backend, looked up at the first {@link #enabled()} (not when the engine reads {@link #VECTOR_MODULE}). */
+    private static final class Backend {
+        static final String NAME = Nd4j.getBackend().getClass().getName();
+
+        static {
+            log.info("KL term and Adam of float parameters: {}", usable(MODULE, NAME)
+                    ? "fused SIMD kernels (jdk.incubator.vector)"
+                    : !MODULE ? "ND4J ops (start the JVM with --add-modules=jdk.incubator.vector for the faster fused kernels)"
+                    : "ND4J ops (the fused kernels address host memory: ND4J backend " + NAME + " is not the CPU one)");
+        }
     }
 
     static boolean usable(boolean vectorModule, String nd4jBackend) {

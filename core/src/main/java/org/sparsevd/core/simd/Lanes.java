@@ -82,13 +82,10 @@ public final class Lanes {
         FloatVector n = shifted.sub(ROUND);
         FloatVector r = n.fma(xc.broadcast(-LN2_HI), xc);
         r = n.fma(r.broadcast(-LN2_LO), r);
-        // Horner by fma, written out: a loop over a coefficient array would keep the vectors from registers
-        FloatVector p = r.fma(E5, E4);
-        p = fma(p, r, E3);
-        p = fma(p, r, E2);
-        p = fma(p, r, E1);
-        p = fma(p, r, E0);
-        p = p.fma(r.mul(r), r).add(1f);                                  // e^r
+        // the polynomial by Estrin's scheme (short dependency chains: the kernels are latency-bound), written out
+        FloatVector r2 = r.mul(r);
+        FloatVector p = r.fma(E5, E4).fma(r2, r.fma(E3, E2)).fma(r2, r.fma(E1, E0));
+        p = p.fma(r2, r).add(1f);                                        // e^r
         IntVector ni = shifted.reinterpretAsInts().sub(ROUND_BITS);
         IntVector half = ni.lanewise(VectorOperators.ASHR, 1);
         FloatVector scale1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
@@ -107,22 +104,13 @@ public final class Lanes {
                 .convert(VectorOperators.I2F, 0);
         FloatVector f = ix.and(0x007fffff).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(1f);
         FloatVector z = f.mul(f);
-        FloatVector y = f.fma(L8, L7);
-        y = fma(y, f, L6);
-        y = fma(y, f, L5);
-        y = fma(y, f, L4);
-        y = fma(y, f, L3);
-        y = fma(y, f, L2);
-        y = fma(y, f, L1);
-        y = fma(y, f, L0);
-        y = y.mul(f).mul(z);
+        FloatVector z2 = z.mul(z);
+        // Σ L_i·f^i (i = 0..8) by Estrin's scheme (short dependency chains: the kernels are latency-bound)
+        FloatVector b0 = f.fma(L3, L2).fma(z, f.fma(L1, L0));
+        FloatVector b1 = f.fma(L7, L6).fma(z, f.fma(L5, L4));
+        FloatVector y = z2.mul(z2).fma(f.broadcast(L8), b1.fma(z2, b0)).mul(f).mul(z);
         y = k.fma(y.broadcast(LN2_LO), y);
         y = z.fma(y.broadcast(-0.5f), y);
         return k.fma(f.broadcast(LN2_HI), f.add(y));
-    }
-
-    /** a·b + c, one rounding. */
-    private static FloatVector fma(FloatVector a, FloatVector b, float c) {
-        return a.fma(b, a.broadcast(c));
     }
 }
