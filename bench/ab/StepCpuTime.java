@@ -8,7 +8,7 @@ import org.sparsevd.core.arch.ArchitectureSettings;
 import org.sparsevd.core.arch.Lenet300;
 import org.sparsevd.core.arch.Variant;
 import org.sparsevd.core.runtime.NativeThreads;
-import org.sparsevd.core.train.NoiseSeed;
+import org.nd4j.linalg.factory.Nd4j;
 import org.sparsevd.datasets.IdxDataset;
 import org.sparsevd.datasets.LabeledImages;
 import org.sparsevd.datasets.Minibatches;
@@ -37,9 +37,9 @@ public final class StepCpuTime {
         double best = Double.MAX_VALUE;
         for (int r = -1; r < repeats; r++) {
             long t0 = threads.getCurrentThreadCpuTime();
-            for (DataSet b : batches) {
-                NoiseSeed.apply(1, 0, b);
-                net.fit(b);
+            for (int i = 0; i < batches.size(); i++) {
+                Nd4j.getRandom().setSeed(i);                     // the layers' noise (NoiseSeed moved package)
+                net.fit(batches.get(i));
             }
             double ms = (threads.getCurrentThreadCpuTime() - t0) / 1e6 / batches.size();
             if (r >= 0) {

@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sparsevd.core.arch.ArchitectureSettings;
 import org.sparsevd.core.arch.Lenet300;
 import org.sparsevd.core.arch.Variant;
-import org.sparsevd.core.train.NoiseSeed;
+import org.sparsevd.core.seed.NoiseSeed;
 
 /**
  * The fused kernels run only on ND4J's CPU backend; anywhere else (CUDA: {@code addressPointer()} is a host copy)
