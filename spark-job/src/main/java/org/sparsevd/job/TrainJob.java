@@ -141,8 +141,9 @@ public final class TrainJob {
                 double accuracy = MaskedEvaluator.evaluate(sc, trainer.network(), test.rdd(), data.normalization(), null)
                         .accuracy(0);
                 sc.setJobDescription(null);
-                double now = before + (System.nanoTime() - t0) / 1e9;
-                EpochMetrics m = metrics(epoch, (System.nanoTime() - e0) / 1e9, now, trainer, fit, accuracy, layers);
+                long end = System.nanoTime(); // one instant for both times, as after the checkpoint write below
+                double now = before + (end - t0) / 1e9;
+                EpochMetrics m = metrics(epoch, (end - e0) / 1e9, now, trainer, fit, accuracy, layers);
                 List<EpochMetrics> done = new ArrayList<>(metrics.epochs());
                 done.add(m);
                 new Checkpoint(epoch + 1, now, done, trainer.network()).writeTo(output, config, train.total());
