@@ -17,9 +17,7 @@ import org.nd4j.linalg.learning.regularization.Regularization;
 
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import org.sparsevd.core.layers.impl.SparseVdConvolutionLayerImpl;
 
 /**
@@ -79,14 +77,8 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
                                                        DataType networkDataType) {
         LayerValidation.assertNInNOutSet("SparseVdConvolutionLayer", getLayerName(), layerIndex, getNIn(), getNOut());
         sparseVd.checkLayer("SparseVdConvolutionLayer", getLayerName(), unsupported(), true);
-        SparseVdConvolutionLayerImpl ret = new SparseVdConvolutionLayerImpl(conf, networkDataType);
-        ret.setListeners(trainingListeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(paramTable);
-        ret.setConf(conf);
-        return ret;
+        return SparseVdParamInitializer.getInstance().wire(new SparseVdConvolutionLayerImpl(conf, networkDataType), conf,
+                trainingListeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override
@@ -96,10 +88,9 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
 
     @Override
     public List<Regularization> getRegularizationByParam(String paramName) {
-        if (SparseVdParamInitializer.LOG_SIGMA2_KEY.equals(paramName)) {
-            return Collections.emptyList();
-        }
-        return super.getRegularizationByParam(paramName);
+        // never on logSigma2
+        return SparseVdParamInitializer.LOG_SIGMA2_KEY.equals(paramName) ? List.of()
+                : super.getRegularizationByParam(paramName);
     }
 
     @Override

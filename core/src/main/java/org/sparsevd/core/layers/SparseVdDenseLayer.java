@@ -15,9 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import org.sparsevd.core.layers.impl.SparseVdDenseLayerImpl;
 
 /**
@@ -78,14 +76,8 @@ public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLaye
             log.warn("SparseVdDenseLayer \"{}\" (index {}) has skipInputGradient=true: it returns no input gradient, "
                     + "which is only correct for a network's first layer", getLayerName(), layerIndex);
         }
-        SparseVdDenseLayerImpl ret = new SparseVdDenseLayerImpl(conf, networkDataType);
-        ret.setListeners(trainingListeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(paramTable);
-        ret.setConf(conf);
-        return ret;
+        return SparseVdParamInitializer.getInstance().wire(new SparseVdDenseLayerImpl(conf, networkDataType), conf,
+                trainingListeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override
@@ -95,10 +87,9 @@ public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLaye
 
     @Override
     public List<Regularization> getRegularizationByParam(String paramName) {
-        if (SparseVdParamInitializer.LOG_SIGMA2_KEY.equals(paramName)) {
-            return Collections.emptyList();
-        }
-        return super.getRegularizationByParam(paramName);
+        // never on logSigma2
+        return SparseVdParamInitializer.LOG_SIGMA2_KEY.equals(paramName) ? List.of()
+                : super.getRegularizationByParam(paramName);
     }
 
     @Override

@@ -39,6 +39,21 @@ public final class SparseVdParamInitializer implements ParamInitializer {
         return INSTANCE;
     }
 
+    /**
+     * Completes a runtime layer DL4J instantiates from {@code conf}: listeners, index, its parameters as views of
+     * {@code paramsView} (initialized if {@code initialize}), and the configuration.
+     */
+    <L extends org.deeplearning4j.nn.layers.BaseLayer<?>> L wire(L layer, NeuralNetConfiguration conf,
+            java.util.Collection<org.deeplearning4j.optimize.api.TrainingListener> listeners, int index,
+            INDArray paramsView, boolean initialize) {
+        layer.setListeners(listeners);
+        layer.setIndex(index);
+        layer.setParamsViewArray(paramsView);
+        layer.setParamTable(init(conf, paramsView, initialize));
+        layer.setConf(conf);
+        return layer;
+    }
+
     @Override
     public long numParams(NeuralNetConfiguration conf) {
         return numParams(conf.getLayer());
