@@ -33,8 +33,9 @@ import org.sparsevd.job.output.SweepRecord;
 
 /**
  * A sweep's output directory: {@code sweep.json} (the spec it was started with), {@code sweep.jsonl} and
- * {@code sweep.csv} (one row per finished point, in spec order, with an up-to-date {@code pareto} flag),
- * {@code best.json} (the selected point and the Pareto front) and {@code runs/}. All files are rewritten
+ * {@code sweep.csv} (one row per finished point, in spec order, append-only: a row, once written, stays the same
+ * bytes, so it holds nothing that later points change), {@code best.json} (the selected point and the Pareto front,
+ * over the points recorded so far) and {@code runs/}. All files are rewritten
  * atomically after each training run, with all the points of that run at once, so the rows are the record of which
  * points are finished: a restarted sweep reads them back and runs only the KL weights that have none, continuing
  * an unfinished run from its last checkpoint ({@link SweepResume}). The rows' formats are {@link SweepRows}.

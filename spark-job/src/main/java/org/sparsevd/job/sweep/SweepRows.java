@@ -1,7 +1,7 @@
 package org.sparsevd.job.sweep;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,22 +13,29 @@ import org.sparsevd.job.metrics.SweepPoint;
 import org.sparsevd.job.metrics.SweepSelection;
 import org.sparsevd.job.output.Json;
 
-/** The formats of a sweep's rows: sweep.jsonl (with the pareto flag), sweep.csv and best.json. */
+/** The formats of a sweep's rows: sweep.jsonl, sweep.csv and best.json. */
 final class SweepRows {
     private static final ObjectMapper JSON = Json.mapper();
 
     private SweepRows() {
     }
 
-    /** sweep.jsonl: one JSON object per point, in the given order, each with its {@code pareto} flag. */
+    /** sweep.jsonl: one JSON object per point, in the given order. */
     static String jsonl(List<SweepPoint> points) {
         StringBuilder jsonl = new StringBuilder();
         for (SweepPoint p : points) {
-            ObjectNode row = JSON.valueToTree(p);
-            row.put("pareto", SweepSelection.onFront(p, points));
-            jsonl.append(row).append('\n');
+            jsonl.append(row(p)).append('\n');
         }
         return jsonl.toString();
+    }
+
+    /** One line of sweep.jsonl: append-only, so nothing that later points change (no Pareto flag). */
+    static String row(SweepPoint p) {
+        try {
+            return JSON.writeValueAsString(p);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("sweep point is not serializable", e);
+        }
     }
 
     /** best.json: the rule, the selected point and the Pareto front of {@code points}. */
@@ -49,7 +56,7 @@ final class SweepRows {
     static String csv(List<SweepPoint> points) {
         List<String> layers = points.get(0).layers().stream().map(LayerMetrics::name).toList();
         List<String> versions = List.copyOf(new java.util.TreeSet<>(points.get(0).provenance().versions().keySet()));
-        StringBuilder sb = new StringBuilder("kl_weight,threshold,test_accuracy,compression,weights,nonzero,pareto");
+        StringBuilder sb = new StringBuilder("kl_weight,threshold,test_accuracy,compression,weights,nonzero");
         for (String l : layers) {
             sb.append(',').append(l).append("_nonzero,").append(l).append("_sparsity");
         }
@@ -61,8 +68,7 @@ final class SweepRows {
         for (SweepPoint p : points) {
             sb.append(num(p.klWeight())).append(',').append(num(p.threshold())).append(',')
                     .append(num(p.testAccuracy())).append(',').append(num(p.compression())).append(',')
-                    .append(p.weights()).append(',').append(p.nonzero()).append(',')
-                    .append(SweepSelection.onFront(p, points));
+                    .append(p.weights()).append(',').append(p.nonzero());
             for (LayerMetrics l : p.layers()) {
                 sb.append(',').append(l.nonzero()).append(',').append(num(l.sparsity()));
             }
