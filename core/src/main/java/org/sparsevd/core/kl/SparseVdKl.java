@@ -35,7 +35,7 @@ import static org.sparsevd.core.kl.KlApproximation.K3;
  *
  * <p>The training path ({@link #addGradient}) is written for speed: it works on α = exp(logσ²)/(W² + 1e-8) from
  * the exp(logσ²) the forward pass already computed. Float parameters go through {@link FusedKlKernel}, one SIMD
- * pass, when {@link DirectFloats#ENABLED}; otherwise, and for other types, a sequence of ND4J element-wise
+ * pass, when {@link DirectFloats#enabled()}; otherwise, and for other types, a sequence of ND4J element-wise
  * ops in workspace-allocated temporaries computes the same.
  */
 public final class SparseVdKl {
@@ -66,7 +66,7 @@ public final class SparseVdKl {
                                      INDArray gradLogSigma2, double coef, double logAlphaMin, double logAlphaMax,
                                      LayerWorkspaceMgr mgr) {
         LogAlpha.requireSameShape(w, logSigma2);
-        if (DirectFloats.ENABLED && DirectFloats.supports(w, expLogSigma2, gradW, gradLogSigma2)) {
+        if (DirectFloats.enabled() && DirectFloats.supports(w, expLogSigma2, gradW, gradLogSigma2)) {
             return FusedKlKernel.addGradient(w, expLogSigma2, gradW, gradLogSigma2, coef, logAlphaMin, logAlphaMax);
         }
         return addGradientByOps(w, expLogSigma2, gradW, gradLogSigma2, coef, logAlphaMin, logAlphaMax, mgr);
@@ -133,7 +133,7 @@ public final class SparseVdKl {
     /** exp(logσ²) into a new array of the given workspace type. */
     public static INDArray exp(INDArray logSigma2, LayerWorkspaceMgr mgr, ArrayType type) {
         INDArray out = mgr.createUninitialized(type, logSigma2.dataType(), logSigma2.shape(), logSigma2.ordering());
-        if (DirectFloats.ENABLED && DirectFloats.supports(logSigma2, out)) {
+        if (DirectFloats.enabled() && DirectFloats.supports(logSigma2, out)) {
             FusedKlKernel.exp(logSigma2, out);
         } else {
             Nd4j.getExecutioner().exec(new Exp(logSigma2, out));
