@@ -48,7 +48,7 @@ final class LogAlphaFigure {
      *
      * @param threshold the run's pruning threshold, or null if unknown (then nothing is marked)
      */
-    static ReportWriter.Image draw(List<EpochMetrics> epochs, Double threshold) {
+    static Html.Image draw(List<EpochMetrics> epochs, Double threshold) {
         List<String> layers = new ArrayList<>();
         for (LayerMetrics l : epochs.get(epochs.size() - 1).layers()) {
             if (l.logAlphaHistogram() != null) {
@@ -75,7 +75,7 @@ final class LogAlphaFigure {
         g.dispose();
         String t = threshold == null ? "" : String.format(Locale.ROOT, " The dashed line is the threshold t = %s: "
                 + "weights with log \u03b1 \u2265 t are pruned.", SweepConfig.plain(threshold));
-        return new ReportWriter.Image(FILE, "Distribution of log \u03b1 per layer",
+        return new Html.Image(FILE, "Distribution of log \u03b1 per layer",
                 "Left: the share of each layer's weights in each log \u03b1 bin after epoch "
                         + epochs.get(epochs.size() - 1).epoch() + " (log scale; the weights clipped to the upper "
                         + "bound pile up in the last bin). Right: the 5/25/50/75/95% quantiles of log \u03b1 after "

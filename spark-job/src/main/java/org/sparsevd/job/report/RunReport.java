@@ -4,21 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.sparsevd.core.layers.SparseVdLayer;
@@ -26,7 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparsevd.job.metrics.EpochMetrics;
 import org.sparsevd.job.metrics.LayerMetrics;
-import org.sparsevd.job.output.OutputException;
 import org.sparsevd.job.output.RunFiles;
 import org.sparsevd.job.output.RunOutput;
 import org.sparsevd.job.output.RunReader;
@@ -40,8 +34,6 @@ import org.sparsevd.job.output.RunReader;
 public final class RunReport {
     private static final Logger log = LoggerFactory.getLogger(RunReport.class);
 
-    public static final String DIR = "report";
-    public static final String INDEX = "index.html";
     public static final String WEIGHTS_FILE = "weights.png";
 
     private static final String EPOCH = "epoch";
@@ -53,7 +45,7 @@ public final class RunReport {
     public static Path write(URI input, Configuration conf) {
         RunReader.Run run = RunReader.read(input, conf);
         Map<String, byte[]> files = files(run, 0, "'sparsevd report --input " + run.location() + "'");
-        return new Path(run.output().writeDirectory(DIR, files, "the report"), INDEX);
+        return new Path(run.output().writeDirectory(Html.DIR, files, "the report"), Html.INDEX);
     }
 
     /**
@@ -72,19 +64,19 @@ public final class RunReport {
         RunReader.Run run = new RunReader.Run(output, epochs, info, model);
         Map<String, byte[]> files = files(run, refreshSeconds, "'sparsevd train --report' after epoch "
                 + run.last().epoch());
-        RunOutput dir = output.subdirectory(DIR);
+        RunOutput dir = output.subdirectory(Html.DIR);
         files.forEach((name, bytes) -> dir.write(name, out -> out.write(bytes)));
-        return dir.path(INDEX);
+        return dir.path(Html.INDEX);
     }
 
     /** The report's files, index.html last. */
     private static Map<String, byte[]> files(RunReader.Run run, int refreshSeconds, String command) {
-        List<ReportWriter.Image> curves = new ArrayList<>(curves(run.epochs()));
-        ReportWriter.Image logAlpha = LogAlphaFigure.draw(run.epochs(), threshold(run));
+        List<Html.Image> curves = new ArrayList<>(curves(run.epochs()));
+        Html.Image logAlpha = LogAlphaFigure.draw(run.epochs(), threshold(run));
         if (logAlpha != null) {
             curves.add(logAlpha);
         }
-        ReportWriter.Image weights = null;
+        Html.Image weights = null;
         String weightsNote;
         if (run.model() == null) {
             weightsNote = "The first-layer weights figure needs " + RunFiles.MODEL + ", which " + run.location()
@@ -93,7 +85,7 @@ public final class RunReport {
             WeightImage.Figure figure = WeightImage.firstLayer(run.model());
             weightsNote = figure.caption();
             if (figure.drawn()) {
-                weights = new ReportWriter.Image(WEIGHTS_FILE, "First-layer weights after masking",
+                weights = new Html.Image(WEIGHTS_FILE, "First-layer weights after masking",
                         figure.caption(), png(figure.image()), figure.image().getWidth(),
                         figure.image().getHeight());
             } else {
@@ -107,26 +99,24 @@ public final class RunReport {
         if (run.model() != null) {
             sources.add(RunFiles.MODEL);
         }
-        String version = RunReport.class.getPackage().getImplementationVersion();
-        String generatedBy = "Generated at " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " by " + command
-                + " (sparsevd " + (version == null ? "development build" : version) + ") from "
-                + String.join(", ", sources) + "; charts drawn with JFreeChart.";
-        String html = ReportWriter.html(run, curves, weights, weightsNote, generatedBy, refreshSeconds);
+        String generatedBy = Html.generatedBy(run.location(), String.join(", ", sources)) + " Written by "
+                + command + ".";
+        String html = RunReportPage.html(run, curves, weights, weightsNote, generatedBy, refreshSeconds);
 
         Map<String, byte[]> files = new LinkedHashMap<>();
-        for (ReportWriter.Image img : curves) {
+        for (Html.Image img : curves) {
             files.put(img.file(), img.png());
         }
         if (weights != null) {
             files.put(weights.file(), weights.png());
         }
-        files.put(INDEX, html.getBytes(StandardCharsets.UTF_8));
+        files.put(Html.INDEX, html.getBytes(StandardCharsets.UTF_8));
         return files;
     }
 
     /** The run's pruning threshold: from run.json, else from the model's first Sparse VD layer; null if neither. */
     private static Double threshold(RunReader.Run run) {
-        String configured = ReportWriter.text(run.info(), "config", "model", "threshold");
+        String configured = Html.text(run.info(), "config", "model", "threshold");
         if (configured != null) {
             return Double.valueOf(configured);
         }
@@ -141,9 +131,9 @@ public final class RunReport {
     }
 
     /** The per-epoch training curves of metrics.jsonl. */
-    static List<ReportWriter.Image> curves(List<EpochMetrics> epochs) {
+    static List<Html.Image> curves(List<EpochMetrics> epochs) {
         double[] x = column(epochs, EpochMetrics::epoch);
-        List<ReportWriter.Image> out = new ArrayList<>();
+        List<Html.Image> out = new ArrayList<>();
         out.add(chart("accuracy.png", "Accuracy",
                 "Test: accuracy of the masked, deterministic network on the test set after each epoch. Train: the "
                         + "share of the epoch's training examples classified right in their training forward passes "
@@ -191,8 +181,8 @@ public final class RunReport {
         return out;
     }
 
-    private static ReportWriter.Image chart(String file, String title, String caption, Charts.Line line) {
-        return new ReportWriter.Image(file, title, caption, line.png(), Charts.WIDTH, Charts.HEIGHT);
+    private static Html.Image chart(String file, String title, String caption, Charts.Line line) {
+        return Html.Image.chart(file, title, caption, line);
     }
 
     /** A value that older metrics files lack as NaN, which charts leave out. */

@@ -62,7 +62,7 @@ class ReportPicturesTest {
         List<String> pictures = new ArrayList<>(CURVES);
         pictures.add(LogAlphaFigure.FILE);
         pictures.add(RunReport.WEIGHTS_FILE);
-        try (Stream<Path> files = Files.list(dir.resolve(RunReport.DIR))) {
+        try (Stream<Path> files = Files.list(dir.resolve(Html.DIR))) {
             List<String> pngs = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".png")).sorted()
                     .toList();
             assertEquals(pictures.stream().sorted().toList(), pngs, model);
@@ -85,7 +85,7 @@ class ReportPicturesTest {
     }
 
     private static BufferedImage read(Path dir, String name) throws IOException {
-        BufferedImage img = ImageIO.read(dir.resolve(RunReport.DIR).resolve(name).toFile());
+        BufferedImage img = ImageIO.read(dir.resolve(Html.DIR).resolve(name).toFile());
         assertNotNull(img, name + " is a PNG");
         return img;
     }
