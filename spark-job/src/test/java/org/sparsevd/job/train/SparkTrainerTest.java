@@ -28,18 +28,21 @@ import org.sparsevd.job.config.DataOptions;
 import org.sparsevd.job.config.ModelOptions;
 import org.sparsevd.job.config.ScheduleOptions;
 import org.sparsevd.job.config.TrainConfig;
+import org.sparsevd.job.eval.MaskedEvaluator;
 
 /** The distributed path trains the same model as a single JVM, and every worker sees the global N. */
 class SparkTrainerTest {
     private static final long SEED = 11;
     private static JavaSparkContext sc;
     private static LabeledImages train;
+    private static LabeledImages test;
 
     @BeforeAll
     static void start() {
         sc = LocalSpark.start(2);
         TrainTest all = FashionMnist.load();
         train = TrainingSubset.limit(all.train(), 1000, SEED);
+        test = TrainingSubset.limit(all.test(), 2000, SEED);
     }
 
     @AfterAll
@@ -48,9 +51,13 @@ class SparkTrainerTest {
     }
 
     private static TrainConfig config(int workers, int batch, int averaging, int epochs) {
+        return config(workers, batch, averaging, new ScheduleOptions(epochs, 1e-3, "constant", 0, 1.0, 0, 0));
+    }
+
+    private static TrainConfig config(int workers, int batch, int averaging, ScheduleOptions schedule) {
         return new TrainConfig(new DataOptions(FashionMnist.uri(), null, 0, DataOptions.IDX, 0, false),
                 new ModelOptions("lenet300", "sparsevd", 0.5, 1, null, 3, -10, -8, 8),
-                new ScheduleOptions(epochs, 1e-3, "constant", 0, 1.0, 0, 0),
+                schedule,
                 new ClusterOptions(null, workers, batch, averaging),
                 URI.create("file:///unused"), SEED);
     }
@@ -92,7 +99,7 @@ class SparkTrainerTest {
 
     @Test
     void twoWorkersWeighTheKlTermWithTheGlobalTrainingSetSize() {
-        TrainConfig config = config(2, 50, 2, 1);
+        TrainConfig config = config(2, 100, 2, 1);
         CachedBlocks blocks = new CachedBlocks(sc, train, 2);
         assertEquals(List.of(500, 500), blocks.counts());
         MultiLayerNetwork net = Models.build(config.model(), SEED, 1);
@@ -111,7 +118,38 @@ class SparkTrainerTest {
             partitions.add(o.substring(0, o.indexOf(' ')));
         }
         assertEquals(Set.of("partition=0", "partition=1"), partitions, "both workers trained");
-        assertEquals(20, batches.value().size());
+        assertEquals(20, batches.value().size(), "the global batch of 100 split into 50 per worker");
+        for (DataSet batch : batches.value()) {
+            assertEquals(50, batch.numExamples());
+        }
         blocks.close();
+    }
+
+    /** Data loss of the last epoch and test accuracy after {@code epochs} epochs of {@code workers} workers. */
+    private static double[] fit(int workers, int batch, ScheduleOptions schedule) {
+        TrainConfig config = config(workers, batch, 5, schedule);
+        try (CachedBlocks blocks = new CachedBlocks(sc, train, workers);
+             CachedBlocks testBlocks = new CachedBlocks(sc, test, 2)) {
+            SparkTrainer trainer = new SparkTrainer(sc, config, Models.build(config.model(), SEED, train.count()),
+                    blocks, null);
+            double loss = Double.NaN;
+            for (int epoch = 0; epoch < schedule.epochs(); epoch++) {
+                loss = trainer.fitEpoch(epoch);
+            }
+            double accuracy = MaskedEvaluator.evaluate(sc, trainer.network(), testBlocks.rdd(), null, null).accuracy(0);
+            return new double[] {loss, accuracy};
+        }
+    }
+
+    @Test
+    void twoWorkersTrainTheOneWorkerModel() {
+        for (ScheduleOptions schedule : List.of(new ScheduleOptions(3, 1e-3, "constant", 0, 1.0, 3, 0),
+                new ScheduleOptions(3, 1e-3, "constant", 0, 0.1, 1, 1))) {
+            double[] one = fit(1, 100, schedule);
+            double[] two = fit(2, 100, schedule);
+            double[] old = fit(2, 200, schedule);
+            double[] four = fit(4, 100, schedule);
+            System.out.println("CALIBRATION " + schedule + " one=" + java.util.Arrays.toString(one) + " two=" + java.util.Arrays.toString(two) + " old=" + java.util.Arrays.toString(old) + " four=" + java.util.Arrays.toString(four));
+        }
     }
 }
