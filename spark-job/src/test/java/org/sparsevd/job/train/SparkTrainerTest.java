@@ -125,7 +125,10 @@ class SparkTrainerTest {
         blocks.close();
     }
 
-    /** Data loss of the last epoch and test accuracy after {@code epochs} epochs of {@code workers} workers. */
+    /**
+     * The mean data loss of the last epoch and the test accuracy after training {@code workers} workers with global
+     * minibatch {@code batch}, averaging every 5 steps.
+     */
     private static double[] fit(int workers, int batch, ScheduleOptions schedule) {
         TrainConfig config = config(workers, batch, 5, schedule);
         try (CachedBlocks blocks = new CachedBlocks(sc, train, workers);
@@ -141,15 +144,21 @@ class SparkTrainerTest {
         }
     }
 
+    /**
+     * Two workers with the global minibatch split between them take the one-worker model's steps: after 3 epochs
+     * (30 steps of 100 examples, KL weight 0) their data loss is within 15% of one worker's and their test accuracy
+     * within 3 points. Measured: one worker 1.157 and 61.2%, two workers 1.253 and 62.4%. With the old meaning of
+     * {@code --batch-size} (100 examples per worker, half the steps; {@code batch} 200 here) two workers reached
+     * 1.766 and 52.3%, which fails both bounds.
+     */
     @Test
     void twoWorkersTrainTheOneWorkerModel() {
-        for (ScheduleOptions schedule : List.of(new ScheduleOptions(3, 1e-3, "constant", 0, 1.0, 3, 0),
-                new ScheduleOptions(3, 1e-3, "constant", 0, 0.1, 1, 1))) {
-            double[] one = fit(1, 100, schedule);
-            double[] two = fit(2, 100, schedule);
-            double[] old = fit(2, 200, schedule);
-            double[] four = fit(4, 100, schedule);
-            System.out.println("CALIBRATION " + schedule + " one=" + java.util.Arrays.toString(one) + " two=" + java.util.Arrays.toString(two) + " old=" + java.util.Arrays.toString(old) + " four=" + java.util.Arrays.toString(four));
-        }
+        ScheduleOptions schedule = new ScheduleOptions(3, 1e-3, "constant", 0, 1.0, 3, 0);
+        double[] one = fit(1, 100, schedule);
+        double[] two = fit(2, 100, schedule);
+        assertTrue(Math.abs(two[0] / one[0] - 1) <= 0.15,
+                "data loss: two workers " + two[0] + ", one worker " + one[0]);
+        assertTrue(Math.abs(two[1] - one[1]) <= 0.03,
+                "test accuracy: two workers " + two[1] + ", one worker " + one[1]);
     }
 }
