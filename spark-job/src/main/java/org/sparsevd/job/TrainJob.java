@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -13,19 +14,24 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.sparsevd.core.runtime.NativeThreads;
+import org.sparsevd.core.schedule.KlWeightSchedule;
 import org.sparsevd.core.sparsity.LayerSparsity;
 import org.sparsevd.core.sparsity.SparsityReport;
 import org.sparsevd.job.config.ClusterOptions;
 import org.sparsevd.job.config.JobConfigException;
+import org.sparsevd.job.config.SweepConfig;
 import org.sparsevd.job.config.TrainConfig;
 import org.sparsevd.job.eval.MaskedEvaluator;
 import org.sparsevd.job.metrics.EpochMetrics;
 import org.sparsevd.job.metrics.LayerMetrics;
-import org.sparsevd.job.metrics.MetricsWriter;
+import org.sparsevd.job.output.MetricsWriter;
 import org.sparsevd.job.output.Checkpoint;
+import org.sparsevd.job.output.Json;
 import org.sparsevd.job.output.Provenance;
+import org.sparsevd.job.output.RunFiles;
 import org.sparsevd.job.output.RunOutput;
 import org.sparsevd.job.train.CachedBlocks;
+import org.sparsevd.job.train.EpochFit;
 import org.sparsevd.job.train.Models;
 import org.sparsevd.job.train.SparkTrainer;
 import org.sparsevd.job.train.TrainingData;
@@ -38,16 +44,13 @@ import org.slf4j.LoggerFactory;
  * per-epoch driver metrics and checkpoints, and write {@code metrics.jsonl}/{@code metrics.csv}, {@code model.zip}
  * and {@code run.json}. Nothing is created before the inputs are known good.
  *
- * <p>After every epoch the driver writes {@link Checkpoint#FILE} (then the metrics), so a run that fails or is killed
+ * <p>After every epoch the driver writes {@link RunFiles#CHECKPOINT} (then the metrics), so a run that fails or is killed
  * after its first epoch keeps its output directory for {@code --resume}, which continues from the last complete
  * checkpoint with the metrics of exactly the epochs it holds. A run that fails before any checkpoint removes its
  * output directory.
  */
 public final class TrainJob {
     private static final Logger log = LoggerFactory.getLogger(TrainJob.class);
-
-    public static final String MODEL_FILE = "model.zip";
-    public static final String RUN_FILE = "run.json";
 
     private final TrainConfig config;
     private final boolean resume;
@@ -119,30 +122,36 @@ public final class TrainJob {
                     : resumed.network();
             if (resumed != null) {
                 checkResumedData(resumed, net, train.total());
-                log.info("Resuming {} after epoch {}/{}", output.uri(), checkpointed, epochs);
+                log.info("Resuming {} after epoch {}/{}", Provenance.redact(output.uri()), checkpointed, epochs);
             }
             SparkTrainer trainer = new SparkTrainer(sc, config, net, train, data.normalization());
+            warnIfShortOfTarget(trainer, epochs);
             MetricsWriter metrics = MetricsWriter.resumed(output,
                     resumed == null ? List.of() : resumed.metrics());
-            double before = resumed == null ? 0 : resumed.elapsedSeconds();
+            double before = metrics.epochs().isEmpty() ? 0
+                    : metrics.epochs().get(metrics.epochs().size() - 1).elapsedSeconds();
             int first = checkpointed;
             long t0 = System.nanoTime();
             for (int epoch = first; epoch < epochs; epoch++) {
                 long e0 = System.nanoTime();
-                double dataLoss = trainer.fitEpoch(epoch);
+                EpochFit fit = trainer.fitEpoch(epoch);
                 sc.setJobDescription("sparsevd: epoch " + (epoch + 1) + "/" + epochs + " evaluation");
-                checkFinite(epoch + 1, dataLoss, trainer.network());
+                checkFinite(epoch + 1, fit.dataLoss(), trainer.network());
                 List<LayerSparsity> layers = SparsityReport.of(trainer.network());
                 double accuracy = MaskedEvaluator.evaluate(sc, trainer.network(), test.rdd(), data.normalization(), null)
                         .accuracy(0);
                 sc.setJobDescription(null);
-                double now = before + (System.nanoTime() - t0) / 1e9;
-                EpochMetrics m = metrics(epoch, (System.nanoTime() - e0) / 1e9, now, trainer, dataLoss, accuracy,
-                        layers);
+                long end = System.nanoTime(); // one instant for both times, as after the checkpoint write below
+                double now = before + (end - t0) / 1e9;
+                EpochMetrics m = metrics(epoch, (end - e0) / 1e9, now, trainer, fit, accuracy, layers);
                 List<EpochMetrics> done = new ArrayList<>(metrics.epochs());
                 done.add(m);
                 new Checkpoint(epoch + 1, now, done, trainer.network()).writeTo(output, config, train.total());
                 checkpointed = epoch + 1;
+                // The epoch's times with its checkpoint written (the checkpoint itself holds them without its write)
+                long written = System.nanoTime();
+                m = m.withTimes((written - e0) / 1e9, before + (written - t0) / 1e9);
+                now = m.elapsedSeconds();
                 metrics.add(m);
                 log.info(m.summary(epochs, (now - before) / (epoch + 1 - first) * (epochs - epoch - 1)));
                 List<String> emptied = layers.stream().filter(l -> l.nonzero() == 0).map(LayerSparsity::name).toList();
@@ -154,20 +163,37 @@ public final class TrainJob {
                 }
                 afterEpoch.accept(m);
             }
-            output.write(MODEL_FILE, out -> ModelSerializer.writeModel(trainer.network(), out, true));
-            output.writeText(RUN_FILE, runRecord(sc, trainer, data, started, metrics.epochs(),
+            output.write(RunFiles.MODEL, out -> ModelSerializer.writeModel(trainer.network(), out, true));
+            output.writeText(RunFiles.RUN, runRecord(sc, trainer, data, started, metrics.epochs(),
                     resumed == null ? 0 : resumed.epochsDone()));
-            log.info("Wrote {} epochs of metrics, {} and {} to {}", epochs, MODEL_FILE, RUN_FILE,
+            log.info("Wrote {} epochs of metrics, {} and {} to {}", epochs, RunFiles.MODEL, RunFiles.RUN,
                     Provenance.redact(output.uri()));
             return metrics.epochs();
         } catch (TrainingDivergedException e) {
             keepOrDiscard(output, checkpointed, e);
             throw checkpointed == 0 ? e : new TrainingDivergedException(e.getMessage() + "; the last good checkpoint "
                     + "(epoch " + checkpointed + ") is kept in " + Provenance.redact(output.uri()) + "/"
-                    + Checkpoint.FILE);
+                    + RunFiles.CHECKPOINT);
         } catch (RuntimeException | Error e) {
             keepOrDiscard(output, checkpointed, e);
             throw e;
+        }
+    }
+
+    /**
+     * One warning line when the run ends before its KL weight reaches the target, naming the weight its last epoch
+     * trains with: such a run is not a run "at KL weight W".
+     */
+    private static void warnIfShortOfTarget(SparkTrainer trainer, int epochs) {
+        KlWeightSchedule s = trainer.klSchedule();
+        double last = s.weight(epochs - 1);
+        if (last < s.target()) {
+            String target = SweepConfig.plain(s.target());
+            log.warn(String.format(Locale.ROOT, "The KL weight reaches only %.3f of its target %s, in the run's "
+                            + "last epoch, %d: it is 0 in epochs 1-%d and reaches %s in epoch %d (--kl-zero-epochs %d, "
+                            + "--kl-ramp-epochs %d); train %d epochs or shorten the warm-up for a run at %s", last,
+                    target, epochs, s.epochsAtZero(), target, s.epochsToTarget(), s.zeroEpochs(), s.rampEpochs(),
+                    s.epochsToTarget(), target));
         }
     }
 
@@ -187,9 +213,9 @@ public final class TrainJob {
 
     /** Fails if the run in {@code output} already completed (its run.json is written last). */
     private void checkNotCompleted(RunOutput output) {
-        if (output.exists(RUN_FILE)) {
+        if (output.exists(RunFiles.RUN)) {
             throw new JobConfigException("--resume: " + Provenance.redact(output.uri()) + " is a completed run of "
-                    + config.schedule().epochs() + " epochs (it has " + RUN_FILE + "): nothing to resume");
+                    + config.schedule().epochs() + " epochs (it has " + RunFiles.RUN + "): nothing to resume");
         }
     }
 
@@ -222,17 +248,16 @@ public final class TrainJob {
     }
 
     private static EpochMetrics metrics(int epoch, double seconds, double elapsed, SparkTrainer trainer,
-                                        double dataLoss, double accuracy, List<LayerSparsity> layers) {
+                                        EpochFit fit, double accuracy, List<LayerSparsity> layers) {
         List<LayerMetrics> lm = new ArrayList<>();
         double kl = 0;
         for (LayerSparsity l : layers) {
             kl += l.kl();
             lm.add(LayerMetrics.of(l));
         }
-        double klWeight = trainer.klWeight(epoch);
-        long n = trainer.trainSetSize();
-        return new EpochMetrics(epoch + 1, seconds, elapsed, klWeight, trainer.learningRate(epoch), dataLoss, kl,
-                dataLoss + klWeight * kl / n, n, accuracy, SparsityReport.compression(layers), lm);
+        return new EpochMetrics(epoch + 1, seconds, elapsed, fit.klWeight(), trainer.learningRate(epoch),
+                fit.dataLoss(), kl, fit.objective(), trainer.trainSetSize(), accuracy,
+                SparsityReport.compression(layers), lm);
     }
 
     private static void checkFinite(int epoch, double dataLoss, MultiLayerNetwork net) {
@@ -268,10 +293,6 @@ public final class TrainJob {
         run.put("started_at", started.toString());
         run.put("finished_at", Instant.now().toString());
         run.put("final", epochs.get(epochs.size() - 1));
-        try {
-            return MetricsWriter.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(run) + "\n";
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("run record is not serializable", e);
-        }
+        return Json.pretty(run);
     }
 }

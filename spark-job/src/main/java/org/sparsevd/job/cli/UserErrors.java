@@ -2,6 +2,7 @@ package org.sparsevd.job.cli;
 
 import org.sparsevd.datasets.DatasetException;
 import org.sparsevd.job.config.JobConfigException;
+import org.sparsevd.job.output.Json;
 import org.sparsevd.job.output.OutputException;
 import org.sparsevd.job.train.TrainingDivergedException;
 import org.slf4j.Logger;
@@ -53,16 +54,12 @@ public final class UserErrors {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String top = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()));
+        String top = e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + Json.firstLine(e.getMessage()));
         if (root == e) {
             return top;
         }
         return top + " (caused by " + root.getClass().getSimpleName()
-                + (root.getMessage() == null ? "" : ": " + firstLine(root.getMessage())) + ")";
-    }
-
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+                + (root.getMessage() == null ? "" : ": " + Json.firstLine(root.getMessage())) + ")";
     }
 }

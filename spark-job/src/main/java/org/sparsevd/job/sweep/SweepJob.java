@@ -19,8 +19,12 @@ import org.sparsevd.job.config.TrainConfig;
 import org.sparsevd.job.eval.EvalCounts;
 import org.sparsevd.job.eval.MaskedEvaluator;
 import org.sparsevd.job.metrics.LayerMetrics;
+import org.sparsevd.job.metrics.PointProvenance;
+import org.sparsevd.job.metrics.SweepPoint;
+import org.sparsevd.job.metrics.SweepSelection;
 import org.sparsevd.job.output.Provenance;
-import org.sparsevd.job.report.RunReader;
+import org.sparsevd.job.output.RunReader;
+import org.sparsevd.job.output.SweepFiles;
 import org.sparsevd.job.train.CachedBlocks;
 import org.sparsevd.job.train.Models;
 import org.sparsevd.job.train.TrainingData;
@@ -120,7 +124,7 @@ public final class SweepJob {
         log.info(String.format(Locale.ROOT, "Sweep done: %d points in %s; selected kl_weight=%s threshold=%s "
                         + "(test_acc=%.4f, compression=%.2fx) by the rule: %s; see %s", all.size(), where,
                 SweepConfig.plain(best.klWeight()), SweepConfig.plain(best.threshold()), best.testAccuracy(),
-                best.compression(), SweepSelection.rule(config.maxAccuracyDrop()), SweepOutput.BEST_FILE));
+                best.compression(), SweepSelection.rule(config.maxAccuracyDrop()), SweepFiles.BEST));
     }
 
     /** Evaluates the model a run saved under every threshold of the sweep (one pass over the test set). */

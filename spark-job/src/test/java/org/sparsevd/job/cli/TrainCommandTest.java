@@ -32,6 +32,7 @@ import org.sparsevd.job.config.TrainConfig;
 import org.sparsevd.job.metrics.EpochMetrics;
 import org.sparsevd.job.metrics.LayerMetrics;
 import org.sparsevd.job.output.Checkpoint;
+import org.sparsevd.job.output.RunFiles;
 import org.sparsevd.job.output.RunOutput;
 import org.sparsevd.job.train.Models;
 import picocli.CommandLine;
@@ -157,6 +158,12 @@ class TrainCommandTest {
                         usage, "--model: unknown model 'resnet'"),
                 new BadInput("unknown schedule", t -> args(data(t), t.resolve("out"), "--lr-decay", "cosine"),
                         usage, "--lr-decay must be 'constant' or 'linear', got 'cosine'"),
+                new BadInput("threshold above --log-alpha-max", t -> args(data(t), t.resolve("out"), "--threshold",
+                        "9"), usage, "--threshold 9 is outside (--log-alpha-min -8, --log-alpha-max 8]: log alpha is "
+                        + "clipped to that range, so no weight would ever be pruned"),
+                new BadInput("threshold at --log-alpha-min", t -> args(data(t), t.resolve("out"), "--threshold",
+                        "-1", "--log-alpha-min", "-1"), usage, "--threshold -1 is outside (--log-alpha-min -1, "
+                        + "--log-alpha-max 8]: log alpha is clipped to that range, so every weight would be pruned"),
                 new BadInput("empty log alpha range", t -> args(data(t), t.resolve("out"), "--log-alpha-min", "9"),
                         usage, "--log-alpha-min (9.0) must be below --log-alpha-max (8.0)"),
                 new BadInput("random-label fraction above 1", t -> args(data(t), t.resolve("out"),
@@ -195,14 +202,14 @@ class TrainCommandTest {
                 }, failed, "has no checkpoint.zip"),
                 new BadInput("--resume from a truncated checkpoint (found by the zip's CRCs)", t -> {
                     List<String> args = withCheckpoint(t, List.of());
-                    Path cp = t.resolve("out").resolve(Checkpoint.FILE);
+                    Path cp = t.resolve("out").resolve(RunFiles.CHECKPOINT);
                     Files.write(cp, Arrays.copyOf(Files.readAllBytes(cp), (int) Files.size(cp) / 2));
-                    Files.delete(cp.resolveSibling("." + Checkpoint.FILE + ".crc"));
+                    Files.delete(cp.resolveSibling("." + RunFiles.CHECKPOINT + ".crc"));
                     return args;
                 }, failed, "checkpoint.zip is corrupt (Unexpected end of ZLIB input stream)"),
                 new BadInput("--resume from a changed checkpoint (found by Hadoop's checksums)", t -> {
                     List<String> args = withCheckpoint(t, List.of());
-                    Files.writeString(t.resolve("out").resolve(Checkpoint.FILE), "not a zip");
+                    Files.writeString(t.resolve("out").resolve(RunFiles.CHECKPOINT), "not a zip");
                     return args;
                 }, failed, "checkpoint.zip is corrupt or unreadable"),
                 new BadInput("--resume from the checkpoint of another run", t -> {

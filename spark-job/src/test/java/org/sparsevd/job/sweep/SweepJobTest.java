@@ -23,9 +23,9 @@ import org.sparsevd.job.TrainJob;
 import org.sparsevd.job.cli.TrainOptions;
 import org.sparsevd.job.config.SweepConfig;
 import org.sparsevd.job.config.TrainConfig;
-import org.sparsevd.job.output.Checkpoint;
 import org.sparsevd.job.Main;
 import org.sparsevd.job.cli.UserErrors;
+import org.sparsevd.job.output.RunFiles;
 import picocli.CommandLine;
 
 /**
@@ -107,11 +107,11 @@ class SweepJobTest {
         assertThrows(IllegalStateException.class, () -> new TrainJob(secondRun, false, m -> {
             throw new IllegalStateException("killed after epoch " + m.epoch());
         }).run());
-        assertTrue(Files.exists(second.resolve(Checkpoint.FILE)) && !Files.exists(second.resolve("model.zip")));
+        assertTrue(Files.exists(second.resolve(RunFiles.CHECKPOINT)) && !Files.exists(second.resolve("model.zip")));
         Path third = out.resolve("runs/kl-1");
         deleteTree(third);
         Files.createDirectories(third);
-        Files.write(third.resolve(Checkpoint.FILE), new byte[] {'P', 'K', 3, 4, 0});
+        Files.write(third.resolve(RunFiles.CHECKPOINT), new byte[] {'P', 'K', 3, 4, 0});
 
         StringWriter resumeErr = new StringWriter();
         assertEquals(0, Main.run(new PrintWriter(resumeErr, true), sweep(out)), resumeErr.toString());

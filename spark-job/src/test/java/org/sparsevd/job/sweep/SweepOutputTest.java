@@ -15,7 +15,10 @@ import org.sparsevd.job.config.ModelOptions;
 import org.sparsevd.job.config.ScheduleOptions;
 import org.sparsevd.job.config.SweepConfig;
 import org.sparsevd.job.config.TrainConfig;
+import org.sparsevd.job.metrics.SweepPoint;
+import org.sparsevd.job.metrics.SweepSelectionTest;
 import org.sparsevd.job.output.OutputException;
+import org.sparsevd.job.output.SweepRecord;
 
 /** What a sweep records about itself: its spec without credentials, the spec check, and its rows read back. */
 class SweepOutputTest {
@@ -51,12 +54,12 @@ class SweepOutputTest {
                 SweepSelectionTest.point(0.1, 3, 0.86, 5));
         StringBuilder jsonl = new StringBuilder();
         for (SweepPoint p : points) {
-            com.fasterxml.jackson.databind.JsonNode row = org.sparsevd.job.metrics.MetricsWriter.mapper().valueToTree(p);
+            com.fasterxml.jackson.databind.JsonNode row = org.sparsevd.job.output.Json.mapper().valueToTree(p);
             jsonl.append(row.toString()).append('\n');
         }
-        assertEquals(points, SweepOutput.parseRows(jsonl.toString(), "sweep.jsonl"));
+        assertEquals(points, SweepRecord.parseRows(jsonl.toString(), "sweep.jsonl"));
         OutputException bad = assertThrows(OutputException.class,
-                () -> SweepOutput.parseRows(jsonl + "{\"kl_weight\": 1}\n", "x/sweep.jsonl"));
+                () -> SweepRecord.parseRows(jsonl + "{\"kl_weight\": 1}\n", "x/sweep.jsonl"));
         assertTrue(bad.getMessage().startsWith("x/sweep.jsonl line 3 is not a valid sweep row: "), bad.getMessage());
 
         List<String> csv = SweepOutput.csv(points).lines().toList();

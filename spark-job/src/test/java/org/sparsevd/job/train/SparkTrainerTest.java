@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.sparsevd.core.layers.SparseVdLayers;
-import org.sparsevd.core.train.NoiseSeed;
+import org.sparsevd.core.seed.NoiseSeed;
 import org.sparsevd.datasets.LabeledImages;
-import org.sparsevd.datasets.TrainTest;
+import org.sparsevd.datasets.TrainAndTestSets;
 import org.sparsevd.datasets.TrainingSubset;
 import org.sparsevd.job.FashionMnist;
 import org.sparsevd.job.LocalSpark;
@@ -40,7 +40,7 @@ class SparkTrainerTest {
     @BeforeAll
     static void start() {
         sc = LocalSpark.start(2);
-        TrainTest all = FashionMnist.load();
+        TrainAndTestSets all = FashionMnist.load();
         train = TrainingSubset.limit(all.train(), 1000, SEED);
         test = TrainingSubset.limit(all.test(), 2000, SEED);
     }
@@ -94,6 +94,35 @@ class SparkTrainerTest {
         assertTrue(a.sub(distributed.params()).amaxNumber().doubleValue() == 0, "trainer returns its network");
         assertFalse(a.equalsWithEps(Models.build(config.model(), SEED, train.count()).params(), 1e-3),
                 "training changed the parameters");
+        blocks.close();
+    }
+
+    @Test
+    void everyMinibatchOfAnEpochIsFittedWithTheKlWeightTheEpochReports() {
+        // 0.6 after 1 epoch at 0 and a 2-epoch ramp: 0, 0, 0.3, 0.6 (the ramp starts at 0)
+        TrainConfig config = config(2, 100, 5, new ScheduleOptions(4, 1e-3, "constant", 0, 0.6, 1, 2));
+        CachedBlocks blocks = new CachedBlocks(sc, train, 2);
+        SparkTrainer trainer = new SparkTrainer(sc, config, Models.build(config.model(), SEED, train.count()), blocks,
+                null);
+        CollectionAccumulator<DataSet> batches = sc.sc().collectionAccumulator();
+        CollectionAccumulator<String> observed = sc.sc().collectionAccumulator();
+        trainer.addHook(new ObservingHook(batches, observed));
+        List<Double> reported = new java.util.ArrayList<>();
+        for (int epoch = 0; epoch < 4; epoch++) {
+            observed.reset();
+            EpochFit fit = trainer.fitEpoch(epoch);
+            reported.add(fit.klWeight());
+            assertFalse(observed.value().isEmpty());
+            for (String o : observed.value()) {
+                assertTrue(o.endsWith(" klWeight=" + fit.klWeight()), "epoch " + (epoch + 1) + ": " + o);
+            }
+            if (fit.klWeight() == 0) {
+                assertEquals(fit.dataLoss(), fit.objective(), "no KL term: the objective is the data loss");
+            } else {
+                assertTrue(fit.objective() > fit.dataLoss(), "the KL term is in the objective: " + fit);
+            }
+        }
+        assertEquals(List.of(0.0, 0.0, 0.3, 0.6), reported);
         blocks.close();
     }
 
