@@ -7,7 +7,8 @@ workers, the global and per-worker batch and the averaging frequency); a run sto
 than its log planned) is marked so. Columns: test accuracy at epochs 10, 20 and the last, final compression and
 per-layer sparsity, the data loss of epochs 1, 10 and the last, the differences to the one-worker row on the same
 data at the same epoch, and examples/s (training examples / epoch wall time, the test evaluation included). Then
-the PyTorch reference rows (reference-8k.jsonl, reference-60k.jsonl; the reference logs no data loss).
+the PyTorch reference rows (reference-8k.jsonl, reference-60k.jsonl; the reference logs no data loss). Then, per
+data set, a table per epoch: test accuracy, data loss and compression of every row side by side.
 """
 import json
 import os
@@ -87,6 +88,27 @@ def main():
         print(f"| {ref} (PyTorch, one process) | {ref[len('reference-'):]} x {last['epoch']} ep | 1 | 100 | | "
               f"0.001 | {pct(acc.get(10))} | {pct(acc.get(20))} | {pct(last['test_acc'])} | "
               f"{last['compression']:.1f}x | {sparsity} | not logged | | {speed:,.0f} (training only) |")
+
+    for data in sorted({row.split("-")[0] for row in runs}):
+        names = [row for row in runs if row.startswith(data + "-")]
+        ref = os.path.join(out, f"reference-{data}.jsonl")
+        ref_rows = {r["epoch"]: r for r in rows(ref) if "epoch" in r} if os.path.exists(ref) else {}
+        print(f"\n{data}, per epoch: test accuracy / data loss / compression\n")
+        print("| epoch | KL weight | " + " | ".join(names) + (" | PyTorch reference (accuracy / compression) |"
+                                                            if ref_rows else " |"))
+        print("|---|---|" + "---|" * (len(names) + (1 if ref_rows else 0)))
+        epochs = max(r["epoch"] for row in names for r in runs[row][2])
+        for e in range(1, epochs + 1):
+            cells, kl = [], ""
+            for row in names:
+                r = {m["epoch"]: m for m in runs[row][2]}.get(e)
+                kl = kl or (f"{r['kl_weight']:.3f}" if r else "")
+                cells.append(f"{100 * r['test_accuracy']:.2f}% / {r['data_loss']:.3f} / {r['compression']:.1f}x"
+                             if r else "")
+            if ref_rows:
+                r = ref_rows.get(e)
+                cells.append(f"{100 * r['test_acc']:.2f}% / {r['compression']:.1f}x" if r else "")
+            print(f"| {e} | {kl} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

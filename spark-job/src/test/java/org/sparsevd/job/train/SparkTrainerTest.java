@@ -166,7 +166,7 @@ class SparkTrainerTest {
                     blocks, null);
             double loss = Double.NaN;
             for (int epoch = 0; epoch < schedule.epochs(); epoch++) {
-                loss = trainer.fitEpoch(epoch);
+                loss = trainer.fitEpoch(epoch).dataLoss();
             }
             double accuracy = MaskedEvaluator.evaluate(sc, trainer.network(), testBlocks.rdd(), null, null).accuracy(0);
             return new double[] {loss, accuracy};
