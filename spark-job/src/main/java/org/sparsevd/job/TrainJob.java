@@ -38,6 +38,7 @@ import org.sparsevd.job.train.TrainingData;
 import org.sparsevd.job.train.TrainingDivergedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparsevd.datasets.SourceNames;
 
 /**
  * One {@code train} run end to end: check the output location, read and validate the data, train on Spark with
@@ -206,7 +207,7 @@ public final class TrainJob {
             output.discard();
         } else {
             log.warn("The run failed after epoch {} ({}); {} keeps the checkpoint of epoch {}: continue it with "
-                    + "the same options and --resume", checkpointed, failure.toString(),
+                    + "the same options and --resume", checkpointed, SourceNames.redact(failure.toString()),
                     Provenance.redact(output.uri()), checkpointed);
         }
     }

@@ -1,6 +1,8 @@
 package org.sparsevd.job.metrics;
 
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Where a sweep point's model came from; the run directory holds the full configuration ({@code run.json}), the
@@ -18,6 +20,6 @@ import java.util.Map;
 public record PointProvenance(String run, long seed, long trainExamples, double trainSeconds, String sparkMaster,
                               String sparkApplicationId, String finishedAt, Map<String, String> versions) {
     public PointProvenance {
-        versions = Map.copyOf(versions);
+        versions = Collections.unmodifiableSortedMap(new TreeMap<>(versions)); // one order, whichever JVM reads it
     }
 }

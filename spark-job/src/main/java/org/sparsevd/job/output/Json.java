@@ -25,7 +25,8 @@ public final class Json {
     }
 
     /**
-     * The mapper every sparsevd JSON file is written with: snake_case names, no indentation, and URIs written
+     * The mapper every sparsevd JSON file is written with: snake_case names, no indentation, map entries in key order
+     * (a record's fields in declaration order), so the same values are always the same bytes, and URIs written
      * without credentials ({@link Provenance#redact}).
      */
     public static ObjectMapper mapper() {
@@ -39,6 +40,7 @@ public final class Json {
         return new ObjectMapper()
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
                 .registerModule(redaction);
     }
 

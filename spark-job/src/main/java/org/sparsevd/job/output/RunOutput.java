@@ -16,6 +16,7 @@ import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparsevd.datasets.SourceNames;
 import org.sparsevd.job.config.JobConfigException;
 
 /**
@@ -96,7 +97,7 @@ public final class RunOutput {
             RunOutput output = new RunOutput(uri, dir, fs, FileContext.getFileContext(dir.toUri(), conf), false,
                     uri.toString());
             for (FileStatus st : fs.listStatus(dir, p -> p.getName().startsWith(".") && p.getName().endsWith(".tmp"))) {
-                log.info("Removing {}, left by an interrupted write", st.getPath());
+                log.info("Removing {}, left by an interrupted write", SourceNames.redact(st.getPath().toString()));
                 output.deleteQuietly(st.getPath());
             }
             return output;
@@ -263,7 +264,8 @@ public final class RunOutput {
             }
             log.info("Removed the incomplete output {}", Provenance.redact(uri));
         } catch (IOException e) {
-            log.warn("Could not remove the incomplete output {}: {}", Provenance.redact(uri), e.getMessage());
+            log.warn("Could not remove the incomplete output {}: {}", Provenance.redact(uri),
+                    SourceNames.redact(e.getMessage()));
         }
     }
 

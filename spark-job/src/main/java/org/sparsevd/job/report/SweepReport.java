@@ -14,6 +14,7 @@ import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparsevd.job.config.SweepConfig;
+import org.sparsevd.job.config.TrainConfig;
 import org.sparsevd.job.metrics.LayerMetrics;
 import org.sparsevd.job.output.Provenance;
 import org.sparsevd.job.output.SweepFiles;
@@ -49,12 +50,11 @@ public final class SweepReport {
         SweepPoint selected = SweepSelection.select(points, sweep.maxAccuracyDrop());
         List<ReportWriter.Image> figures = figures(points, selected);
 
-        String base = input.toString().endsWith("/") ? input.toString() : input + "/";
         Map<String, String> runReports = new LinkedHashMap<>();
         for (SweepPoint p : points) {
             String run = p.provenance().run();
             if (!runReports.containsKey(run)) {
-                RunReport.write(URI.create(base + run), conf);
+                RunReport.write(TrainConfig.child(input, run), conf);
                 runReports.put(run, "../" + run + "/" + RunReport.DIR + "/" + RunReport.INDEX);
             }
         }

@@ -1,5 +1,6 @@
 package org.sparsevd.job.sweep;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,8 +34,9 @@ import org.sparsevd.job.output.SweepRecord;
 
 /**
  * A sweep's output directory: {@code sweep.json} (the spec it was started with), {@code sweep.jsonl} and
- * {@code sweep.csv} (one row per finished point, in spec order, with an up-to-date {@code pareto} flag),
- * {@code best.json} (the selected point and the Pareto front) and {@code runs/}. All files are rewritten
+ * {@code sweep.csv} (one row per finished point, in spec order, append-only: a row, once written, stays the same
+ * bytes, so it holds nothing that later points change), {@code best.json} (the selected point and the Pareto front,
+ * over the points recorded so far) and {@code runs/}. All files are rewritten
  * atomically after each training run, with all the points of that run at once, so the rows are the record of which
  * points are finished: a restarted sweep reads them back and runs only the KL weights that have none, continuing
  * an unfinished run from its last checkpoint ({@link #prepareRun}).
@@ -172,14 +174,21 @@ public final class SweepOutput {
         points.sort(new SpecOrder(config));
         StringBuilder jsonl = new StringBuilder();
         for (SweepPoint p : points) {
-            ObjectNode row = JSON.valueToTree(p);
-            row.put("pareto", SweepSelection.onFront(p, points));
-            jsonl.append(row).append('\n');
+            jsonl.append(row(p)).append('\n');
         }
         output.writeText(SweepFiles.ROWS, jsonl.toString());
         output.writeText(SweepFiles.CSV, csv(points));
         output.writeText(SweepFiles.BEST, Json.pretty(best()));
         recordedHere = true;
+    }
+
+    /** One line of {@link #JSONL}. */
+    static String row(SweepPoint p) {
+        try {
+            return JSON.writeValueAsString(p);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("sweep point is not serializable", e);
+        }
     }
 
     /** After a failure: removes the output if this invocation created it and recorded nothing in it. */
@@ -206,7 +215,7 @@ public final class SweepOutput {
     static String csv(List<SweepPoint> points) {
         List<String> layers = points.get(0).layers().stream().map(LayerMetrics::name).toList();
         List<String> versions = List.copyOf(new java.util.TreeSet<>(points.get(0).provenance().versions().keySet()));
-        StringBuilder sb = new StringBuilder("kl_weight,threshold,test_accuracy,compression,weights,nonzero,pareto");
+        StringBuilder sb = new StringBuilder("kl_weight,threshold,test_accuracy,compression,weights,nonzero");
         for (String l : layers) {
             sb.append(',').append(l).append("_nonzero,").append(l).append("_sparsity");
         }
@@ -218,8 +227,7 @@ public final class SweepOutput {
         for (SweepPoint p : points) {
             sb.append(num(p.klWeight())).append(',').append(num(p.threshold())).append(',')
                     .append(num(p.testAccuracy())).append(',').append(num(p.compression())).append(',')
-                    .append(p.weights()).append(',').append(p.nonzero()).append(',')
-                    .append(SweepSelection.onFront(p, points));
+                    .append(p.weights()).append(',').append(p.nonzero());
             for (LayerMetrics l : p.layers()) {
                 sb.append(',').append(l.nonzero()).append(',').append(num(l.sparsity()));
             }
