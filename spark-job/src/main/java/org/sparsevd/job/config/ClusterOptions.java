@@ -11,7 +11,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *
  * @param master             Spark master URL, or {@code null}: the one spark-submit set, else {@code local[workers]}
  * @param workers            number of parallel training workers (Spark tasks per averaging round)
- * @param batchSize          global minibatch size, a multiple of {@code workers}
+ * @param batchSize          global minibatch size; training needs a multiple of {@code workers}
  * @param averagingFrequency optimizer steps each worker takes between two parameter averagings
  */
 public record ClusterOptions(String master, int workers, int batchSize, int averagingFrequency) {
@@ -22,6 +22,10 @@ public record ClusterOptions(String master, int workers, int batchSize, int aver
         Checks.positive("--workers", workers);
         Checks.positive("--batch-size", batchSize);
         Checks.positive("--averaging-frequency", averagingFrequency);
+    }
+
+    /** Fails unless the global minibatch splits evenly over the workers (training needs it; scoring does not). */
+    void checkEvenSplit() {
         if (batchSize % workers != 0) {
             int below = batchSize / workers * workers;
             throw new JobConfigException("--batch-size " + batchSize + " (the global minibatch) must be a multiple of "
