@@ -43,6 +43,18 @@ public final class SparseVdKl {
     }
 
     /**
+     * The KL term of the minimized objective per example, {@code klWeight · Σ KL / N}: the negative SGVLB of the
+     * paper (eq. 3, its KL divergence weighted by {@code klWeight}) divided by N is
+     * {@code data loss + klWeight · Σ KL / N}. The layers add this term to DL4J's score, the metrics to the data loss.
+     *
+     * @param klSum        Σ KL(q‖p) over the weights (of a layer or a whole network), unweighted
+     * @param trainSetSize N, the number of examples of the whole training set
+     */
+    public static double perExample(double klWeight, double klSum, long trainSetSize) {
+        return klWeight / trainSetSize * klSum;
+    }
+
+    /**
      * Adds {@code coef · dKL/dW} to {@code gradW} and {@code coef · dKL/dlogσ²} to {@code gradLogSigma2}
      * (in place) and returns Σ KL(clip(logα)) over all entries (unweighted). The clip's derivative is zero
      * outside [min, max], as torch.clamp.
