@@ -88,11 +88,12 @@ public final class SweepJob {
                         continue;
                     }
                     TrainConfig run = config.run(w);
-                    SweepOutput.RunStart start = output.prepareRun(w, run, sc.hadoopConfiguration());
+                    SweepResume.RunStart start = SweepResume.prepareRun(output.directory(), w, run,
+                            sc.hadoopConfiguration());
                     log.info("Sweep: {}", progress);
                     sc.setJobGroup("sparsevd-sweep-kl-" + SweepConfig.plain(w), "sparsevd sweep: " + progress, false);
-                    if (start != SweepOutput.RunStart.TRAINED) {
-                        new TrainJob(run, start == SweepOutput.RunStart.CONTINUE, m -> { })
+                    if (start != SweepResume.RunStart.TRAINED) {
+                        new TrainJob(run, start == SweepResume.RunStart.CONTINUE, m -> { })
                                 .run(sc, data, trainBlocks, testBlocks, sc.hadoopConfiguration());
                     }
                     sc.setJobDescription("sparsevd sweep: " + progress + ": evaluating " + perRun + " thresholds");
