@@ -63,7 +63,7 @@ final class RunReportPage {
         row(h, "training examples", count(last.trainExamples()));
         row(h, "test examples", countText(text(info, "test_examples")));
         row(h, "threshold (log \u03b1)", text(info, "config", "model", "threshold"));
-        row(h, "workers \u00d7 batch size", workers(info));
+        row(h, "workers, global batch size", workers(info));
         row(h, "Spark master", text(info, "spark_master"));
         row(h, "status", text(info, "status"));
         row(h, "started", text(info, "started_at"));
@@ -144,7 +144,7 @@ final class RunReportPage {
     private static String workers(JsonNode info) {
         String workers = text(info, "config", "cluster", "workers");
         String batch = text(info, "config", "cluster", "batch_size");
-        return workers == null || batch == null ? null : workers + " \u00d7 " + batch;
+        return workers == null || batch == null ? null : workers + ", " + batch;
     }
 
     private static long weights(EpochMetrics m) {
