@@ -196,6 +196,9 @@ class TrainJobTest {
             assertTrue(html.contains("<meta http-equiv=\"refresh\""), "reloads while training");
             assertTrue(html.contains(", " + (e + 1) + " epochs</title>"), "after epoch " + (e + 1));
             assertTrue(html.contains("<th>status</th><td>training</td>"), "the run record so far");
+            assertTrue(html.contains(" by 'sparsevd train --report' after epoch " + (e + 1) + " (sparsevd "),
+                    "the footer names the command that wrote it");
+            assertFalse(html.contains("sparsevd report --input"), "not the after-the-fact command");
         }
         String last = Files.readString(index);
         assertFalse(last.contains("http-equiv"), "the final report does not reload");

@@ -75,11 +75,16 @@ final class Html {
                 + body + "<footer>" + esc(generatedBy) + "</footer>\n</body>\n</html>\n";
     }
 
-    /** The footer's sentence: when, by which command and version, from which files of {@code location}. */
-    static String generatedBy(String location, String sources) {
+    /** The command that writes a report of {@code location} after the fact. */
+    static String reportCommand(String location) {
+        return "'sparsevd report --input " + location + "'";
+    }
+
+    /** The footer's sentence: when, by which command ({@code by}) and version, from which files. */
+    static String generatedBy(String by, String sources) {
         String version = Html.class.getPackage().getImplementationVersion();
         return "Generated at " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
-                + " by 'sparsevd report --input " + location + "' (sparsevd "
+                + " by " + by + " (sparsevd "
                 + (version == null ? "development build" : version) + ") from " + sources
                 + "; charts drawn with JFreeChart.";
     }

@@ -44,7 +44,7 @@ public final class RunReport {
     /** Writes the report of the train output at {@code input}; returns the location of its index.html. */
     public static Path write(URI input, Configuration conf) {
         RunReader.Run run = RunReader.read(input, conf);
-        Map<String, byte[]> files = files(run, 0, "'sparsevd report --input " + run.location() + "'");
+        Map<String, byte[]> files = files(run, 0, Html.reportCommand(run.location()));
         return new Path(run.output().writeDirectory(Html.DIR, files, "the report"), Html.INDEX);
     }
 
@@ -99,8 +99,7 @@ public final class RunReport {
         if (run.model() != null) {
             sources.add(RunFiles.MODEL);
         }
-        String generatedBy = Html.generatedBy(run.location(), String.join(", ", sources)) + " Written by "
-                + command + ".";
+        String generatedBy = Html.generatedBy(command, String.join(", ", sources));
         String html = RunReportPage.html(run, curves, weights, weightsNote, generatedBy, refreshSeconds);
 
         Map<String, byte[]> files = new LinkedHashMap<>();
