@@ -26,6 +26,7 @@ import org.sparsevd.job.output.Checkpoint;
 import org.sparsevd.job.output.Provenance;
 import org.sparsevd.job.output.RunOutput;
 import org.sparsevd.job.train.CachedBlocks;
+import org.sparsevd.job.train.CachedData;
 import org.sparsevd.job.train.Models;
 import org.sparsevd.job.train.SparkTrainer;
 import org.sparsevd.job.train.TrainingData;
@@ -91,19 +92,18 @@ public final class TrainJob {
 
     /** Runs the job in an existing Spark context on already loaded data, cached here for this run only. */
     public List<EpochMetrics> run(JavaSparkContext sc, TrainingData data, Configuration hadoopConf) {
-        int workers = config.cluster().workers();
-        try (CachedBlocks train = new CachedBlocks(sc, data.train(), workers);
-             CachedBlocks test = new CachedBlocks(sc, data.test(), Math.min(workers, data.test().count()))) {
-            return run(sc, data, train, test, hadoopConf);
+        try (CachedData cached = CachedData.of(sc, data, config.cluster().workers())) {
+            return run(sc, cached, hadoopConf);
         }
     }
 
     /**
-     * Runs the job on data already cached on the executors (several runs can share it), {@code train} in one block
-     * per worker of this job's configuration.
+     * Runs the job on data already cached on the executors (several runs can share it), the examples trained on in
+     * one block per worker of this job's configuration.
      */
-    public List<EpochMetrics> run(JavaSparkContext sc, TrainingData data, CachedBlocks train, CachedBlocks test,
-                                  Configuration hadoopConf) {
+    public List<EpochMetrics> run(JavaSparkContext sc, CachedData cached, Configuration hadoopConf) {
+        TrainingData data = cached.data();
+        CachedBlocks train = cached.train();
         Instant started = Instant.now();
         RunOutput output = resume ? RunOutput.open(config.output(), hadoopConf)
                 : RunOutput.create(config.output(), hadoopConf);
@@ -133,12 +133,13 @@ public final class TrainJob {
                 sc.setJobDescription("sparsevd: epoch " + (epoch + 1) + "/" + epochs + " evaluation");
                 checkFinite(epoch + 1, dataLoss, trainer.network());
                 List<LayerSparsity> layers = SparsityReport.of(trainer.network());
-                double accuracy = MaskedEvaluator.evaluate(sc, trainer.network(), test.rdd(), data.normalization(), null)
-                        .accuracy(0);
+                Double valAccuracy = cached.validation() == null ? null : accuracy(sc, trainer, cached.validation(),
+                        data);
+                double accuracy = accuracy(sc, trainer, cached.test(), data);
                 sc.setJobDescription(null);
                 double now = before + (System.nanoTime() - t0) / 1e9;
-                EpochMetrics m = metrics(epoch, (System.nanoTime() - e0) / 1e9, now, trainer, dataLoss, accuracy,
-                        layers);
+                EpochMetrics m = metrics(epoch, (System.nanoTime() - e0) / 1e9, now, trainer, dataLoss, valAccuracy,
+                        accuracy, layers);
                 List<EpochMetrics> done = new ArrayList<>(metrics.epochs());
                 done.add(m);
                 new Checkpoint(epoch + 1, now, done, trainer.network()).writeTo(output, config, train.total());
@@ -221,8 +222,14 @@ public final class TrainJob {
         return conf;
     }
 
+    /** Accuracy of the masked network on {@code blocks}. */
+    private static double accuracy(JavaSparkContext sc, SparkTrainer trainer, CachedBlocks blocks, TrainingData data) {
+        return MaskedEvaluator.evaluate(sc, trainer.network(), blocks.rdd(), data.normalization(), null).accuracy(0);
+    }
+
     private static EpochMetrics metrics(int epoch, double seconds, double elapsed, SparkTrainer trainer,
-                                        double dataLoss, double accuracy, List<LayerSparsity> layers) {
+                                        double dataLoss, Double valAccuracy, double accuracy,
+                                        List<LayerSparsity> layers) {
         List<LayerMetrics> lm = new ArrayList<>();
         double kl = 0;
         for (LayerSparsity l : layers) {
@@ -232,7 +239,7 @@ public final class TrainJob {
         double klWeight = trainer.klWeight(epoch);
         long n = trainer.trainSetSize();
         return new EpochMetrics(epoch + 1, seconds, elapsed, klWeight, trainer.learningRate(epoch), dataLoss, kl,
-                dataLoss + klWeight * kl / n, n, accuracy, SparsityReport.compression(layers), lm);
+                dataLoss + klWeight * kl / n, n, valAccuracy, accuracy, SparsityReport.compression(layers), lm);
     }
 
     private static void checkFinite(int epoch, double dataLoss, MultiLayerNetwork net) {
@@ -259,6 +266,7 @@ public final class TrainJob {
         run.put("config", config);
         run.put("seed", config.seed());
         run.put("train_examples", trainer.trainSetSize());
+        run.put("validation_examples", data.validation() == null ? 0 : data.validation().count());
         run.put("test_examples", data.test().count());
         run.put("spark_master", sc.master());
         run.put("spark_application_id", sc.sc().applicationId());

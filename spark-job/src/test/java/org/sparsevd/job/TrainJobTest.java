@@ -24,8 +24,8 @@ class TrainJobTest {
     void trainWritesPerEpochMetricsAModelAndTheRunRecord() throws Exception {
         Path out = tmp.resolve("run");
         int code = Main.run("train", "--data", FashionMnist.DIR.toString(), "--output", out.toString(),
-                "--limit-train", "3000", "--epochs", "3", "--kl-zero-epochs", "1", "--kl-ramp-epochs", "1",
-                "--workers", "2", "--averaging-frequency", "3", "--seed", "5");
+                "--limit-train", "3000", "--validation", "0.1", "--epochs", "3", "--kl-zero-epochs", "1",
+                "--kl-ramp-epochs", "1", "--workers", "2", "--averaging-frequency", "3", "--seed", "5");
         assertEquals(0, code);
 
         List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
@@ -34,11 +34,11 @@ class TrainJobTest {
         for (int i = 0; i < 3; i++) {
             JsonNode m = json.readTree(lines.get(i));
             assertEquals(i + 1, m.get("epoch").asInt());
-            for (String field : List.of("seconds", "kl_weight", "data_loss", "kl", "sgvlb", "test_accuracy",
-                    "compression", "learning_rate", "train_examples")) {
+            for (String field : List.of("seconds", "kl_weight", "data_loss", "kl", "sgvlb", "val_accuracy",
+                    "test_accuracy", "compression", "learning_rate", "train_examples")) {
                 assertTrue(m.get(field).isNumber(), field + " in " + m);
             }
-            assertEquals(3000, m.get("train_examples").asLong());
+            assertEquals(2700, m.get("train_examples").asLong(), "N: the 3,000 examples less the 300 held out");
             // The paper's schedule: weight(e) = clamp((e - zero) / ramp, 0, 1) for 0-based epochs e.
             assertEquals(i < 2 ? 0.0 : 1.0, m.get("kl_weight").asDouble(), 1e-12, "zero 1 epoch, ramp 1 epoch");
             assertEquals(3, m.get("layers").size());
@@ -48,16 +48,18 @@ class TrainJobTest {
                 }
                 assertTrue(l.get("nonzero").asLong() <= l.get("weights").asLong());
             }
-            double sgvlb = m.get("data_loss").asDouble() + m.get("kl_weight").asDouble() * m.get("kl").asDouble() / 3000;
+            double sgvlb = m.get("data_loss").asDouble() + m.get("kl_weight").asDouble() * m.get("kl").asDouble() / 2700;
             assertEquals(sgvlb, m.get("sgvlb").asDouble(), 1e-9 * Math.abs(sgvlb) + 1e-12);
         }
         JsonNode last = json.readTree(lines.get(2));
         assertTrue(last.get("test_accuracy").asDouble() > 0.6, "learns: " + last);
+        assertTrue(last.get("val_accuracy").asDouble() > 0.6, "learns: " + last);
         assertEquals(784 * 300, last.get("layers").get(0).get("weights").asLong());
 
         List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
         assertEquals(4, csv.size());
         assertTrue(csv.get(0).startsWith("epoch,seconds,"));
+        assertTrue(csv.get(0).contains(",train_examples,val_accuracy,test_accuracy,"), csv.get(0));
         assertTrue(csv.get(0).contains("dense1_sparsity"), csv.get(0));
 
         MultiLayerNetwork model = ModelSerializer.restoreMultiLayerNetwork(out.resolve("model.zip").toFile(), true);
@@ -66,9 +68,11 @@ class TrainJobTest {
         JsonNode run = json.readTree(out.resolve("run.json").toFile());
         assertEquals("completed", run.get("status").asText());
         assertEquals(5, run.get("seed").asLong());
+        assertEquals(2700, run.get("train_examples").asLong());
+        assertEquals(300, run.get("validation_examples").asLong());
         assertEquals("lenet300", run.get("config").get("model").get("name").asText());
         assertEquals("local[2]", run.get("spark_master").asText());
-        assertEquals(3 * 3000, run.get("examples_per_executor").get("driver").asLong(), "local mode: one executor");
+        assertEquals(3 * 2700, run.get("examples_per_executor").get("driver").asLong(), "local mode: one executor");
         assertTrue(run.get("versions").get("dl4j").asText().startsWith("1.0.0"));
         assertTrue(run.get("versions").get("spark").asText().startsWith("3.5"));
         try (var files = Files.list(out)) {
@@ -146,10 +150,13 @@ class TrainJobTest {
 
     @Test
     void metricsSummaryLineIsReadable() {
-        EpochMetrics m = new EpochMetrics(3, 12.5, 40, 0.5, 1e-3, 0.41, 1234.5, 0.42, 60000, 0.8712, 10.3,
+        EpochMetrics m = new EpochMetrics(3, 12.5, 40, 0.5, 1e-3, 0.41, 1234.5, 0.42, 60000, 0.8654, 0.8712, 10.3,
                 List.of(new org.sparsevd.job.metrics.LayerMetrics("dense1", 235200, 19757, 0.916, 900, 2.1)));
         String line = m.summary(20, 425);
         assertTrue(line.startsWith("epoch 3/20  12.5s (eta 7m05s)"), line);
-        assertTrue(line.contains("test_acc=0.8712") && line.contains("dense1=91.6%"), line);
+        assertTrue(line.contains("val_acc=0.8654 test_acc=0.8712") && line.contains("dense1=91.6%"), line);
+        EpochMetrics noValidation = new EpochMetrics(3, 12.5, 40, 0.5, 1e-3, 0.41, 1234.5, 0.42, 60000, null, 0.8712,
+                10.3, m.layers());
+        assertFalse(noValidation.summary(20, 425).contains("val_acc"));
     }
 }

@@ -7,17 +7,24 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The whole, validated configuration of one {@code sweep}: one training run per KL weight, each trained model
- * evaluated under every threshold, and the rule that picks one (KL weight, threshold) point.
+ * The whole, validated configuration of one {@code sweep}: one training run per KL weight and seed, each trained
+ * model evaluated under every threshold, and the rule that picks one (KL weight, threshold) point by its mean
+ * validation accuracy over the seeds.
+ *
+ * <p>A sweep needs a validation split ({@code --validation}): it selects on validation accuracy only, so that the
+ * test accuracy it reports for the selected point is an unbiased estimate.
  *
  * @param train           the options every run shares; its output is the sweep's output directory, and its KL
- *                        weight and threshold are those of the runs' own per-epoch metrics only
- * @param klWeights       target KL weights, one training run each (distinct, finite, &ge; 0)
+ *                        weight, threshold and seed are those of the runs' own per-epoch metrics only
+ * @param klWeights       target KL weights, one training run each per seed (distinct, finite, &ge; 0)
  * @param thresholds      log-alpha mask thresholds every trained model is evaluated under (distinct, finite)
- * @param maxAccuracyDrop the selection rule: the most compressed point whose test accuracy is at most this many
- *                        percentage points below the sweep's best
+ * @param seeds           the seeds every KL weight is trained with (distinct); each seed draws its own training
+ *                        subset, validation split, initialization and noise, as {@code train --seed} does
+ * @param maxAccuracyDrop the selection rule: the most compressed point whose mean validation accuracy is at most
+ *                        this many percentage points below the sweep's best
  */
-public record SweepConfig(TrainConfig train, List<Double> klWeights, List<Double> thresholds, double maxAccuracyDrop) {
+public record SweepConfig(TrainConfig train, List<Double> klWeights, List<Double> thresholds, List<Long> seeds,
+                          double maxAccuracyDrop) {
     /** Where the runs live inside the sweep's output directory. */
     public static final String RUNS_DIR = "runs";
 
@@ -25,6 +32,18 @@ public record SweepConfig(TrainConfig train, List<Double> klWeights, List<Double
         Checks.required("train options", train);
         klWeights = distinct("--kl-weights", klWeights, true);
         thresholds = distinct("--thresholds", thresholds, false);
+        Checks.required("--seeds", seeds);
+        if (seeds.isEmpty() || seeds.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new JobConfigException("--seeds needs at least one seed, got " + seeds);
+        }
+        if (new HashSet<>(seeds).size() != seeds.size()) {
+            throw new JobConfigException("--seeds: a seed is given twice in " + seeds);
+        }
+        seeds = List.copyOf(seeds);
+        if (!train.data().validates()) {
+            throw new JobConfigException("sweep needs --validation N (a count, or a fraction of the training set in "
+                    + "(0, 1)): it selects a point by validation accuracy, never by test accuracy");
+        }
         if (!Double.isFinite(maxAccuracyDrop) || maxAccuracyDrop < 0 || maxAccuracyDrop > 100) {
             throw new JobConfigException("--max-accuracy-drop must be between 0 and 100 percentage points, got "
                     + maxAccuracyDrop);
@@ -36,20 +55,33 @@ public record SweepConfig(TrainConfig train, List<Double> klWeights, List<Double
         return klWeights.size() * thresholds.size();
     }
 
-    /** The run directory of {@code klWeight}, relative to the sweep's output ({@code runs/kl-0.3}). */
-    public static String runDirectory(double klWeight) {
-        return RUNS_DIR + "/kl-" + plain(klWeight);
+    /** Number of rows of a finished sweep: one per point and seed. */
+    public int rows() {
+        return points() * seeds.size();
     }
 
-    /** The configuration of the training run of {@code klWeight}: the shared options, that weight, its directory. */
-    public TrainConfig run(double klWeight) {
+    /** Number of training runs: one per KL weight and seed. */
+    public int runs() {
+        return klWeights.size() * seeds.size();
+    }
+
+    /** The run directory of {@code klWeight} and {@code seed}, relative to the sweep's output ({@code runs/kl-0.3-seed-7}). */
+    public static String runDirectory(double klWeight, long seed) {
+        return RUNS_DIR + "/kl-" + plain(klWeight) + "-seed-" + seed;
+    }
+
+    /**
+     * The configuration of the training run of {@code klWeight} and {@code seed}: the shared options, that weight and
+     * seed, its directory.
+     */
+    public TrainConfig run(double klWeight, long seed) {
         ScheduleOptions s = train.schedule();
         URI dir = train.output();
         String base = dir.toString().endsWith("/") ? dir.toString() : dir + "/";
         return new TrainConfig(train.data(), train.model(),
                 new ScheduleOptions(s.epochs(), s.learningRate(), s.lrDecay(), s.lrFinal(), klWeight,
                         s.klZeroEpochs(), s.klRampEpochs()),
-                train.cluster(), URI.create(base + runDirectory(klWeight)), train.seed());
+                train.cluster(), URI.create(base + runDirectory(klWeight, seed)), seed);
     }
 
     /** {@code value} without exponent or trailing zeros: 0.1, 1, 0.003. */

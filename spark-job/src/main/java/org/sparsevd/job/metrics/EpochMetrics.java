@@ -15,7 +15,9 @@ import java.util.List;
  * @param kl             total KL of all layers at the end of the epoch, in nats
  * @param sgvlb          the minimized objective per example: {@code data_loss + kl_weight * kl / N}, i.e. the
  *                       negative SGVLB (eq. 3 of the paper) divided by the training-set size N
- * @param trainExamples  N, the size of the whole training set
+ * @param trainExamples  N, the number of examples trained on (the training set without its validation examples)
+ * @param valAccuracy    accuracy of the masked (deterministic) network on the held-out validation set, or
+ *                       {@code null} without one
  * @param testAccuracy   accuracy of the masked (deterministic) network on the test set
  * @param compression    total weights / non-zero weights
  * @param layers         per-layer sparsity and KL
@@ -25,7 +27,7 @@ public record EpochMetrics(int epoch, double seconds, double elapsedSeconds,
                            double learningRate,
                            double dataLoss, double kl, double sgvlb,
                            long trainExamples,
-                           double testAccuracy, double compression,
+                           Double valAccuracy, double testAccuracy, double compression,
                            List<LayerMetrics> layers) {
     public EpochMetrics {
         layers = List.copyOf(layers);
@@ -35,8 +37,9 @@ public record EpochMetrics(int epoch, double seconds, double elapsedSeconds,
     public String summary(int totalEpochs, double etaSeconds) {
         StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT,
                 "epoch %d/%d  %.1fs (eta %s)  kl_weight=%.3f lr=%.2g  data_loss=%.4f kl=%.1f sgvlb=%.4f  "
-                        + "test_acc=%.4f  compression=%.2fx  sparsity",
+                        + "%stest_acc=%.4f  compression=%.2fx  sparsity",
                 epoch, totalEpochs, seconds, formatDuration(etaSeconds), klWeight, learningRate, dataLoss, kl, sgvlb,
+                valAccuracy == null ? "" : String.format(java.util.Locale.ROOT, "val_acc=%.4f ", valAccuracy),
                 testAccuracy, compression));
         for (LayerMetrics l : layers) {
             sb.append(String.format(java.util.Locale.ROOT, " %s=%.1f%%", l.name(), 100 * l.sparsity()));

@@ -75,8 +75,10 @@ final class ReportWriter {
 
         h.append("<header>\n<h1>Sparse VD training report</h1>\n<p class=\"where\">").append(esc(run.location()))
                 .append("</p>\n");
-        h.append(String.format(Locale.ROOT, "<p class=\"headline\">Final test accuracy <b>%.2f%%</b>, compression "
-                        + "<b>%s</b> (%s of %s weights kept) after epoch %d.</p>%n",
+        h.append(String.format(Locale.ROOT, "<p class=\"headline\">Final %stest accuracy <b>%.2f%%</b>, "
+                        + "compression <b>%s</b> (%s of %s weights kept) after epoch %d.</p>%n",
+                last.valAccuracy() == null ? "" : String.format(Locale.ROOT, "validation accuracy <b>%.2f%%</b>, ",
+                        100 * last.valAccuracy()),
                 100 * last.testAccuracy(), compression(last.compression()), count(nonzero(last)),
                 count(weights(last)), last.epoch()));
         h.append("<table>\n");
@@ -86,6 +88,7 @@ final class ReportWriter {
         row(h, "epochs", epochs(run.epochs().size(), last.epoch(), text(info, "config", "schedule", "epochs")));
         row(h, "seed", text(info, "seed"));
         row(h, "training examples", count(last.trainExamples()));
+        row(h, "validation examples", count(text(info, "validation_examples")));
         row(h, "test examples", count(text(info, "test_examples")));
         row(h, "threshold (log \u03b1)", text(info, "config", "model", "threshold"));
         row(h, "workers \u00d7 batch size", workers(info));

@@ -94,10 +94,14 @@ public final class RunReport {
     static List<ReportWriter.Image> curves(List<EpochMetrics> epochs) {
         double[] x = column(epochs, EpochMetrics::epoch);
         List<ReportWriter.Image> out = new ArrayList<>();
-        out.add(chart("accuracy.png", "Test accuracy",
-                "Accuracy of the masked, deterministic network on the test set after each epoch.",
-                Charts.line("Test accuracy", EPOCH, "test accuracy (%)").integerX()
-                        .series("test accuracy", x, column(epochs, m -> 100 * m.testAccuracy()))));
+        Charts.Line accuracy = Charts.line("Accuracy", EPOCH, "accuracy (%)").integerX();
+        if (epochs.stream().allMatch(m -> m.valAccuracy() != null)) {
+            accuracy.series("validation accuracy", x, column(epochs, m -> 100 * m.valAccuracy()));
+        }
+        accuracy.series("test accuracy", x, column(epochs, m -> 100 * m.testAccuracy()));
+        out.add(chart("accuracy.png", "Accuracy",
+                "Accuracy of the masked, deterministic network on the held-out validation set (if any) and the test "
+                        + "set after each epoch.", accuracy));
         out.add(chart("data-loss.png", "Data loss",
                 "Mean cross-entropy of the epoch's training minibatches, under the training noise.",
                 Charts.line("Data loss (training)", EPOCH, "cross-entropy (nats per example)").integerX()

@@ -6,19 +6,21 @@ import java.util.Locale;
 import java.util.Map;
 import org.sparsevd.job.config.SweepConfig;
 import org.sparsevd.job.metrics.LayerMetrics;
+import org.sparsevd.job.sweep.PointStats;
 import org.sparsevd.job.sweep.SweepOutput;
 import org.sparsevd.job.sweep.SweepPoint;
 import org.sparsevd.job.sweep.SweepSelection;
 
 /**
  * A sweep report's {@code index.html}, self-contained like a run's ({@link ReportWriter}): the selected point and
- * the rule, the figures, the table of every point, links to the runs' reports, and the spec.
+ * the rule, the figures, the table of every point (mean &plusmn; standard deviation over the seeds), the table of
+ * every row, links to the runs' reports, and the spec.
  */
 final class SweepReportWriter {
     private SweepReportWriter() {
     }
 
-    static String html(String location, SweepOutput.Recorded sweep, SweepPoint selected,
+    static String html(String location, SweepOutput.Recorded sweep, List<PointStats> stats, PointStats selected,
                        List<ReportWriter.Image> figures, Map<String, String> runReports, String generatedBy) {
         List<SweepPoint> points = sweep.points();
         JsonNode spec = sweep.record().path("spec");
@@ -29,20 +31,25 @@ final class SweepReportWriter {
                 .append(ReportWriter.STYLE).append("</style>\n</head>\n<body>\n");
         h.append("<header>\n<h1>Sparse VD sweep report</h1>\n<p class=\"where\">")
                 .append(ReportWriter.esc(location)).append("</p>\n");
-        h.append(String.format(Locale.ROOT, "<p class=\"headline\">Selected: <b>kl_weight %s, threshold %s</b>: "
-                        + "test accuracy <b>%.2f%%</b>, compression <b>%s</b> (best accuracy of the sweep %.2f%%).</p>%n",
+        h.append(String.format(Locale.ROOT, "<p class=\"headline\">Selected on validation accuracy: <b>kl_weight %s, "
+                        + "threshold %s</b>: validation accuracy <b>%s</b>, test accuracy <b>%s</b>, compression "
+                        + "<b>%s</b> (mean%s over %d seed(s); best mean validation accuracy of the sweep %.2f%%).</p>%n",
                 SweepConfig.plain(selected.klWeight()), SweepConfig.plain(selected.threshold()),
-                100 * selected.testAccuracy(), ReportWriter.compression(selected.compression()),
-                100 * SweepSelection.bestAccuracy(points)));
+                percent(selected.valAccuracy(), selected.valAccuracyStd()),
+                percent(selected.testAccuracy(), selected.testAccuracyStd()),
+                ReportWriter.compression(selected.compression()), selected.seeds().size() > 1 ? " \u00b1 standard "
+                        + "deviation" : "", selected.seeds().size(), 100 * SweepSelection.bestAccuracy(stats)));
         h.append("<table>\n");
         ReportWriter.row(h, "selection rule", SweepSelection.rule(sweep.maxAccuracyDrop()));
-        ReportWriter.row(h, "points", points.size() + " of " + sweep.pointsTotal()
-                + (points.size() == sweep.pointsTotal() ? "" : " (the sweep is not finished)"));
+        ReportWriter.row(h, "rows", points.size() + " of " + sweep.rowsTotal()
+                + (points.size() == sweep.rowsTotal() ? "" : " (the sweep is not finished)"));
         ReportWriter.row(h, "model", ReportWriter.text(spec, "train", "model", "name"));
         ReportWriter.row(h, "data", ReportWriter.text(spec, "train", "data", "train"));
         ReportWriter.row(h, "epochs per run", ReportWriter.text(spec, "train", "schedule", "epochs"));
         ReportWriter.row(h, "training examples", ReportWriter.count(points.get(0).provenance().trainExamples()));
-        ReportWriter.row(h, "seed", ReportWriter.text(spec, "train", "seed"));
+        ReportWriter.row(h, "seeds", spec.path("seeds").toString());
+        ReportWriter.row(h, "validation", ReportWriter.text(spec, "train", "data", "validation")
+                + " held out of the training set (count, or fraction), stratified by class, per seed");
         ReportWriter.row(h, "started", ReportWriter.text(sweep.record(), "started_at"));
         h.append("</table>\n</header>\n");
 
@@ -52,27 +59,49 @@ final class SweepReportWriter {
         }
         h.append("</section>\n");
 
-        h.append("<section>\n<h2>All points</h2>\n<p>Thresholds need no retraining: each model is trained once per "
-                + "kl_weight and evaluated under every threshold.</p>\n<table>\n<tr><th class=\"n\">kl_weight</th>"
-                + "<th class=\"n\">threshold</th><th class=\"n\">test accuracy</th><th class=\"n\">compression</th>"
-                + "<th class=\"n\">kept weights</th>");
+        h.append("<section>\n<h2>All points</h2>\n<p>Mean \u00b1 sample standard deviation over the seeds. The "
+                + "selection and the Pareto front use validation accuracy only.</p>\n<table>\n<tr>"
+                + "<th class=\"n\">kl_weight</th><th class=\"n\">threshold</th><th class=\"n\">seeds</th>"
+                + "<th class=\"n\">validation accuracy</th><th class=\"n\">test accuracy</th>"
+                + "<th class=\"n\">compression</th><th>Pareto</th></tr>\n");
+        for (PointStats p : stats) {
+            boolean chosen = p.is(selected.klWeight(), selected.threshold());
+            h.append(chosen ? "<tr class=\"total\">" : "<tr>")
+                    .append(String.format(Locale.ROOT, "<td class=\"n\">%s</td><td class=\"n\">%s</td>"
+                                    + "<td class=\"n\">%d</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
+                                    + "<td class=\"n\">%s</td>", SweepConfig.plain(p.klWeight()),
+                            SweepConfig.plain(p.threshold()), p.seeds().size(),
+                            percent(p.valAccuracy(), p.valAccuracyStd()),
+                            percent(p.testAccuracy(), p.testAccuracyStd()),
+                            ReportWriter.compression(p.compression())))
+                    .append("<td>").append(SweepSelection.onFront(p, stats) ? "\u2713" : "")
+                    .append(chosen ? " selected" : "").append("</td></tr>\n");
+        }
+        h.append("</table>\n</section>\n");
+
+        h.append("<section>\n<h2>All rows</h2>\n<p>Thresholds need no retraining: each model is trained once per "
+                + "kl_weight and seed and evaluated under every threshold.</p>\n<table>\n<tr>"
+                + "<th class=\"n\">kl_weight</th><th class=\"n\">threshold</th><th class=\"n\">seed</th>"
+                + "<th class=\"n\">validation accuracy</th><th class=\"n\">test accuracy</th>"
+                + "<th class=\"n\">compression</th><th class=\"n\">kept weights</th>");
         for (LayerMetrics l : points.get(0).layers()) {
             h.append("<th class=\"n\">").append(ReportWriter.esc(l.name())).append(" sparsity</th>");
         }
-        h.append("<th>Pareto</th><th>run</th></tr>\n");
+        h.append("<th>run</th></tr>\n");
         for (SweepPoint p : points) {
             boolean chosen = p.is(selected.klWeight(), selected.threshold());
             h.append(chosen ? "<tr class=\"total\">" : "<tr>")
                     .append(String.format(Locale.ROOT, "<td class=\"n\">%s</td><td class=\"n\">%s</td>"
-                                    + "<td class=\"n\">%.2f%%</td><td class=\"n\">%s</td><td class=\"n\">%s</td>",
-                            SweepConfig.plain(p.klWeight()), SweepConfig.plain(p.threshold()), 100 * p.testAccuracy(),
-                            ReportWriter.compression(p.compression()), ReportWriter.count(p.nonzero())));
+                                    + "<td class=\"n\">%d</td><td class=\"n\">%.2f%%</td><td class=\"n\">%.2f%%</td>"
+                                    + "<td class=\"n\">%s</td><td class=\"n\">%s</td>",
+                            SweepConfig.plain(p.klWeight()), SweepConfig.plain(p.threshold()), p.provenance().seed(),
+                            100 * p.valAccuracy(), 100 * p.testAccuracy(), ReportWriter.compression(p.compression()),
+                            ReportWriter.count(p.nonzero())));
             for (LayerMetrics l : p.layers()) {
                 h.append(String.format(Locale.ROOT, "<td class=\"n\">%.1f%%</td>", 100 * l.sparsity()));
             }
             String run = p.provenance().run();
-            h.append("<td>").append(SweepSelection.onFront(p, points) ? "\u2713" : "")
-                    .append(chosen ? " selected" : "").append("</td><td><a href=\"")
+            h.append("<td><a href=\"")
                     .append(ReportWriter.esc(runReports.getOrDefault(run, "../" + run))).append("\">")
                     .append(ReportWriter.esc(run)).append("</a></td></tr>\n");
         }
@@ -89,5 +118,11 @@ final class SweepReportWriter {
                 .append("</section>\n");
         h.append("<footer>").append(ReportWriter.esc(generatedBy)).append("</footer>\n</body>\n</html>\n");
         return h.toString();
+    }
+
+    /** An accuracy in percent with its standard deviation over the seeds, if there is one. */
+    private static String percent(double mean, Double std) {
+        return std == null ? String.format(Locale.ROOT, "%.2f%%", 100 * mean)
+                : String.format(Locale.ROOT, "%.2f \u00b1 %.2f%%", 100 * mean, 100 * std);
     }
 }

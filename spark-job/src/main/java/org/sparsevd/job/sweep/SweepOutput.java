@@ -32,11 +32,12 @@ import org.sparsevd.job.output.RunOutput;
 
 /**
  * A sweep's output directory: {@code sweep.json} (the spec it was started with), {@code sweep.jsonl} and
- * {@code sweep.csv} (one row per finished point, in spec order, with an up-to-date {@code pareto} flag),
- * {@code best.json} (the selected point and the Pareto front) and {@code runs/}. All files are rewritten
- * atomically after each training run, with all the points of that run at once, so the rows are the record of which
- * points are finished: a restarted sweep reads them back and runs only the KL weights that have none, continuing
- * an unfinished run from its last checkpoint ({@link #prepareRun}).
+ * {@code sweep.csv} (one row per finished (point, seed), in spec order, with an up-to-date {@code pareto} flag of
+ * its point), {@code best.json} (the selected point and the Pareto front, means and standard deviations over the
+ * seeds) and {@code runs/}. All files are rewritten atomically after each training run, with all the rows of that
+ * run at once, so the rows are the record of which runs are finished: a restarted sweep reads them back and runs
+ * only the (KL weight, seed) runs that have none, continuing an unfinished run from its last checkpoint
+ * ({@link #prepareRun}).
  */
 public final class SweepOutput {
     private static final Logger log = LoggerFactory.getLogger(SweepOutput.class);
@@ -108,9 +109,14 @@ public final class SweepOutput {
             return record.path("spec").path("max_accuracy_drop").asDouble();
         }
 
-        /** The number of points of the spec. */
-        public int pointsTotal() {
-            return record.path("points").asInt();
+        /** The number of rows of the spec: one per point and seed. */
+        public int rowsTotal() {
+            return record.path("rows").asInt();
+        }
+
+        /** Each point's mean and standard deviation over the seeds recorded. */
+        public List<PointStats> stats() {
+            return PointStats.of(points);
         }
     }
 
@@ -155,9 +161,9 @@ public final class SweepOutput {
         return List.copyOf(points);
     }
 
-    /** Whether every point of {@code klWeight} is recorded. */
-    public boolean finished(double klWeight) {
-        return points.stream().anyMatch(p -> Double.compare(p.klWeight(), klWeight) == 0);
+    /** Whether every point of the run of {@code klWeight} and {@code seed} is recorded. */
+    public boolean finished(double klWeight, long seed) {
+        return points.stream().anyMatch(p -> p.ofRun(klWeight, seed));
     }
 
     /** Creates the directory and records the spec (a new sweep), or takes the existing one (a resumed sweep). */
@@ -170,6 +176,7 @@ public final class SweepOutput {
         record.put("command", "sweep");
         record.put("spec", spec(config));
         record.put("points", config.points());
+        record.put("rows", config.rows());
         record.put("started_at", Instant.now().toString());
         record.put("versions", versions);
         output.writeText(SPEC_FILE, pretty(record));
@@ -186,12 +193,13 @@ public final class SweepOutput {
     }
 
     /**
-     * Prepares the directory of {@code run} (the training run of {@code klWeight}, whose points are not recorded)
+     * Prepares the directory of {@code run} (the training run of {@code klWeight} and {@code seed}, whose points are
+     * not recorded)
      * from what an earlier attempt left there: a completed run or a checkpoint that belongs to {@code run} is kept;
      * anything else (a run killed before its first checkpoint, a corrupt or foreign checkpoint) is removed.
      */
-    public RunStart prepareRun(double klWeight, TrainConfig run, Configuration conf) {
-        String dir = SweepConfig.runDirectory(klWeight);
+    public RunStart prepareRun(double klWeight, long seed, TrainConfig run, Configuration conf) {
+        String dir = SweepConfig.runDirectory(klWeight, seed);
         if (!output.exists(dir)) {
             return RunStart.FRESH;
         }
@@ -217,10 +225,11 @@ public final class SweepOutput {
     public void record(List<SweepPoint> run) {
         points.addAll(run);
         points.sort(new SpecOrder(config));
+        List<PointStats> stats = PointStats.of(points);
         StringBuilder jsonl = new StringBuilder();
         for (SweepPoint p : points) {
             ObjectNode row = JSON.valueToTree(p);
-            row.put("pareto", SweepSelection.onFront(p, points));
+            row.put("pareto", onFront(p, stats));
             jsonl.append(row).append('\n');
         }
         output.writeText(JSONL, jsonl.toString());
@@ -236,24 +245,34 @@ public final class SweepOutput {
         }
     }
 
+    /** Whether the point of row {@code p} is on the Pareto front of the sweep's points. */
+    private static boolean onFront(SweepPoint p, List<PointStats> stats) {
+        return SweepSelection.onFront(stats.stream().filter(s -> s.is(p.klWeight(), p.threshold())).findFirst()
+                .orElseThrow(), stats);
+    }
+
     private Map<String, Object> best() {
+        List<PointStats> stats = PointStats.of(points);
         Map<String, Object> best = new LinkedHashMap<>();
         best.put("rule", SweepSelection.rule(config.maxAccuracyDrop()));
         best.put("max_accuracy_drop", config.maxAccuracyDrop());
-        best.put("best_accuracy", SweepSelection.bestAccuracy(points));
-        best.put("accuracy_floor", SweepSelection.accuracyFloor(points, config.maxAccuracyDrop()));
-        best.put("points_recorded", points.size());
-        best.put("points_total", config.points());
-        best.put("complete", points.size() == config.points());
-        best.put("selected", SweepSelection.select(points, config.maxAccuracyDrop()));
-        best.put("pareto_front", SweepSelection.front(points));
+        best.put("seeds", config.seeds());
+        best.put("best_val_accuracy", SweepSelection.bestAccuracy(stats));
+        best.put("accuracy_floor", SweepSelection.accuracyFloor(stats, config.maxAccuracyDrop()));
+        best.put("rows_recorded", points.size());
+        best.put("rows_total", config.rows());
+        best.put("complete", points.size() == config.rows());
+        best.put("selected", SweepSelection.select(stats, config.maxAccuracyDrop()));
+        best.put("pareto_front", SweepSelection.front(stats));
         return best;
     }
 
     static String csv(List<SweepPoint> points) {
+        List<PointStats> stats = PointStats.of(points);
         List<String> layers = points.get(0).layers().stream().map(LayerMetrics::name).toList();
         List<String> versions = List.copyOf(new java.util.TreeSet<>(points.get(0).provenance().versions().keySet()));
-        StringBuilder sb = new StringBuilder("kl_weight,threshold,test_accuracy,compression,weights,nonzero,pareto");
+        StringBuilder sb = new StringBuilder("kl_weight,threshold,val_accuracy,test_accuracy,compression,weights,"
+                + "nonzero,pareto");
         for (String l : layers) {
             sb.append(',').append(l).append("_nonzero,").append(l).append("_sparsity");
         }
@@ -264,9 +283,9 @@ public final class SweepOutput {
         sb.append('\n');
         for (SweepPoint p : points) {
             sb.append(num(p.klWeight())).append(',').append(num(p.threshold())).append(',')
-                    .append(num(p.testAccuracy())).append(',').append(num(p.compression())).append(',')
+                    .append(num(p.valAccuracy())).append(',').append(num(p.testAccuracy())).append(',').append(num(p.compression())).append(',')
                     .append(p.weights()).append(',').append(p.nonzero()).append(',')
-                    .append(SweepSelection.onFront(p, points));
+                    .append(onFront(p, stats));
             for (LayerMetrics l : p.layers()) {
                 sb.append(',').append(l.nonzero()).append(',').append(num(l.sparsity()));
             }
@@ -283,24 +302,26 @@ public final class SweepOutput {
         return sb.toString();
     }
 
-    /** The rows read back, checked against the spec: known points only, each once, every threshold of a run. */
+    /** The rows read back, checked against the spec: known runs only, each once, every threshold of a run. */
     private static List<SweepPoint> finished(SweepConfig config, List<SweepPoint> rows) {
         List<SweepPoint> kept = new ArrayList<>();
         for (double w : config.klWeights()) {
-            List<SweepPoint> run = rows.stream().filter(p -> Double.compare(p.klWeight(), w) == 0).toList();
-            boolean complete = run.size() == config.thresholds().size() && config.thresholds().stream()
-                    .allMatch(t -> run.stream().filter(p -> p.is(w, t)).count() == 1);
-            if (complete) {
-                kept.addAll(run);
-            } else if (!run.isEmpty()) {
-                throw new OutputException(JSONL + " holds " + run.size() + " rows for kl_weight "
-                        + SweepConfig.plain(w) + " that are not one per threshold of the spec: it was not written by "
-                        + "this sweep; choose a new --output");
+            for (long seed : config.seeds()) {
+                List<SweepPoint> run = rows.stream().filter(p -> p.ofRun(w, seed)).toList();
+                boolean complete = run.size() == config.thresholds().size() && config.thresholds().stream()
+                        .allMatch(t -> run.stream().filter(p -> p.is(w, t)).count() == 1);
+                if (complete) {
+                    kept.addAll(run);
+                } else if (!run.isEmpty()) {
+                    throw new OutputException(JSONL + " holds " + run.size() + " rows for kl_weight "
+                            + SweepConfig.plain(w) + " and seed " + seed + " that are not one per threshold of the "
+                            + "spec: it was not written by this sweep; choose a new --output");
+                }
             }
         }
         if (kept.size() != rows.size()) {
-            throw new OutputException(JSONL + " holds rows for KL weights the spec does not have: it was not "
-                    + "written by this sweep; choose a new --output");
+            throw new OutputException(JSONL + " holds rows for KL weights or seeds the spec does not have: it was "
+                    + "not written by this sweep; choose a new --output");
         }
         kept.sort(new SpecOrder(config));
         return kept;
@@ -372,14 +393,14 @@ public final class SweepOutput {
         return s.matches("(?s).*[,\"\n\r].*") ? '"' + s.replace("\"", "\"\"") + '"' : s;
     }
 
-    /** The order of the spec: KL weights as listed, then thresholds as listed. */
+    /** The order of the spec: KL weights as listed, then seeds as listed, then thresholds as listed. */
     private record SpecOrder(SweepConfig config) implements java.util.Comparator<SweepPoint> {
         @Override
         public int compare(SweepPoint a, SweepPoint b) {
-            int byWeight = Integer.compare(config.klWeights().indexOf(a.klWeight()),
-                    config.klWeights().indexOf(b.klWeight()));
-            return byWeight != 0 ? byWeight : Integer.compare(config.thresholds().indexOf(a.threshold()),
-                    config.thresholds().indexOf(b.threshold()));
+            return java.util.Comparator.<SweepPoint>comparingInt(p -> config.klWeights().indexOf(p.klWeight()))
+                    .thenComparingInt(p -> config.seeds().indexOf(p.provenance().seed()))
+                    .thenComparingInt(p -> config.thresholds().indexOf(p.threshold()))
+                    .compare(a, b);
         }
     }
 }

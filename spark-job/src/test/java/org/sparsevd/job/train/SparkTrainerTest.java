@@ -48,7 +48,7 @@ class SparkTrainerTest {
     }
 
     private static TrainConfig config(int workers, int batch, int averaging, int epochs) {
-        return new TrainConfig(new DataOptions(FashionMnist.uri(), null, 0, DataOptions.IDX, 0, false),
+        return new TrainConfig(new DataOptions(FashionMnist.uri(), null, 0, DataOptions.IDX, 0, false, 0),
                 new ModelOptions("lenet300", "sparsevd", 0.5, 1, null, 3, -10, -8, 8),
                 new ScheduleOptions(epochs, 1e-3, "constant", 0, 1.0, 0, 0),
                 new ClusterOptions(null, workers, batch, averaging),
