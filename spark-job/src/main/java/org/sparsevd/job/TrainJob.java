@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -50,9 +51,15 @@ public final class TrainJob {
     public static final String MODEL_FILE = "model.zip";
     public static final String RUN_FILE = "run.json";
 
+    /** run.json's status of a run that trained all its epochs. */
+    public static final String COMPLETED = "completed";
+    /** run.json's status of a run stopped early by its {@code stopAfter} test (its last epoch in pruned_at_epoch). */
+    public static final String PRUNED = "pruned";
+
     private final TrainConfig config;
     private final boolean resume;
     private final Consumer<EpochMetrics> afterEpoch;
+    private final Predicate<EpochMetrics> stopAfter;
 
     /** A new run; {@code config.output()} must not exist or be empty. */
     public TrainJob(TrainConfig config) {
@@ -64,9 +71,19 @@ public final class TrainJob {
      * @param afterEpoch called on the driver after each epoch's checkpoint and metrics are written
      */
     public TrainJob(TrainConfig config, boolean resume, Consumer<EpochMetrics> afterEpoch) {
+        this(config, resume, afterEpoch, m -> false);
+    }
+
+    /**
+     * @param stopAfter asked after each epoch (after {@code afterEpoch}); {@code true} ends the run there as
+     *                  {@link #PRUNED}: its model and run.json are written as for a completed run
+     */
+    public TrainJob(TrainConfig config, boolean resume, Consumer<EpochMetrics> afterEpoch,
+                    Predicate<EpochMetrics> stopAfter) {
         this.config = Objects.requireNonNull(config, "config");
         this.resume = resume;
         this.afterEpoch = Objects.requireNonNull(afterEpoch, "afterEpoch");
+        this.stopAfter = Objects.requireNonNull(stopAfter, "stopAfter");
     }
 
     /**
@@ -126,6 +143,7 @@ public final class TrainJob {
                     resumed == null ? List.of() : resumed.metrics());
             double before = resumed == null ? 0 : resumed.elapsedSeconds();
             int first = checkpointed;
+            Integer prunedAt = null;
             long t0 = System.nanoTime();
             for (int epoch = first; epoch < epochs; epoch++) {
                 long e0 = System.nanoTime();
@@ -154,11 +172,16 @@ public final class TrainJob {
                             + "--init-from a trained plain network", epoch + 1, emptied, config.model().threshold());
                 }
                 afterEpoch.accept(m);
+                if (epoch + 1 < epochs && stopAfter.test(m)) {
+                    prunedAt = epoch + 1;
+                    log.info("Stopped early after epoch {}/{} ({})", prunedAt, epochs, PRUNED);
+                    break;
+                }
             }
             output.write(MODEL_FILE, out -> ModelSerializer.writeModel(trainer.network(), out, true));
             output.writeText(RUN_FILE, runRecord(sc, trainer, data, started, metrics.epochs(),
-                    resumed == null ? 0 : resumed.epochsDone()));
-            log.info("Wrote {} epochs of metrics, {} and {} to {}", epochs, MODEL_FILE, RUN_FILE,
+                    resumed == null ? 0 : resumed.epochsDone(), prunedAt));
+            log.info("Wrote {} epochs of metrics, {} and {} to {}", metrics.epochs().size(), MODEL_FILE, RUN_FILE,
                     Provenance.redact(output.uri()));
             return metrics.epochs();
         } catch (TrainingDivergedException e) {
@@ -259,10 +282,13 @@ public final class TrainJob {
     }
 
     private String runRecord(JavaSparkContext sc, SparkTrainer trainer, TrainingData data, Instant started,
-                             List<EpochMetrics> epochs, int resumedAfter) {
+                             List<EpochMetrics> epochs, int resumedAfter, Integer prunedAt) {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("command", "train");
-        run.put("status", "completed");
+        run.put("status", prunedAt == null ? COMPLETED : PRUNED);
+        if (prunedAt != null) {
+            run.put("pruned_at_epoch", prunedAt);
+        }
         run.put("config", config);
         run.put("seed", config.seed());
         run.put("train_examples", trainer.trainSetSize());

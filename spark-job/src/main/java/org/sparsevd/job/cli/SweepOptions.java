@@ -31,6 +31,16 @@ public final class SweepOptions {
                     + "best.json give each point's mean and standard deviation over the seeds.")
     List<Long> seeds;
 
+    @Option(names = "--prune", defaultValue = SweepConfig.PRUNE_NONE, paramLabel = "RULE",
+            description = "Early stopping: none, or median (Optuna's MedianPruner rule): stop a run whose validation "
+                    + "accuracy after an epoch e >= --prune-after is below the median of the runs of the same seed "
+                    + "that reached epoch e before it; its rows say at which epoch, and it is not selected.")
+    String prune;
+
+    @Option(names = "--prune-after", defaultValue = "1", paramLabel = "E",
+            description = "The first epoch after which --prune median may stop a run.")
+    int pruneAfter;
+
     @Option(names = "--max-accuracy-drop", defaultValue = "1.0", paramLabel = "POINTS",
             description = "Selection rule for best.json: the most compressed point whose mean validation accuracy is "
                     + "at most this many percentage points below the best of the sweep (needs --validation).")
@@ -52,6 +62,6 @@ public final class SweepOptions {
         }
         TrainConfig shared = train.config();
         return new SweepConfig(shared, klWeights, thresholds, seeds == null ? List.of(shared.seed()) : seeds,
-                maxAccuracyDrop);
+                maxAccuracyDrop, prune, pruneAfter);
     }
 }

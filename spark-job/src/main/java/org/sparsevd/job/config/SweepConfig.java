@@ -22,11 +22,19 @@ import java.util.Set;
  *                        subset, validation split, initialization and noise, as {@code train --seed} does
  * @param maxAccuracyDrop the selection rule: the most compressed point whose mean validation accuracy is at most
  *                        this many percentage points below the sweep's best
+ * @param prune           {@link #PRUNE_NONE}, or {@link #PRUNE_MEDIAN}: stop a run whose validation accuracy after an
+ *                        epoch {@code e >= pruneAfter} is below the median of the runs of its seed that reached
+ *                        epoch {@code e} before it
+ * @param pruneAfter      the first epoch (1-based) after which a run may be stopped; at most the epochs of a run
  */
 public record SweepConfig(TrainConfig train, List<Double> klWeights, List<Double> thresholds, List<Long> seeds,
-                          double maxAccuracyDrop) {
+                          double maxAccuracyDrop, String prune, int pruneAfter) {
     /** Where the runs live inside the sweep's output directory. */
     public static final String RUNS_DIR = "runs";
+    /** Every run trains all its epochs. */
+    public static final String PRUNE_NONE = "none";
+    /** Optuna's MedianPruner rule, among the runs of the same seed. */
+    public static final String PRUNE_MEDIAN = "median";
 
     public SweepConfig {
         Checks.required("train options", train);
@@ -44,10 +52,24 @@ public record SweepConfig(TrainConfig train, List<Double> klWeights, List<Double
             throw new JobConfigException("sweep needs --validation N (a count, or a fraction of the training set in "
                     + "(0, 1)): it selects a point by validation accuracy, never by test accuracy");
         }
+        Checks.required("--prune", prune);
+        if (!prune.equals(PRUNE_NONE) && !prune.equals(PRUNE_MEDIAN)) {
+            throw new JobConfigException("--prune must be '" + PRUNE_NONE + "' or '" + PRUNE_MEDIAN + "', got '" + prune
+                    + "'");
+        }
+        if (pruneAfter < 1 || pruneAfter > train.schedule().epochs()) {
+            throw new JobConfigException("--prune-after must be an epoch between 1 and --epochs ("
+                    + train.schedule().epochs() + "), got " + pruneAfter);
+        }
         if (!Double.isFinite(maxAccuracyDrop) || maxAccuracyDrop < 0 || maxAccuracyDrop > 100) {
             throw new JobConfigException("--max-accuracy-drop must be between 0 and 100 percentage points, got "
                     + maxAccuracyDrop);
         }
+    }
+
+    /** Whether runs may be stopped early. */
+    public boolean prunes() {
+        return prune.equals(PRUNE_MEDIAN);
     }
 
     /** Number of (KL weight, threshold) points. */

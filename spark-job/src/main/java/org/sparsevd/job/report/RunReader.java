@@ -113,13 +113,36 @@ public final class RunReader {
         return new Run(uri, dir, fs, epochs, info, model);
     }
 
-    /** One record per non-blank line; {@code file} names the source in messages. */
+    /**
+     * One record per non-blank line; {@code file} names the source in messages. Records written before validation
+     * splits existed have no {@code val_accuracy}: they are read as runs without one.
+     */
     static List<EpochMetrics> parseMetrics(String text, String file) {
-        List<EpochMetrics> epochs = JsonLines.read(JSON, text, EpochMetrics.class, file, "a valid epoch record");
+        List<EpochMetrics> epochs = JsonLines.read(JSON, withValAccuracy(text), EpochMetrics.class, file,
+                "a valid epoch record");
         if (epochs.isEmpty()) {
             throw new OutputException(file + " is empty: no epoch has finished yet");
         }
         return epochs;
+    }
+
+    /** {@code text} with {@code "val_accuracy": null} added to every JSON object line that lacks it. */
+    private static String withValAccuracy(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 64);
+        for (String line : text.split("\n", -1)) {
+            if (!line.isBlank() && !line.contains("\"val_accuracy\"")) {
+                try {
+                    JsonNode node = JSON.readTree(line);
+                    if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+                        line = object.putNull("val_accuracy").toString();
+                    }
+                } catch (JsonProcessingException e) {
+                    // left as it is: JsonLines reports the line
+                }
+            }
+            out.append(line).append('\n');
+        }
+        return out.toString();
     }
 
     private static JsonNode parseRunJson(String text, String file) {

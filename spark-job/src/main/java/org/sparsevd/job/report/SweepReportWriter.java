@@ -60,7 +60,8 @@ final class SweepReportWriter {
         h.append("</section>\n");
 
         h.append("<section>\n<h2>All points</h2>\n<p>Mean \u00b1 sample standard deviation over the seeds. The "
-                + "selection and the Pareto front use validation accuracy only.</p>\n<table>\n<tr>"
+                + "selection and the Pareto front use validation accuracy only, and only points none of whose runs "
+                + "was stopped early.</p>\n<table>\n<tr>"
                 + "<th class=\"n\">kl_weight</th><th class=\"n\">threshold</th><th class=\"n\">seeds</th>"
                 + "<th class=\"n\">validation accuracy</th><th class=\"n\">test accuracy</th>"
                 + "<th class=\"n\">compression</th><th>Pareto</th></tr>\n");
@@ -68,9 +69,10 @@ final class SweepReportWriter {
             boolean chosen = p.is(selected.klWeight(), selected.threshold());
             h.append(chosen ? "<tr class=\"total\">" : "<tr>")
                     .append(String.format(Locale.ROOT, "<td class=\"n\">%s</td><td class=\"n\">%s</td>"
-                                    + "<td class=\"n\">%d</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
+                                    + "<td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
                                     + "<td class=\"n\">%s</td>", SweepConfig.plain(p.klWeight()),
-                            SweepConfig.plain(p.threshold()), p.seeds().size(),
+                            SweepConfig.plain(p.threshold()), p.seeds().size()
+                                    + (p.pruned() == 0 ? "" : " (" + p.pruned() + " pruned: not a candidate)"),
                             percent(p.valAccuracy(), p.valAccuracyStd()),
                             percent(p.testAccuracy(), p.testAccuracyStd()),
                             ReportWriter.compression(p.compression())))
@@ -103,7 +105,9 @@ final class SweepReportWriter {
             String run = p.provenance().run();
             h.append("<td><a href=\"")
                     .append(ReportWriter.esc(runReports.getOrDefault(run, "../" + run))).append("\">")
-                    .append(ReportWriter.esc(run)).append("</a></td></tr>\n");
+                    .append(ReportWriter.esc(run)).append("</a>")
+                    .append(p.prunedAtEpoch() == null ? "" : " pruned at epoch " + p.prunedAtEpoch())
+                    .append("</td></tr>\n");
         }
         h.append("</table>\n</section>\n");
 

@@ -11,6 +11,8 @@ import java.util.function.ToDoubleFunction;
  * @param klWeight        target KL weight of the point's training runs
  * @param threshold       mask threshold
  * @param seeds           the seeds recorded for the point, in row order
+ * @param pruned          how many of them were stopped early ({@code --prune}): such a point is not a candidate of
+ *                        the selection
  * @param valAccuracy     mean validation accuracy
  * @param valAccuracyStd  its standard deviation over the seeds
  * @param testAccuracy    mean test accuracy
@@ -18,7 +20,7 @@ import java.util.function.ToDoubleFunction;
  * @param compression     mean compression (all weights / kept weights)
  * @param compressionStd  its standard deviation over the seeds
  */
-public record PointStats(double klWeight, double threshold, List<Long> seeds, double valAccuracy,
+public record PointStats(double klWeight, double threshold, List<Long> seeds, int pruned, double valAccuracy,
                          Double valAccuracyStd, double testAccuracy, Double testAccuracyStd, double compression,
                          Double compressionStd) {
     public PointStats {
@@ -34,6 +36,7 @@ public record PointStats(double klWeight, double threshold, List<Long> seeds, do
                         .toList();
                 out.add(new PointStats(first.klWeight(), first.threshold(),
                         point.stream().map(p -> p.provenance().seed()).toList(),
+                        (int) point.stream().filter(p -> p.prunedAtEpoch() != null).count(),
                         mean(point, SweepPoint::valAccuracy), std(point, SweepPoint::valAccuracy),
                         mean(point, SweepPoint::testAccuracy), std(point, SweepPoint::testAccuracy),
                         mean(point, SweepPoint::compression), std(point, SweepPoint::compression)));

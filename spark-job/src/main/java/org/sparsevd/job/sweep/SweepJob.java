@@ -1,5 +1,6 @@
 package org.sparsevd.job.sweep;
 
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.sparsevd.job.config.SweepConfig;
 import org.sparsevd.job.config.TrainConfig;
 import org.sparsevd.job.eval.EvalCounts;
 import org.sparsevd.job.eval.MaskedEvaluator;
+import org.sparsevd.job.metrics.EpochMetrics;
 import org.sparsevd.job.metrics.LayerMetrics;
 import org.sparsevd.job.output.Provenance;
 import org.sparsevd.job.report.RunReader;
@@ -35,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * trains only the runs without rows, an unfinished run continuing from its last checkpoint (as
  * {@code train --resume} does: it ends with the parameters of an uninterrupted run), and ends with every (point,
  * seed) recorded exactly once. The selection looks at validation accuracy only ({@link SweepSelection}).
+ *
+ * <p>With {@code --prune median} a run is stopped after an epoch where the {@link MedianPruner} says so; its model
+ * of that epoch is evaluated and recorded like any other (its rows say {@code pruned_at_epoch}), so a resumed sweep
+ * neither trains it again nor loses it. The pruner knows the recorded runs' per-epoch validation accuracies (read
+ * back from their metrics on a resumed sweep) and each run's as it is recorded.
  */
 public final class SweepJob {
     private static final Logger log = LoggerFactory.getLogger(SweepJob.class);
@@ -72,6 +79,7 @@ public final class SweepJob {
                 "sparsevd sweep " + train.model().name(), train.cluster()))) {
             Map<String, String> versions = Provenance.versions(sc.version());
             output.start(versions, sc.hadoopConfiguration());
+            MedianPruner pruner = config.prunes() ? pruner(output.points(), sc.hadoopConfiguration()) : null;
             int run = 0;
             for (long seed : config.seeds()) {
                 if (config.klWeights().stream().allMatch(w -> output.finished(w, seed))) {
@@ -83,7 +91,7 @@ public final class SweepJob {
                         : TrainingData.load(train.data(), seed, sc.hadoopConfiguration());
                 try (CachedData cached = CachedData.of(sc, data, train.cluster().workers())) {
                     for (double w : config.klWeights()) {
-                        runOne(sc, output, cached, w, seed, ++run, versions);
+                        runOne(sc, output, cached, w, seed, ++run, versions, pruner);
                     }
                 }
             }
@@ -98,7 +106,7 @@ public final class SweepJob {
 
     /** Trains (or continues, or only evaluates) the run of {@code w} and {@code seed} unless recorded; records it. */
     private void runOne(JavaSparkContext sc, SweepOutput output, CachedData cached, double w, long seed, int number,
-                        Map<String, String> versions) {
+                        Map<String, String> versions, MedianPruner pruner) {
         String progress = String.format(Locale.ROOT, "training run %d/%d, kl_weight=%s seed=%d", number,
                 config.runs(), SweepConfig.plain(w), seed);
         if (output.finished(w, seed)) {
@@ -111,8 +119,8 @@ public final class SweepJob {
         sc.setJobGroup("sparsevd-sweep-kl-" + SweepConfig.plain(w) + "-seed-" + seed, "sparsevd sweep: " + progress,
                 false);
         if (start != SweepOutput.RunStart.TRAINED) {
-            new TrainJob(run, start == SweepOutput.RunStart.CONTINUE, m -> { })
-                    .run(sc, cached, sc.hadoopConfiguration());
+            new TrainJob(run, start == SweepOutput.RunStart.CONTINUE, m -> { }, m -> pruner != null
+                    && prune(pruner, seed, m, progress)).run(sc, cached, sc.hadoopConfiguration());
         }
         sc.setJobDescription("sparsevd sweep: " + progress + ": evaluating " + config.thresholds().size()
                 + " thresholds");
@@ -120,12 +128,45 @@ public final class SweepJob {
         sc.setJobDescription(null);
         sc.clearJobGroup();
         output.record(points);
+        if (pruner != null) {
+            pruner.add(seed, valAccuracies(run.output(), sc.hadoopConfiguration()));
+        }
         int recorded = output.points().size() - points.size();
         for (SweepPoint p : points) {
             log.info(String.format(Locale.ROOT, "Sweep: row %d/%d: kl_weight=%s threshold=%s seed=%d  val_acc=%.4f "
-                            + "test_acc=%.4f  compression=%.2fx", ++recorded, config.rows(), SweepConfig.plain(w),
-                    SweepConfig.plain(p.threshold()), seed, p.valAccuracy(), p.testAccuracy(), p.compression()));
+                            + "test_acc=%.4f  compression=%.2fx%s", ++recorded, config.rows(), SweepConfig.plain(w),
+                    SweepConfig.plain(p.threshold()), seed, p.valAccuracy(), p.testAccuracy(), p.compression(),
+                    p.prunedAtEpoch() == null ? "" : "  pruned at epoch " + p.prunedAtEpoch()));
         }
+    }
+
+    /** Asks the pruner about a run after epoch {@code m}; logs a stop. */
+    private static boolean prune(MedianPruner pruner, long seed, EpochMetrics m, String progress) {
+        boolean stop = pruner.prunes(seed, m.epoch(), m.valAccuracy());
+        if (stop) {
+            log.info(String.format(Locale.ROOT, "Sweep: %s: pruned at epoch %d: val_acc=%.4f is below the median "
+                            + "%.4f of the earlier runs of seed %d at that epoch", progress, m.epoch(), m.valAccuracy(),
+                    pruner.median(seed, m.epoch()), seed));
+        }
+        return stop;
+    }
+
+    /** A pruner that knows the recorded runs. */
+    private MedianPruner pruner(List<SweepPoint> recorded, Configuration hadoopConf) {
+        MedianPruner pruner = new MedianPruner(config.pruneAfter());
+        for (double w : config.klWeights()) {
+            for (long seed : config.seeds()) {
+                if (recorded.stream().anyMatch(p -> p.ofRun(w, seed))) {
+                    pruner.add(seed, valAccuracies(config.run(w, seed).output(), hadoopConf));
+                }
+            }
+        }
+        return pruner;
+    }
+
+    /** The validation accuracy after each epoch of the run in {@code dir}. */
+    private static double[] valAccuracies(URI dir, Configuration hadoopConf) {
+        return RunReader.read(dir, hadoopConf).epochs().stream().mapToDouble(EpochMetrics::valAccuracy).toArray();
     }
 
     private void logSelection(List<SweepPoint> all, String where) {
@@ -150,6 +191,8 @@ public final class SweepJob {
         EvalCounts val = MaskedEvaluator.evaluate(sc, net, cached.validation().rdd(), normalization, thresholds);
         EvalCounts test = MaskedEvaluator.evaluate(sc, net, cached.test().rdd(), normalization, thresholds);
         double klWeight = runConfig.schedule().klWeight();
+        Integer prunedAt = TrainJob.PRUNED.equals(run.info().path("status").asText())
+                ? run.info().get("pruned_at_epoch").asInt() : null;
         PointProvenance provenance = new PointProvenance(SweepConfig.runDirectory(klWeight, runConfig.seed()),
                 runConfig.seed(), run.last().trainExamples(), run.last().elapsedSeconds(), sc.master(),
                 sc.sc().applicationId(), Instant.now().toString(), versions);
@@ -158,7 +201,7 @@ public final class SweepJob {
             List<LayerSparsity> layers = SparsityReport.of(net, thresholds[t]);
             long weights = layers.stream().mapToLong(LayerSparsity::weights).sum();
             long nonzero = layers.stream().mapToLong(LayerSparsity::nonzero).sum();
-            points.add(new SweepPoint(klWeight, thresholds[t], val.accuracy(t), test.accuracy(t),
+            points.add(new SweepPoint(klWeight, thresholds[t], val.accuracy(t), test.accuracy(t), prunedAt,
                     SparsityReport.compression(layers), weights, nonzero,
                     layers.stream().map(LayerMetrics::of).toList(), provenance));
         }

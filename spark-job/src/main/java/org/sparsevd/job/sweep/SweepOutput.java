@@ -257,6 +257,9 @@ public final class SweepOutput {
         best.put("rule", SweepSelection.rule(config.maxAccuracyDrop()));
         best.put("max_accuracy_drop", config.maxAccuracyDrop());
         best.put("seeds", config.seeds());
+        best.put("prune", config.prune());
+        best.put("runs_pruned", points.stream().filter(p -> p.prunedAtEpoch() != null)
+                .map(p -> p.provenance().run()).distinct().count());
         best.put("best_val_accuracy", SweepSelection.bestAccuracy(stats));
         best.put("accuracy_floor", SweepSelection.accuracyFloor(stats, config.maxAccuracyDrop()));
         best.put("rows_recorded", points.size());
@@ -271,8 +274,8 @@ public final class SweepOutput {
         List<PointStats> stats = PointStats.of(points);
         List<String> layers = points.get(0).layers().stream().map(LayerMetrics::name).toList();
         List<String> versions = List.copyOf(new java.util.TreeSet<>(points.get(0).provenance().versions().keySet()));
-        StringBuilder sb = new StringBuilder("kl_weight,threshold,val_accuracy,test_accuracy,compression,weights,"
-                + "nonzero,pareto");
+        StringBuilder sb = new StringBuilder("kl_weight,threshold,val_accuracy,test_accuracy,pruned_at_epoch,"
+                + "compression,weights,nonzero,pareto");
         for (String l : layers) {
             sb.append(',').append(l).append("_nonzero,").append(l).append("_sparsity");
         }
@@ -283,7 +286,8 @@ public final class SweepOutput {
         sb.append('\n');
         for (SweepPoint p : points) {
             sb.append(num(p.klWeight())).append(',').append(num(p.threshold())).append(',')
-                    .append(num(p.valAccuracy())).append(',').append(num(p.testAccuracy())).append(',').append(num(p.compression())).append(',')
+                    .append(num(p.valAccuracy())).append(',').append(num(p.testAccuracy())).append(',')
+                    .append(p.prunedAtEpoch() == null ? "" : p.prunedAtEpoch()).append(',').append(num(p.compression())).append(',')
                     .append(p.weights()).append(',').append(p.nonzero()).append(',')
                     .append(onFront(p, stats));
             for (LayerMetrics l : p.layers()) {

@@ -12,6 +12,8 @@ import org.sparsevd.job.metrics.LayerMetrics;
  * @param threshold    mask threshold the model was evaluated under
  * @param valAccuracy  accuracy of the masked, deterministic network on the run's held-out validation set
  * @param testAccuracy accuracy of the masked, deterministic network on the test set
+ * @param prunedAtEpoch the epoch after which {@code --prune} stopped the run (the model and accuracies are those of
+ *                     that epoch), or {@code null} for a run that trained all its epochs
  * @param compression  all weights / kept weights (biases not counted)
  * @param weights      number of weights
  * @param nonzero      weights kept by the mask
@@ -19,7 +21,8 @@ import org.sparsevd.job.metrics.LayerMetrics;
  *                     do not depend on it)
  * @param provenance   where the trained model came from
  */
-public record SweepPoint(double klWeight, double threshold, double valAccuracy, double testAccuracy, double compression, long weights,
+public record SweepPoint(double klWeight, double threshold, double valAccuracy, double testAccuracy,
+                         Integer prunedAtEpoch, double compression, long weights,
                          long nonzero, List<LayerMetrics> layers, PointProvenance provenance) {
     public SweepPoint {
         layers = List.copyOf(layers);

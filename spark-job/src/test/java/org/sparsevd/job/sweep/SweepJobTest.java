@@ -65,8 +65,8 @@ class SweepJobTest {
         assertEquals(20, rows.size());
         List<String> csv = Files.readAllLines(out.resolve("sweep.csv"));
         assertEquals(21, csv.size());
-        assertTrue(csv.get(0).startsWith("kl_weight,threshold,val_accuracy,test_accuracy,compression,weights,nonzero,"
-                + "pareto,dense1_nonzero,dense1_sparsity"), csv.get(0));
+        assertTrue(csv.get(0).startsWith("kl_weight,threshold,val_accuracy,test_accuracy,pruned_at_epoch,compression,weights,"
+                + "nonzero,pareto,dense1_nonzero,dense1_sparsity"), csv.get(0));
         assertTrue(csv.get(0).contains(",run,seed,") && csv.get(0).contains("version_dl4j"), csv.get(0));
         int i = 0;
         for (double w : new double[] {0.1, 1}) {
@@ -123,7 +123,7 @@ class SweepJobTest {
         trainArgs.subList(trainArgs.indexOf("--seeds"), trainArgs.indexOf("--seeds") + 2).clear();
         new CommandLine(options).parseArgs(trainArgs.toArray(String[]::new));
         TrainConfig secondRun = new SweepConfig(options.config(), List.of(0.1, 1.0),
-                List.of(1.0, 2.0, 3.0, 4.0, 5.0), List.of(7L, 13L), 1.0).run(0.1, 13);
+                List.of(1.0, 2.0, 3.0, 4.0, 5.0), List.of(7L, 13L), 1.0, SweepConfig.PRUNE_NONE, 1).run(0.1, 13);
         assertThrows(IllegalStateException.class, () -> new TrainJob(secondRun, false, m -> {
             throw new IllegalStateException("killed after epoch " + m.epoch());
         }).run());
@@ -203,6 +203,53 @@ class SweepJobTest {
         }
         assertTrue(html.contains("Pareto") && html.contains("selected"), "front and selection shown");
         assertTrue(html.contains("Selected on validation accuracy") && html.contains(" \u00b1 "), "mean \u00b1 std");
+    }
+
+    /**
+     * --prune median: a KL weight so large that the network cannot learn from the data (Adam's step follows the KL
+     * term) is below the first run's validation accuracy after epoch 1 and is stopped there; its rows say so, it is
+     * not selected, and a restarted sweep that lost its rows evaluates it again without training it.
+     */
+    @Test
+    void medianPruningStopsABadRunKeepsItsRowsAndIsNotRetrainedOnResume() throws Exception {
+        Path out = tmp.resolve("pruned");
+        String[] args = {"sweep", "--data", FashionMnist.DIR.toString(), "--output", out.toString(),
+                "--kl-weights", "0.1,1000000", "--thresholds", "3", "--limit-train", "600", "--validation", "100",
+                "--epochs", "3", "--kl-zero-epochs", "0", "--kl-ramp-epochs", "0", "--workers", "2",
+                "--averaging-frequency", "3", "--seeds", "5", "--prune", "median", "--prune-after", "1"};
+        assertEquals(0, Main.run(args));
+
+        List<String> rows = Files.readAllLines(out.resolve("sweep.jsonl"));
+        assertEquals(2, rows.size());
+        JsonNode good = JSON.readTree(rows.get(0));
+        JsonNode bad = JSON.readTree(rows.get(1));
+        assertTrue(good.get("pruned_at_epoch").isNull(), good.toString());
+        assertEquals(1, bad.get("pruned_at_epoch").asInt(), bad.toString());
+        assertTrue(bad.get("val_accuracy").asDouble() < good.get("val_accuracy").asDouble());
+        Path badRun = out.resolve("runs/kl-1000000-seed-5");
+        assertEquals(1, Files.readAllLines(badRun.resolve("metrics.jsonl")).size(), "stopped after epoch 1");
+        assertEquals(3, Files.readAllLines(out.resolve("runs/kl-0.1-seed-5/metrics.jsonl")).size());
+        JsonNode record = JSON.readTree(badRun.resolve("run.json").toFile());
+        assertEquals("pruned", record.get("status").asText());
+        assertEquals(1, record.get("pruned_at_epoch").asInt());
+        JsonNode best = JSON.readTree(out.resolve("best.json").toFile());
+        assertEquals(0.1, best.get("selected").get("kl_weight").asDouble(), "a pruned point is not selected");
+        assertEquals(1, best.get("runs_pruned").asInt());
+        assertTrue(Files.readAllLines(out.resolve("sweep.csv")).get(2).contains(",1,"), "csv: pruned_at_epoch 1");
+
+        // Killed after the pruned run was stopped but before its rows were written: evaluated, not trained again.
+        String recordText = Files.readString(badRun.resolve("run.json"));
+        Files.write(out.resolve("sweep.jsonl"), rows.subList(0, 1));
+        Files.delete(out.resolve(".sweep.jsonl.crc"));
+        assertEquals(0, Main.run(args));
+        List<String> resumed = Files.readAllLines(out.resolve("sweep.jsonl"));
+        assertEquals(2, resumed.size());
+        assertEquals(1, JSON.readTree(resumed.get(1)).get("pruned_at_epoch").asInt());
+        assertEquals(recordText, Files.readString(badRun.resolve("run.json")), "not trained again");
+
+        assertEquals(0, Main.run("report", "--input", out.toString()));
+        String html = Files.readString(out.resolve("report/index.html"));
+        assertTrue(html.contains("pruned at epoch 1"), "the report marks the pruned run");
     }
 
     private static JsonNode without(JsonNode row, String field) {

@@ -26,7 +26,8 @@ class SweepOutputTest {
                 new ModelOptions("lenet300", "sparsevd", 0.5, 1, null, 3, -10, -8, 8),
                 new ScheduleOptions(20, 1e-3, "constant", 0, 1, 5, 15),
                 new ClusterOptions(master, 2, 100, 10), URI.create(output), 42);
-        return new SweepConfig(train, List.of(0.1, 1.0), thresholds, List.of(42L), 1.0);
+        return new SweepConfig(train, List.of(0.1, 1.0), thresholds, List.of(42L), 1.0,
+                SweepConfig.PRUNE_NONE, 1);
     }
 
     @Test
@@ -51,12 +52,13 @@ class SweepOutputTest {
         TrainConfig noValidation = new TrainConfig(new DataOptions(train.data().train(), null, 0, DataOptions.IDX, 0,
                 false, 0), train.model(), train.schedule(), train.cluster(), train.output(), 42);
         JobConfigException e = assertThrows(JobConfigException.class, () -> new SweepConfig(noValidation,
-                List.of(0.1), List.of(1.0), List.of(42L), 1.0));
+                List.of(0.1), List.of(1.0), List.of(42L), 1.0, SweepConfig.PRUNE_NONE, 1));
         assertTrue(e.getMessage().startsWith("sweep needs --validation N"), e.getMessage());
         e = assertThrows(JobConfigException.class, () -> new SweepConfig(train, List.of(0.1), List.of(1.0),
-                List.of(7L, 42L, 7L), 1.0));
+                List.of(7L, 42L, 7L), 1.0, SweepConfig.PRUNE_NONE, 1));
         assertEquals("--seeds: a seed is given twice in [7, 42, 7]", e.getMessage());
-        SweepConfig c = new SweepConfig(train, List.of(0.1, 1.0), List.of(1.0, 2.0), List.of(7L, 13L), 1.0);
+        SweepConfig c = new SweepConfig(train, List.of(0.1, 1.0), List.of(1.0, 2.0), List.of(7L, 13L), 1.0,
+                SweepConfig.PRUNE_NONE, 1);
         assertEquals(4, c.runs());
         assertEquals(8, c.rows());
         assertEquals("/a/runs/kl-1-seed-13", c.run(1.0, 13).output().toString());
@@ -79,8 +81,9 @@ class SweepOutputTest {
 
         List<String> csv = SweepOutput.csv(points).lines().toList();
         assertEquals(3, csv.size());
-        assertTrue(csv.get(0).startsWith("kl_weight,threshold,val_accuracy,test_accuracy,compression,"), csv.get(0));
-        assertTrue(csv.get(1).startsWith("0.100000,1.00000,0.850000,0.840000,10.0000,1000,100,true,100,0.900000,"
+        assertTrue(csv.get(0).startsWith("kl_weight,threshold,val_accuracy,test_accuracy,pruned_at_epoch,compression,"),
+                csv.get(0));
+        assertTrue(csv.get(1).startsWith("0.100000,1.00000,0.850000,0.840000,,10.0000,1000,100,true,100,0.900000,"
                 + "runs/kl-0.1-seed-7,7,"), csv.get(1));
         assertEquals(csv.get(0).split(",").length, csv.get(1).split(",").length);
     }
