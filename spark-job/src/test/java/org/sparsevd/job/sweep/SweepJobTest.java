@@ -206,16 +206,17 @@ class SweepJobTest {
     }
 
     /**
-     * --prune median: a KL weight so large that the network cannot learn from the data (Adam's step follows the KL
-     * term) is below the first run's validation accuracy after epoch 1 and is stopped there; its rows say so, it is
-     * not selected, and a restarted sweep that lost its rows evaluates it again without training it.
+     * --prune median: after an epoch of KL weight 0 (identical for both runs), a KL weight so large that the network
+     * can no longer learn from the data (Adam's step follows the KL term) falls below the first run's (KL weight 0)
+     * validation accuracy after epoch 2 and is stopped there; its rows say so, it is not selected, and a restarted
+     * sweep that lost its rows evaluates it again without training it.
      */
     @Test
     void medianPruningStopsABadRunKeepsItsRowsAndIsNotRetrainedOnResume() throws Exception {
         Path out = tmp.resolve("pruned");
         String[] args = {"sweep", "--data", FashionMnist.DIR.toString(), "--output", out.toString(),
-                "--kl-weights", "0.1,1000000", "--thresholds", "3", "--limit-train", "600", "--validation", "100",
-                "--epochs", "3", "--kl-zero-epochs", "0", "--kl-ramp-epochs", "0", "--workers", "2",
+                "--kl-weights", "0,1000000", "--thresholds", "3", "--limit-train", "600", "--validation", "100",
+                "--epochs", "3", "--kl-zero-epochs", "1", "--kl-ramp-epochs", "0", "--lr", "0.003", "--workers", "2",
                 "--averaging-frequency", "3", "--seeds", "5", "--prune", "median", "--prune-after", "1"};
         assertEquals(0, Main.run(args));
 
@@ -224,18 +225,21 @@ class SweepJobTest {
         JsonNode good = JSON.readTree(rows.get(0));
         JsonNode bad = JSON.readTree(rows.get(1));
         assertTrue(good.get("pruned_at_epoch").isNull(), good.toString());
-        assertEquals(1, bad.get("pruned_at_epoch").asInt(), bad.toString());
+        assertEquals(2, bad.get("pruned_at_epoch").asInt(), bad.toString());
         assertTrue(bad.get("val_accuracy").asDouble() < good.get("val_accuracy").asDouble());
         Path badRun = out.resolve("runs/kl-1000000-seed-5");
-        assertEquals(1, Files.readAllLines(badRun.resolve("metrics.jsonl")).size(), "stopped after epoch 1");
-        assertEquals(3, Files.readAllLines(out.resolve("runs/kl-0.1-seed-5/metrics.jsonl")).size());
+        assertEquals(2, Files.readAllLines(badRun.resolve("metrics.jsonl")).size(), "stopped after epoch 2");
+        assertEquals(3, Files.readAllLines(out.resolve("runs/kl-0-seed-5/metrics.jsonl")).size());
         JsonNode record = JSON.readTree(badRun.resolve("run.json").toFile());
         assertEquals("pruned", record.get("status").asText());
-        assertEquals(1, record.get("pruned_at_epoch").asInt());
+        assertEquals(2, record.get("pruned_at_epoch").asInt());
         JsonNode best = JSON.readTree(out.resolve("best.json").toFile());
-        assertEquals(0.1, best.get("selected").get("kl_weight").asDouble(), "a pruned point is not selected");
+        assertEquals(0, best.get("selected").get("kl_weight").asDouble(), "a pruned point is not selected");
         assertEquals(1, best.get("runs_pruned").asInt());
-        assertTrue(Files.readAllLines(out.resolve("sweep.csv")).get(2).contains(",1,"), "csv: pruned_at_epoch 1");
+        List<String> csv = Files.readAllLines(out.resolve("sweep.csv"));
+        int column = List.of(csv.get(0).split(",")).indexOf("pruned_at_epoch");
+        assertEquals("", csv.get(1).split(",")[column]);
+        assertEquals("2", csv.get(2).split(",")[column]);
 
         // Killed after the pruned run was stopped but before its rows were written: evaluated, not trained again.
         String recordText = Files.readString(badRun.resolve("run.json"));
@@ -244,12 +248,12 @@ class SweepJobTest {
         assertEquals(0, Main.run(args));
         List<String> resumed = Files.readAllLines(out.resolve("sweep.jsonl"));
         assertEquals(2, resumed.size());
-        assertEquals(1, JSON.readTree(resumed.get(1)).get("pruned_at_epoch").asInt());
+        assertEquals(2, JSON.readTree(resumed.get(1)).get("pruned_at_epoch").asInt());
         assertEquals(recordText, Files.readString(badRun.resolve("run.json")), "not trained again");
 
         assertEquals(0, Main.run("report", "--input", out.toString()));
         String html = Files.readString(out.resolve("report/index.html"));
-        assertTrue(html.contains("pruned at epoch 1"), "the report marks the pruned run");
+        assertTrue(html.contains("pruned at epoch 2"), "the report marks the pruned run");
     }
 
     private static JsonNode without(JsonNode row, String field) {
