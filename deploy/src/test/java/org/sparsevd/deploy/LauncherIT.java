@@ -69,6 +69,8 @@ class LauncherIT {
                 "--epochs", "2", "--workers", "2");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("epoch 1/2") && r.err().contains("epoch 2/2"), r.err());
+        assertTrue(r.err().contains("The KL weight reaches only 0.000 of its target 1, in the run's last epoch, 2: it "
+                + "is 0 in epochs 1-6 and reaches 1 in epoch 21 (--kl-zero-epochs 5, --kl-ramp-epochs 15)"), r.err());
         assertEquals(2, Files.readAllLines(out.resolve("metrics.jsonl")).size());
         assertTrue(Files.size(out.resolve("model.zip")) > 0);
         assertTrue(Files.exists(out.resolve("run.json")));

@@ -6,6 +6,7 @@ import org.sparsevd.job.cli.ReportCommand;
 import org.sparsevd.job.cli.SweepCommand;
 import org.sparsevd.job.cli.TrainCommand;
 import org.sparsevd.job.cli.UserErrors;
+import org.sparsevd.job.output.Provenance;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,8 +38,7 @@ public final class Main {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"sparsevd " + (v == null ? "(development build)" : v)};
+            return new String[] {Provenance.build()};
         }
     }
 }

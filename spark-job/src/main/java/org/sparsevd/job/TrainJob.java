@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -14,10 +15,12 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.sparsevd.core.runtime.NativeThreads;
+import org.sparsevd.core.schedule.KlWeightSchedule;
 import org.sparsevd.core.sparsity.LayerSparsity;
 import org.sparsevd.core.sparsity.SparsityReport;
 import org.sparsevd.job.config.ClusterOptions;
 import org.sparsevd.job.config.JobConfigException;
+import org.sparsevd.job.config.SweepConfig;
 import org.sparsevd.job.config.TrainConfig;
 import org.sparsevd.job.eval.MaskedEvaluator;
 import org.sparsevd.job.metrics.EpochMetrics;
@@ -28,6 +31,7 @@ import org.sparsevd.job.output.Provenance;
 import org.sparsevd.job.output.RunOutput;
 import org.sparsevd.job.train.CachedBlocks;
 import org.sparsevd.job.train.CachedData;
+import org.sparsevd.job.train.EpochFit;
 import org.sparsevd.job.train.Models;
 import org.sparsevd.job.train.SparkTrainer;
 import org.sparsevd.job.train.TrainingData;
@@ -136,32 +140,38 @@ public final class TrainJob {
                     : resumed.network();
             if (resumed != null) {
                 checkResumedData(resumed, net, train.total());
-                log.info("Resuming {} after epoch {}/{}", output.uri(), checkpointed, epochs);
+                log.info("Resuming {} after epoch {}/{}", Provenance.redact(output.uri()), checkpointed, epochs);
             }
             SparkTrainer trainer = new SparkTrainer(sc, config, net, train, data.normalization());
+            warnIfShortOfTarget(trainer, epochs);
             MetricsWriter metrics = MetricsWriter.resumed(output,
                     resumed == null ? List.of() : resumed.metrics());
-            double before = resumed == null ? 0 : resumed.elapsedSeconds();
+            double before = metrics.epochs().isEmpty() ? 0
+                    : metrics.epochs().get(metrics.epochs().size() - 1).elapsedSeconds();
             int first = checkpointed;
             Integer prunedAt = null;
             long t0 = System.nanoTime();
             for (int epoch = first; epoch < epochs; epoch++) {
                 long e0 = System.nanoTime();
-                double dataLoss = trainer.fitEpoch(epoch);
+                EpochFit fit = trainer.fitEpoch(epoch);
                 sc.setJobDescription("sparsevd: epoch " + (epoch + 1) + "/" + epochs + " evaluation");
-                checkFinite(epoch + 1, dataLoss, trainer.network());
+                checkFinite(epoch + 1, fit.dataLoss(), trainer.network());
                 List<LayerSparsity> layers = SparsityReport.of(trainer.network());
                 Double valAccuracy = cached.validation() == null ? null : accuracy(sc, trainer, cached.validation(),
                         data);
                 double accuracy = accuracy(sc, trainer, cached.test(), data);
                 sc.setJobDescription(null);
                 double now = before + (System.nanoTime() - t0) / 1e9;
-                EpochMetrics m = metrics(epoch, (System.nanoTime() - e0) / 1e9, now, trainer, dataLoss, valAccuracy,
+                EpochMetrics m = metrics(epoch, (System.nanoTime() - e0) / 1e9, now, trainer, fit, valAccuracy,
                         accuracy, layers);
                 List<EpochMetrics> done = new ArrayList<>(metrics.epochs());
                 done.add(m);
                 new Checkpoint(epoch + 1, now, done, trainer.network()).writeTo(output, config, train.total());
                 checkpointed = epoch + 1;
+                // The epoch's times with its checkpoint written (the checkpoint itself holds them without its write)
+                long written = System.nanoTime();
+                m = m.withTimes((written - e0) / 1e9, before + (written - t0) / 1e9);
+                now = m.elapsedSeconds();
                 metrics.add(m);
                 log.info(m.summary(epochs, (now - before) / (epoch + 1 - first) * (epochs - epoch - 1)));
                 List<String> emptied = layers.stream().filter(l -> l.nonzero() == 0).map(LayerSparsity::name).toList();
@@ -192,6 +202,23 @@ public final class TrainJob {
         } catch (RuntimeException | Error e) {
             keepOrDiscard(output, checkpointed, e);
             throw e;
+        }
+    }
+
+    /**
+     * One warning line when the run ends before its KL weight reaches the target, naming the weight its last epoch
+     * trains with: such a run is not a run "at KL weight W".
+     */
+    private static void warnIfShortOfTarget(SparkTrainer trainer, int epochs) {
+        KlWeightSchedule s = trainer.klSchedule();
+        double last = s.weight(epochs - 1);
+        if (last < s.target()) {
+            String target = SweepConfig.plain(s.target());
+            log.warn(String.format(Locale.ROOT, "The KL weight reaches only %.3f of its target %s, in the run's "
+                            + "last epoch, %d: it is 0 in epochs 1-%d and reaches %s in epoch %d (--kl-zero-epochs %d, "
+                            + "--kl-ramp-epochs %d); train %d epochs or shorten the warm-up for a run at %s", last,
+                    target, epochs, s.epochsAtZero(), target, s.epochsToTarget(), s.zeroEpochs(), s.rampEpochs(),
+                    s.epochsToTarget(), target));
         }
     }
 
@@ -251,7 +278,7 @@ public final class TrainJob {
     }
 
     private static EpochMetrics metrics(int epoch, double seconds, double elapsed, SparkTrainer trainer,
-                                        double dataLoss, Double valAccuracy, double accuracy,
+                                        EpochFit fit, Double valAccuracy, double accuracy,
                                         List<LayerSparsity> layers) {
         List<LayerMetrics> lm = new ArrayList<>();
         double kl = 0;
@@ -259,10 +286,9 @@ public final class TrainJob {
             kl += l.kl();
             lm.add(LayerMetrics.of(l));
         }
-        double klWeight = trainer.klWeight(epoch);
-        long n = trainer.trainSetSize();
-        return new EpochMetrics(epoch + 1, seconds, elapsed, klWeight, trainer.learningRate(epoch), dataLoss, kl,
-                dataLoss + klWeight * kl / n, n, valAccuracy, accuracy, SparsityReport.compression(layers), lm);
+        return new EpochMetrics(epoch + 1, seconds, elapsed, fit.klWeight(), trainer.learningRate(epoch),
+                fit.dataLoss(), kl, fit.objective(), trainer.trainSetSize(), valAccuracy, accuracy,
+                SparsityReport.compression(layers), lm);
     }
 
     private static void checkFinite(int epoch, double dataLoss, MultiLayerNetwork net) {

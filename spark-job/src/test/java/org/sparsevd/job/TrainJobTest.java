@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,9 +50,27 @@ class TrainJobTest {
                 }
                 assertTrue(l.get("nonzero").asLong() <= l.get("weights").asLong());
             }
-            double sgvlb = m.get("data_loss").asDouble() + m.get("kl_weight").asDouble() * m.get("kl").asDouble() / 2700;
-            assertEquals(sgvlb, m.get("sgvlb").asDouble(), 1e-9 * Math.abs(sgvlb) + 1e-12);
+            // sgvlb: the epoch mean of each minibatch's data loss + kl_weight * KL / N, both on the same parameters
+            double dataLoss = m.get("data_loss").asDouble();
+            if (i < 2) {
+                assertEquals(dataLoss, m.get("sgvlb").asDouble(), "KL weight 0: the objective is the data loss");
+            } else {
+                double klPart = m.get("sgvlb").asDouble() - dataLoss;
+                double endOfEpoch = m.get("kl_weight").asDouble() * m.get("kl").asDouble() / 2700;
+                assertTrue(klPart > 0.5 * endOfEpoch && klPart < 2 * endOfEpoch,
+                        "the mean KL term of the epoch is near its end-of-epoch value: " + klPart + " vs " + endOfEpoch);
+            }
         }
+        // seconds and elapsed_seconds include the epoch's checkpoint write, which the checkpoint's copy cannot hold
+        JsonNode checkpointed;
+        try (var zip = new java.util.zip.ZipFile(out.resolve("checkpoint.zip").toFile())) {
+            checkpointed = json.readTree(zip.getInputStream(zip.getEntry("state.json"))).get("metrics").get(2);
+        }
+        JsonNode written = json.readTree(lines.get(2));
+        double write = written.get("seconds").asDouble() - checkpointed.get("seconds").asDouble();
+        assertTrue(write > 0, "the checkpoint write is in the epoch's seconds: " + written + " vs " + checkpointed);
+        assertEquals(write, written.get("elapsed_seconds").asDouble() - checkpointed.get("elapsed_seconds").asDouble(),
+                1e-6);
         JsonNode last = json.readTree(lines.get(2));
         assertTrue(last.get("test_accuracy").asDouble() > 0.6, "learns: " + last);
         assertTrue(last.get("val_accuracy").asDouble() > 0.6, "learns: " + last);
@@ -75,6 +95,8 @@ class TrainJobTest {
         assertEquals(3 * 2700, run.get("examples_per_executor").get("driver").asLong(), "local mode: one executor");
         assertTrue(run.get("versions").get("dl4j").asText().startsWith("1.0.0"));
         assertTrue(run.get("versions").get("spark").asText().startsWith("3.5"));
+        assertTrue(run.get("versions").get("sparsevd_commit").asText().matches("[0-9a-f]{40}( \\(with uncommitted "
+                + "changes\\))?|unknown \\(built without git\\)"), run.get("versions").toString());
         try (var files = Files.list(out)) {
             assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary files left");
         }
@@ -146,6 +168,21 @@ class TrainJobTest {
         List<String> out = new java.util.ArrayList<>();
         layers.forEach(l -> out.add(l.get("name").asText()));
         return out;
+    }
+
+    @Test
+    void versionNamesTheBuildsCommit() {
+        StringWriter out = new StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new Main());
+        cli.setOut(new PrintWriter(out, true));
+        assertEquals(0, cli.execute("--version"));
+        String commit = org.sparsevd.job.output.Provenance.versions("3.5.1").get("sparsevd_commit");
+        assertEquals("sparsevd 0.1.0-SNAPSHOT, commit " + commit, out.toString().strip());
+        if (Files.exists(Path.of("..", ".git"))) { // a build in a git working tree (CI clones with git)
+            assertTrue(commit.matches("[0-9a-f]{40}( \\(with uncommitted changes\\))?"), commit);
+        } else {
+            assertEquals("unknown (built without git)", commit);
+        }
     }
 
     @Test

@@ -8,8 +8,11 @@ import java.io.Serializable;
  * <pre>
  *   weight(e) = target · clamp((e − zeroEpochs) / rampEpochs, 0, 1)        (rampEpochs = 0: a step at zeroEpochs)
  * </pre>
- * {@link #paper()} is the schedule of the paper's code (Molchanov, Ashukha, Vetrov, 2017; the reference trainer's
- * {@code 0.0 if ep < 5 else min((ep - 5) / 15.0, 1.0)}): 0 for epochs 0–4, then 0, 1/15, …, 1 from epoch 20 on.
+ * The ramp starts at 0, so with a ramp the weight is 0 in the first {@code zeroEpochs + 1} epochs and reaches
+ * {@code target} in the {@code (zeroEpochs + rampEpochs + 1)}-th ({@link #epochsToTarget()}). {@link #paper()} is
+ * the schedule of the paper's code (Molchanov, Ashukha, Vetrov, 2017; the reference trainer's
+ * {@code 0.0 if ep < 5 else min((ep - 5) / 15.0, 1.0)}): 0 for 0-based epochs 0–5, then 1/15, 2/15, …, 14/15 in
+ * epoch 19, and 1 from epoch 20 on; counted from 1: 0 in epochs 1–6, 14/15 ≈ 0.933 in epoch 20, 1 from epoch 21.
  * Immutable.
  */
 public final class KlWeightSchedule implements Serializable {
@@ -62,6 +65,22 @@ public final class KlWeightSchedule implements Serializable {
             return target;
         }
         return target * Math.min((double) (epoch - zeroEpochs) / rampEpochs, 1.0);
+    }
+
+    /**
+     * How many epochs a run needs for its last epoch to train at {@link #target()}: {@code zeroEpochs + rampEpochs
+     * + 1} (the ramp's first epoch has weight 0).
+     */
+    public int epochsToTarget() {
+        return zeroEpochs + rampEpochs + 1;
+    }
+
+    /**
+     * How many epochs train at weight 0 whatever the target: the first {@code zeroEpochs}, and the ramp's first. A
+     * run of no more epochs than this never trains with the KL term.
+     */
+    public int epochsAtZero() {
+        return zeroEpochs + (rampEpochs > 0 ? 1 : 0);
     }
 
     public double target() {

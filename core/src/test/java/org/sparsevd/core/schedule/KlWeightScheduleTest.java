@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KlWeightScheduleTest {
 
@@ -46,6 +47,30 @@ class KlWeightScheduleTest {
         assertEquals(3.0, ramp.target());
         assertEquals(0, ramp.zeroEpochs());
         assertEquals(4, ramp.rampEpochs());
+    }
+
+    @Test
+    void epochsToTargetAndEpochsAtZeroFollowTheWeights() {
+        for (KlWeightSchedule s : java.util.List.of(KlWeightSchedule.paper(), KlWeightSchedule.linearWarmup(0.3, 1, 1),
+                KlWeightSchedule.linearWarmup(2, 3, 0), KlWeightSchedule.linearWarmup(1, 0, 4),
+                KlWeightSchedule.constant(0.5))) {
+            int needed = s.epochsToTarget();
+            assertEquals(s.target(), s.weight(needed - 1), s.toString());
+            if (needed >= 2) {
+                assertTrue(s.weight(needed - 2) < s.target(), "not one epoch earlier: " + s);
+            }
+            for (int epochs = 1; epochs < 30; epochs++) {
+                boolean zero = true;
+                for (int e = 0; e < epochs; e++) {
+                    zero &= s.weight(e) == 0;
+                }
+                assertEquals(zero, epochs <= s.epochsAtZero(), s + ", " + epochs + " epochs");
+            }
+        }
+        assertEquals(21, KlWeightSchedule.paper().epochsToTarget(), "the paper's code: 1 from the 21st epoch");
+        assertEquals(14.0 / 15, KlWeightSchedule.paper().weight(19), 1e-15, "0.933 in the 20th epoch");
+        assertEquals(2, KlWeightSchedule.linearWarmup(1, 1, 1).epochsAtZero(),
+                "--epochs 2 --kl-zero-epochs 1 --kl-ramp-epochs 1 never trains with a KL term");
     }
 
     @Test

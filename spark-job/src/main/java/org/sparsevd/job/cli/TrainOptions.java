@@ -92,11 +92,15 @@ public final class TrainOptions {
                     + "takes --kl-weights.")
     double klWeight;
 
-    @Option(names = "--kl-zero-epochs", defaultValue = "5", description = "Epochs with KL weight 0 before the ramp.")
+    @Option(names = "--kl-zero-epochs", defaultValue = "5", paramLabel = "Z",
+            description = "Epochs with KL weight 0 before the ramp.")
     int klZeroEpochs;
 
-    @Option(names = "--kl-ramp-epochs", defaultValue = "15",
-            description = "Epochs of the linear ramp from 0 to --kl-weight.")
+    @Option(names = "--kl-ramp-epochs", defaultValue = "15", paramLabel = "R",
+            description = "Epochs of the linear ramp from 0 to --kl-weight W, starting at 0 (the paper's code): epoch "
+                    + "k (counted from 1) trains with W * min(max(k - 1 - Z, 0) / R, 1), so the weight is 0 in epochs "
+                    + "1 to Z+1 and reaches W in epoch Z+R+1 (defaults: 0 in epochs 1-6, 14/15 W in epoch 20, W from "
+                    + "epoch 21; R = 0: W from epoch Z+1).")
     int klRampEpochs;
 
     @Option(names = "--threshold", defaultValue = "3.0",

@@ -43,6 +43,21 @@ final class Checks {
         return value;
     }
 
+    /**
+     * A mask threshold must lie in (logAlphaMin, logAlphaMax]: log alpha is clipped to that range, so at or below its
+     * lower end every weight is pruned and above its upper end none ever is.
+     */
+    static double threshold(String option, double threshold, double logAlphaMin, double logAlphaMax) {
+        finite(option, threshold);
+        if (!(threshold > logAlphaMin && threshold <= logAlphaMax)) {
+            throw new JobConfigException(option + " " + SweepConfig.plain(threshold) + " is outside (--log-alpha-min "
+                    + SweepConfig.plain(logAlphaMin) + ", --log-alpha-max " + SweepConfig.plain(logAlphaMax)
+                    + "]: log alpha is clipped to that range, so " + (threshold <= logAlphaMin
+                    ? "every weight would be pruned" : "no weight would ever be pruned"));
+        }
+        return threshold;
+    }
+
     static <T> T required(String option, T value) {
         if (value == null) {
             throw new JobConfigException(option + " is required");

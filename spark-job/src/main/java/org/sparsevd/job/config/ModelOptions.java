@@ -16,7 +16,8 @@ import org.sparsevd.core.arch.Variant;
  * @param width         width multiplier of {@code vgglike} (1 for every other model)
  * @param initFrom      a DL4J model file of the same architecture whose weights and biases initialize the network,
  *                      or {@code null}
- * @param threshold     inference mask threshold t: weights with log alpha >= t are zero
+ * @param threshold     inference mask threshold t: weights with log alpha >= t are zero; in
+ *                      (logAlphaMin, logAlphaMax]
  * @param logSigma2Init initial value of every log sigma^2 parameter (also with {@code initFrom})
  * @param logAlphaMin   lower clip of log alpha
  * @param logAlphaMax   upper clip of log alpha
@@ -39,13 +40,13 @@ public record ModelOptions(String name, String variant, double dropout, double w
             throw new JobConfigException("--width applies to --model vgglike only, got --width " + width
                     + " with --model " + name);
         }
-        Checks.finite("--threshold", threshold);
         Checks.finite("--log-sigma2-init", logSigma2Init);
         Checks.finite("--log-alpha-min", logAlphaMin);
         Checks.finite("--log-alpha-max", logAlphaMax);
         if (logAlphaMin >= logAlphaMax) {
             throw new JobConfigException("--log-alpha-min (" + logAlphaMin + ") must be below --log-alpha-max (" + logAlphaMax + ")");
         }
+        Checks.threshold("--threshold", threshold, logAlphaMin, logAlphaMax);
     }
 
     /** The dataset a model is made for: {@code idx} (28×28×1) or {@code cifar10} (32×32×3). */

@@ -1,5 +1,7 @@
 package org.sparsevd.job.config;
 
+import org.sparsevd.core.schedule.KlWeightSchedule;
+
 /**
  * Epochs, the Adam learning rate with its per-epoch schedule, and the KL-weight warm-up.
  *
@@ -9,7 +11,9 @@ package org.sparsevd.job.config;
  * @param lrFinal       learning rate reached at the last epoch under linear decay
  * @param klWeight      target KL weight (1 is the SGVLB of the paper)
  * @param klZeroEpochs  epochs trained with KL weight 0 before the ramp
- * @param klRampEpochs  epochs over which the weight rises linearly to {@code klWeight}
+ * @param klRampEpochs  epochs over which the weight rises linearly to {@code klWeight}, starting at 0 (see
+ *                      {@link KlWeightSchedule}: epoch k, counted from 1, trains with
+ *                      {@code klWeight · clamp((k − 1 − klZeroEpochs) / klRampEpochs, 0, 1)})
  */
 public record ScheduleOptions(int epochs, double learningRate, String lrDecay, double lrFinal, double klWeight,
                               int klZeroEpochs, int klRampEpochs) {
@@ -24,5 +28,10 @@ public record ScheduleOptions(int epochs, double learningRate, String lrDecay, d
         Checks.finiteNonNegative("--kl-weight", klWeight);
         Checks.nonNegative("--kl-zero-epochs", klZeroEpochs);
         Checks.nonNegative("--kl-ramp-epochs", klRampEpochs);
+    }
+
+    /** The KL weight of every epoch of a Sparse VD run (a baseline without Sparse VD layers has none). */
+    public KlWeightSchedule klSchedule() {
+        return KlWeightSchedule.linearWarmup(klWeight, klZeroEpochs, klRampEpochs);
     }
 }

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.sparsevd.core.arch.Variant;
 
 /**
  * The whole, validated configuration of one {@code sweep}: one training run per KL weight and seed, each trained
@@ -16,8 +17,10 @@ import java.util.Set;
  *
  * @param train           the options every run shares; its output is the sweep's output directory, and its KL
  *                        weight, threshold and seed are those of the runs' own per-epoch metrics only
- * @param klWeights       target KL weights, one training run each per seed (distinct, finite, &ge; 0)
- * @param thresholds      log-alpha mask thresholds every trained model is evaluated under (distinct, finite)
+ * @param klWeights       target KL weights, one training run each per seed (distinct, finite, &ge; 0, and, if more
+ *                        than one, training differently: a Sparse VD variant whose schedule gets past its epochs at 0)
+ * @param thresholds      log-alpha mask thresholds every trained model is evaluated under (distinct, each in
+ *                        (logAlphaMin, logAlphaMax] of the model)
  * @param seeds           the seeds every KL weight is trained with (distinct); each seed draws its own training
  *                        subset, validation split, initialization and noise, as {@code train --seed} does
  * @param maxAccuracyDrop the selection rule: the most compressed point whose mean validation accuracy is at most
@@ -40,6 +43,9 @@ public record SweepConfig(TrainConfig train, List<Double> klWeights, List<Double
         Checks.required("train options", train);
         klWeights = distinct("--kl-weights", klWeights, true);
         thresholds = distinct("--thresholds", thresholds, false);
+        ModelOptions model = train.model();
+        thresholds.forEach(t -> Checks.threshold("--thresholds", t, model.logAlphaMin(), model.logAlphaMax()));
+        checkDistinctRuns(klWeights, model, train.schedule());
         Checks.required("--seeds", seeds);
         if (seeds.isEmpty() || seeds.stream().anyMatch(java.util.Objects::isNull)) {
             throw new JobConfigException("--seeds needs at least one seed, got " + seeds);
@@ -109,6 +115,30 @@ public record SweepConfig(TrainConfig train, List<Double> klWeights, List<Double
     /** {@code value} without exponent or trailing zeros: 0.1, 1, 0.003. */
     public static String plain(double value) {
         return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    }
+
+    /**
+     * Refuses KL weights that would train identical runs (and record them as different points): a baseline variant
+     * has no KL term, and a schedule that never leaves its epochs at weight 0 trains every target at 0.
+     */
+    private static void checkDistinctRuns(List<Double> klWeights, ModelOptions model, ScheduleOptions schedule) {
+        if (klWeights.size() < 2) {
+            return;
+        }
+        String weights = "--kl-weights " + String.join(",", klWeights.stream().map(SweepConfig::plain).toList())
+                + " would train identical runs: ";
+        if (!model.variant().equals(Variant.SPARSEVD.cliName())) {
+            throw new JobConfigException(weights + "--variant " + model.variant() + " has no KL term; sweep "
+                    + "--variant " + Variant.SPARSEVD.cliName() + ", or give one KL weight");
+        }
+        int atZero = schedule.klSchedule().epochsAtZero();
+        if (schedule.epochs() <= atZero) {
+            throw new JobConfigException(weights + "with --epochs " + schedule.epochs() + ", --kl-zero-epochs "
+                    + schedule.klZeroEpochs() + " and --kl-ramp-epochs " + schedule.klRampEpochs()
+                    + " the KL weight is 0 in every epoch (it first rises in epoch "
+                    + (atZero + 1)
+                    + "); give more --epochs or a shorter warm-up");
+        }
     }
 
     /** Checks every value (finite, and non-negative if {@code nonNegative}) and that none is given twice. */

@@ -7,14 +7,15 @@ import java.util.List;
  * Later jobs (sweeps, reports) read this format.
  *
  * @param epoch          1-based epoch number
- * @param seconds        wall time of the epoch (training and evaluation)
- * @param elapsedSeconds wall time since training started
+ * @param seconds        wall time of the epoch: training, evaluation and writing its checkpoint
+ * @param elapsedSeconds wall time since training started, to the end of this epoch's checkpoint
  * @param klWeight       KL weight used during the epoch
  * @param learningRate   Adam learning rate used during the epoch
  * @param dataLoss       mean cross-entropy of the training minibatches, under the training noise, over the epoch
  * @param kl             total KL of all layers at the end of the epoch, in nats
- * @param sgvlb          the minimized objective per example: {@code data_loss + kl_weight * kl / N}, i.e. the
- *                       negative SGVLB (eq. 3 of the paper) divided by the training-set size N
+ * @param sgvlb          the minimized objective per example, as an epoch mean like {@code dataLoss}: each minibatch's
+ *                       {@code data loss + kl_weight * KL / N} with both terms on the parameters it was fitted from,
+ *                       i.e. the negative SGVLB (eq. 3 of the paper) divided by the number N of examples trained on
  * @param trainExamples  N, the number of examples trained on (the training set without its validation examples)
  * @param valAccuracy    accuracy of the masked (deterministic) network on the held-out validation set, or
  *                       {@code null} without one
@@ -31,6 +32,12 @@ public record EpochMetrics(int epoch, double seconds, double elapsedSeconds,
                            List<LayerMetrics> layers) {
     public EpochMetrics {
         layers = List.copyOf(layers);
+    }
+
+    /** These metrics with other wall times. */
+    public EpochMetrics withTimes(double seconds, double elapsedSeconds) {
+        return new EpochMetrics(epoch, seconds, elapsedSeconds, klWeight, learningRate, dataLoss, kl, sgvlb,
+                trainExamples, testAccuracy, compression, layers);
     }
 
     /** The one-line human summary logged after each epoch. */

@@ -11,6 +11,8 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.sparsevd.job.output.JsonLines;
+import org.sparsevd.job.output.OutputException;
 import org.sparsevd.job.output.Provenance;
 import org.sparsevd.job.output.RunOutput;
 
@@ -34,15 +36,36 @@ public final class MetricsWriter {
 
     /**
      * Continues a run: the files are rewritten to hold exactly {@code previous} (the epochs of the checkpoint being
-     * resumed), dropping any epoch written after it.
+     * resumed), dropping any epoch written after it. The checkpoint holds its own last epoch's times without its
+     * write; when {@link #JSONL}, written after the checkpoint, has that epoch, its times (the write included) are
+     * kept.
      */
     public static MetricsWriter resumed(RunOutput output, List<EpochMetrics> previous) {
         MetricsWriter w = new MetricsWriter(output);
         w.epochs.addAll(previous);
         if (!previous.isEmpty()) {
+            int last = previous.size() - 1;
+            EpochMetrics written = writtenEpoch(output, previous.get(last).epoch());
+            if (written != null) {
+                w.epochs.set(last, previous.get(last).withTimes(written.seconds(), written.elapsedSeconds()));
+            }
             w.write();
         }
         return w;
+    }
+
+    /** The record of {@code epoch} in the output's {@link #JSONL}, or null if it has none (or is unreadable). */
+    private static EpochMetrics writtenEpoch(RunOutput output, int epoch) {
+        try {
+            String text = output.readText(JSONL);
+            if (text == null) {
+                return null;
+            }
+            return JsonLines.read(readingMapper(), text, EpochMetrics.class, JSONL, "an epoch record").stream()
+                    .filter(m -> m.epoch() == epoch).findFirst().orElse(null);
+        } catch (OutputException e) {
+            return null;
+        }
     }
 
     /**

@@ -17,18 +17,12 @@ public final class Provenance {
     private Provenance() {
     }
 
-    /** sparsevd, DL4J, Spark, Scala, Java and ND4J backend versions of this process. */
+    /** sparsevd (with its commit), DL4J, Spark, Scala, Java and ND4J backend versions of this process. */
     public static Map<String, String> versions(String sparkRuntimeVersion) {
-        Properties built = new Properties();
-        try (InputStream in = Provenance.class.getResourceAsStream("/org/sparsevd/job/versions.properties")) {
-            if (in != null) {
-                built.load(in);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("versions.properties is unreadable", e);
-        }
+        Properties built = built("versions.properties");
         Map<String, String> v = new LinkedHashMap<>();
         v.put("sparsevd", built.getProperty("sparsevd", "unknown"));
+        v.put("sparsevd_commit", commit());
         v.put("dl4j", built.getProperty("dl4j", "unknown"));
         v.put("dl4j_spark", built.getProperty("dl4j-spark", "unknown"));
         v.put("spark", sparkRuntimeVersion);
@@ -39,6 +33,37 @@ public final class Provenance {
         v.put("blas", String.valueOf(Nd4j.factory().blas().getBlasVendor()));
         v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         return v;
+    }
+
+    /** {@code sparsevd VERSION, commit COMMIT}: what {@code sparsevd --version} prints. */
+    public static String build() {
+        return "sparsevd " + built("versions.properties").getProperty("sparsevd", "unknown") + ", commit " + commit();
+    }
+
+    /**
+     * The git commit this build was made from ({@code commit.properties}, written by the build), marked when the
+     * working tree had uncommitted changes; {@code unknown (built without git)} for a build made without git or
+     * outside a repository.
+     */
+    static String commit() {
+        Properties commit = built("commit.properties");
+        String id = commit.getProperty("git-commit", "").trim();
+        if (id.isEmpty()) {
+            return "unknown (built without git)";
+        }
+        return id + (Boolean.parseBoolean(commit.getProperty("git-dirty")) ? " (with uncommitted changes)" : "");
+    }
+
+    private static Properties built(String resource) {
+        Properties built = new Properties();
+        try (InputStream in = Provenance.class.getResourceAsStream("/org/sparsevd/job/" + resource)) {
+            if (in != null) {
+                built.load(in);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(resource + " is unreadable", e);
+        }
+        return built;
     }
 
     /** {@code uri} without user info (s3a://KEY:SECRET@bucket/...) and without a query string. */

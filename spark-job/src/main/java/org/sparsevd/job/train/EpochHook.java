@@ -16,9 +16,10 @@ import org.sparsevd.core.train.NoiseSeed;
  * Runs on the executors around every minibatch update of one epoch. Before the update it sets the executor's BLAS
  * threads once ({@link NativeThreads}) and seeds the noise of the
  * local reparameterization trick from (run seed, epoch, batch content), so a batch draws the same noise whichever
- * executor fits it; after the update it adds the batch's data loss (the score minus the KL terms the layers added to
- * it, without recomputing them) and the executor that fitted it to accumulators the driver reads at the end of the
- * epoch.
+ * executor fits it; after the update it adds the batch's objective (DL4J's score: its data loss plus the KL term
+ * klWeight/N·KL the layers added to it), its data loss (the score minus those terms, without recomputing them) and
+ * the executor that fitted it to accumulators the driver reads at the end of the epoch. Both come from the same
+ * forward pass, on the parameters the batch was fitted from.
  */
 final class EpochHook implements TrainingHook {
     private static final long serialVersionUID = 1L;
@@ -26,13 +27,16 @@ final class EpochHook implements TrainingHook {
     private final long seed;
     private final int epoch;
     private final DoubleAccumulator dataLossSum;
+    private final DoubleAccumulator objectiveSum;
     private final LongAccumulator examples;
     private final ExecutorWork work;
 
-    EpochHook(long seed, int epoch, DoubleAccumulator dataLossSum, LongAccumulator examples, ExecutorWork work) {
+    EpochHook(long seed, int epoch, DoubleAccumulator dataLossSum, DoubleAccumulator objectiveSum,
+              LongAccumulator examples, ExecutorWork work) {
         this.seed = seed;
         this.epoch = epoch;
         this.dataLossSum = dataLossSum;
+        this.objectiveSum = objectiveSum;
         this.examples = examples;
         this.work = work;
     }
@@ -46,7 +50,9 @@ final class EpochHook implements TrainingHook {
     @Override
     public void postUpdate(DataSet minibatch, Model model) {
         int n = minibatch.numExamples();
-        dataLossSum.add((model.score() - regularizationTerms((MultiLayerNetwork) model)) * n);
+        double score = model.score();
+        objectiveSum.add(score * n);
+        dataLossSum.add((score - regularizationTerms((MultiLayerNetwork) model)) * n);
         examples.add(n);
         work.add(n);
     }

@@ -63,8 +63,7 @@ public final class SparkTrainer {
         SparseVdLayers.setTrainSetSize(net.getLayerWiseConfigurations(), train.total());
         // A baseline without Sparse VD layers (--variant plain|dropout) has no KL term: its metrics say weight 0.
         this.klSchedule = SparseVdLayers.list(net).isEmpty() ? KlWeightSchedule.constant(0)
-                : KlWeightSchedule.linearWarmup(config.schedule().klWeight(), config.schedule().klZeroEpochs(),
-                        config.schedule().klRampEpochs());
+                : config.schedule().klSchedule();
         this.roundsPerEpoch = train.counts().stream()
                 .mapToInt(n -> RoundBatches.rounds(n, c.batchSize(), c.averagingFrequency())).max().orElse(0);
         this.master = new ParameterAveragingTrainingMaster.Builder(c.workers(), c.batchSize())
@@ -101,6 +100,11 @@ public final class SparkTrainer {
         return klSchedule.weight(epoch);
     }
 
+    /** The KL-weight schedule this trainer follows (weight 0 throughout for a network without Sparse VD layers). */
+    public KlWeightSchedule klSchedule() {
+        return klSchedule;
+    }
+
     /** The learning rate of 0-based {@code epoch} under the configured decay. */
     public double learningRate(int epoch) {
         var s = config.schedule();
@@ -116,20 +120,22 @@ public final class SparkTrainer {
         master.addHook(extra);
     }
 
-    /** Fits one epoch (0-based) and returns the mean data loss of its minibatches. */
-    public double fitEpoch(int epoch) {
+    /** Fits one epoch (0-based) and returns its KL weight and the means of its minibatches' losses. */
+    public EpochFit fitEpoch(int epoch) {
         MultiLayerNetwork net = sparkNet.getNetwork();
-        SparseVdLayers.setKlWeight(net.getLayerWiseConfigurations(), klWeight(epoch));
+        double klWeight = klWeight(epoch);
+        SparseVdLayers.setKlWeight(net.getLayerWiseConfigurations(), klWeight);
         net.setLearningRate(learningRate(epoch));
 
         DoubleAccumulator lossSum = sc.sc().doubleAccumulator();
+        DoubleAccumulator objectiveSum = sc.sc().doubleAccumulator();
         LongAccumulator examples = sc.sc().longAccumulator();
         ExecutorWork epochWork = new ExecutorWork();
         sc.sc().register(epochWork, "sparsevd: examples per executor, epoch " + (epoch + 1));
         if (hook != null) {
             master.removeHook(hook);
         }
-        hook = new EpochHook(config.seed(), epoch, lossSum, examples, epochWork);
+        hook = new EpochHook(config.seed(), epoch, lossSum, objectiveSum, examples, epochWork);
         master.addHook(hook);
 
         int epochs = config.schedule().epochs();
@@ -147,6 +153,8 @@ public final class SparkTrainer {
         }
         log.info("Epoch {}: examples fitted per executor {}", epoch + 1, epochWork.value());
         epochWork.value().forEach((executor, n) -> work.merge(executor, n, Long::sum));
-        return examples.value() == 0 ? Double.NaN : lossSum.value() / examples.value();
+        long n = examples.value();
+        return new EpochFit(klWeight, n == 0 ? Double.NaN : lossSum.value() / n,
+                n == 0 ? Double.NaN : objectiveSum.value() / n);
     }
 }

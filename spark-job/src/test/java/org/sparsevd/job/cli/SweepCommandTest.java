@@ -43,6 +43,8 @@ class SweepCommandTest {
                 kl_weights: [0.1, 0.3, 1]
                 thresholds: [1, 2, 3, 4, 5]
                 epochs: 12
+                kl-zero-epochs: 0
+                kl-ramp-epochs: 2
                 limit-train: 5000
                 lr: 1e-3
                 max-accuracy-drop: 0.5
@@ -106,6 +108,10 @@ class SweepCommandTest {
             "--kl-weights|0.1,-1|--kl-weights must be a finite number >= 0, got -1.0",
             "--kl-weights|0.3,0.30|--kl-weights: 0.3 is given twice",
             "--thresholds|1,Infinity|--thresholds must be a finite number, got Infinity",
+            "--thresholds|1,8.5|--thresholds 8.5 is outside (--log-alpha-min -8, --log-alpha-max 8]: log alpha is "
+                    + "clipped to that range, so no weight would ever be pruned",
+            "--thresholds|-8,1|--thresholds -8 is outside (--log-alpha-min -8, --log-alpha-max 8]: log alpha is "
+                    + "clipped to that range, so every weight would be pruned",
             "--max-accuracy-drop|-1|--max-accuracy-drop must be between 0 and 100 percentage points, got -1.0",
             "--kl-weight|0.5|--kl-weight does not apply to a sweep; give the values to sweep with --kl-weights",
             "--threshold|2|--threshold does not apply to a sweep; give the values to sweep with --thresholds",
@@ -128,6 +134,31 @@ class SweepCommandTest {
         Result r = sweep(args.toArray(String[]::new));
         assertOneLineError(r, message);
         assertFalse(Files.exists(out));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--epochs 2 --kl-zero-epochs 1 --kl-ramp-epochs 1|--kl-weights 0.3,1 would train identical runs: with "
+                    + "--epochs 2, --kl-zero-epochs 1 and --kl-ramp-epochs 1 the KL weight is 0 in every epoch (it "
+                    + "first rises in epoch 3); give more --epochs or a shorter warm-up",
+            "--epochs 3 --kl-zero-epochs 3 --kl-ramp-epochs 0|--kl-weights 0.3,1 would train identical runs: with "
+                    + "--epochs 3, --kl-zero-epochs 3 and --kl-ramp-epochs 0 the KL weight is 0 in every epoch (it "
+                    + "first rises in epoch 4)",
+            "--variant plain|--kl-weights 0.3,1 would train identical runs: --variant plain has no KL term; sweep "
+                    + "--variant sparsevd, or give one KL weight",
+    })
+    void klWeightsThatWouldTrainIdenticalRunsAreRefused(String options, String message) {
+        Path out = tmp.resolve("out");
+        List<String> args = new ArrayList<>(List.of("--data", FashionMnist.DIR.toString(), "--output",
+                out.toString(), "--kl-weights", "0.3,1", "--thresholds", "1,3"));
+        args.addAll(List.of(options.split(" ")));
+        assertOneLineError(sweep(args.toArray(String[]::new)), message);
+        assertFalse(Files.exists(out));
+        // One more epoch, and the runs differ from the last epoch on (its weight is 0.3/1 x 1/ramp)
+        config("--data", "/d", "--output", "/o", "--kl-weights", "0.3,1", "--thresholds", "1", "--epochs", "3",
+                "--kl-zero-epochs", "1", "--kl-ramp-epochs", "1");
+        config("--data", "/d", "--output", "/o", "--kl-weights", "1", "--thresholds", "1", "--epochs", "2",
+                "--kl-zero-epochs", "1", "--kl-ramp-epochs", "1"); // one weight: nothing to confuse
     }
 
     @Test

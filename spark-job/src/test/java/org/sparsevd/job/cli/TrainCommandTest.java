@@ -154,6 +154,12 @@ class TrainCommandTest {
                         usage, "--model: unknown model 'resnet'"),
                 new BadInput("unknown schedule", t -> args(data(t), t.resolve("out"), "--lr-decay", "cosine"),
                         usage, "--lr-decay must be 'constant' or 'linear', got 'cosine'"),
+                new BadInput("threshold above --log-alpha-max", t -> args(data(t), t.resolve("out"), "--threshold",
+                        "9"), usage, "--threshold 9 is outside (--log-alpha-min -8, --log-alpha-max 8]: log alpha is "
+                        + "clipped to that range, so no weight would ever be pruned"),
+                new BadInput("threshold at --log-alpha-min", t -> args(data(t), t.resolve("out"), "--threshold",
+                        "-1", "--log-alpha-min", "-1"), usage, "--threshold -1 is outside (--log-alpha-min -1, "
+                        + "--log-alpha-max 8]: log alpha is clipped to that range, so every weight would be pruned"),
                 new BadInput("empty log alpha range", t -> args(data(t), t.resolve("out"), "--log-alpha-min", "9"),
                         usage, "--log-alpha-min (9.0) must be below --log-alpha-max (8.0)"),
                 new BadInput("random-label fraction above 1", t -> args(data(t), t.resolve("out"),

@@ -48,9 +48,13 @@ class SparkTrainerTest {
     }
 
     private static TrainConfig config(int workers, int batch, int averaging, int epochs) {
+        return config(workers, batch, averaging, new ScheduleOptions(epochs, 1e-3, "constant", 0, 1.0, 0, 0));
+    }
+
+    private static TrainConfig config(int workers, int batch, int averaging, ScheduleOptions schedule) {
         return new TrainConfig(new DataOptions(FashionMnist.uri(), null, 0, DataOptions.IDX, 0, false, 0),
                 new ModelOptions("lenet300", "sparsevd", 0.5, 1, null, 3, -10, -8, 8),
-                new ScheduleOptions(epochs, 1e-3, "constant", 0, 1.0, 0, 0),
+                schedule,
                 new ClusterOptions(null, workers, batch, averaging),
                 URI.create("file:///unused"), SEED);
     }
@@ -87,6 +91,35 @@ class SparkTrainerTest {
         assertTrue(a.sub(distributed.params()).amaxNumber().doubleValue() == 0, "trainer returns its network");
         assertFalse(a.equalsWithEps(Models.build(config.model(), SEED, train.count()).params(), 1e-3),
                 "training changed the parameters");
+        blocks.close();
+    }
+
+    @Test
+    void everyMinibatchOfAnEpochIsFittedWithTheKlWeightTheEpochReports() {
+        // 0.6 after 1 epoch at 0 and a 2-epoch ramp: 0, 0, 0.3, 0.6 (the ramp starts at 0)
+        TrainConfig config = config(2, 100, 5, new ScheduleOptions(4, 1e-3, "constant", 0, 0.6, 1, 2));
+        CachedBlocks blocks = new CachedBlocks(sc, train, 2);
+        SparkTrainer trainer = new SparkTrainer(sc, config, Models.build(config.model(), SEED, train.count()), blocks,
+                null);
+        CollectionAccumulator<DataSet> batches = sc.sc().collectionAccumulator();
+        CollectionAccumulator<String> observed = sc.sc().collectionAccumulator();
+        trainer.addHook(new ObservingHook(batches, observed));
+        List<Double> reported = new java.util.ArrayList<>();
+        for (int epoch = 0; epoch < 4; epoch++) {
+            observed.reset();
+            EpochFit fit = trainer.fitEpoch(epoch);
+            reported.add(fit.klWeight());
+            assertFalse(observed.value().isEmpty());
+            for (String o : observed.value()) {
+                assertTrue(o.endsWith(" klWeight=" + fit.klWeight()), "epoch " + (epoch + 1) + ": " + o);
+            }
+            if (fit.klWeight() == 0) {
+                assertEquals(fit.dataLoss(), fit.objective(), "no KL term: the objective is the data loss");
+            } else {
+                assertTrue(fit.objective() > fit.dataLoss(), "the KL term is in the objective: " + fit);
+            }
+        }
+        assertEquals(List.of(0.0, 0.0, 0.3, 0.6), reported);
         blocks.close();
     }
 
