@@ -8,7 +8,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 import org.sparsevd.core.runtime.NativeThreads;
-import org.sparsevd.core.train.NoiseSeed;
+import org.sparsevd.core.seed.NoiseSeed;
 import org.sparsevd.datasets.LabeledImages;
 import org.sparsevd.datasets.Minibatches;
 import org.sparsevd.job.config.ClusterOptions;

@@ -11,7 +11,7 @@ import org.sparsevd.core.arch.Lenet300;
 import org.sparsevd.core.arch.Lenet5;
 import org.sparsevd.core.arch.Variant;
 import org.sparsevd.core.runtime.NativeThreads;
-import org.sparsevd.core.train.NoiseSeed;
+import org.sparsevd.core.seed.NoiseSeed;
 import org.sparsevd.datasets.IdxDataset;
 import org.sparsevd.datasets.LabeledImages;
 import org.sparsevd.datasets.Minibatches;

@@ -59,16 +59,16 @@ public final class Cifar10Reader {
      * @return training set (the five batches in order) and test set, 3x32x32 in 10 classes
      * @throws DatasetException naming the directory, archive or batch file at fault
      */
-    public static TrainTest load(URI location, Configuration conf) {
+    public static TrainAndTestSets load(URI location, Configuration conf) {
         Objects.requireNonNull(location, "location");
         Objects.requireNonNull(conf, "conf");
         FileStatus status = HadoopFiles.status(location, conf, "no such file or directory");
-        TrainTest loaded = status.isDirectory() ? loadDirectory(location, conf) : loadArchive(location, conf);
+        TrainAndTestSets loaded = status.isDirectory() ? loadDirectory(location, conf) : loadArchive(location, conf);
         LOG.info("Loaded CIFAR-10 from {}: {}", location, loaded);
         return loaded;
     }
 
-    private static TrainTest loadDirectory(URI dir, Configuration conf) {
+    private static TrainAndTestSets loadDirectory(URI dir, Configuration conf) {
         FileStatus[] entries = HadoopFiles.list(dir, conf);
         URI batchDir = dir;
         FileStatus nested = findDirectory(entries, BATCH_DIRECTORY);
@@ -99,7 +99,7 @@ public final class Cifar10Reader {
         return trainTest(prefix + TRAIN_PATTERN, train, prefix + TEST_BATCH, test);
     }
 
-    private static TrainTest loadArchive(URI archive, Configuration conf) {
+    private static TrainAndTestSets loadArchive(URI archive, Configuration conf) {
         Map<String, Batch> batches = new HashMap<>();
         Map<String, String> entryNames = new HashMap<>();
         StringJoiner seen = new StringJoiner(", ");
@@ -138,7 +138,7 @@ public final class Cifar10Reader {
         return trainTest(trainSource, train, archive + "!/" + entryNames.get(TEST_BATCH), batches.get(TEST_BATCH));
     }
 
-    private static TrainTest trainTest(String trainSource, List<Batch> trainBatches, String testSource, Batch test) {
+    private static TrainAndTestSets trainTest(String trainSource, List<Batch> trainBatches, String testSource, Batch test) {
         int records = trainBatches.stream().mapToInt(batch -> batch.labels.length).sum();
         byte[] labels = new byte[records];
         byte[] pixels = new byte[Math.multiplyExact(records, PIXEL_BYTES)];
@@ -148,7 +148,7 @@ public final class Cifar10Reader {
             System.arraycopy(batch.pixels, 0, pixels, offset * PIXEL_BYTES, batch.pixels.length);
             offset += batch.labels.length;
         }
-        return new TrainTest(
+        return new TrainAndTestSets(
                 new LabeledImages(trainSource, pixels, labels, CHANNELS, SIDE, SIDE, NUM_CLASSES),
                 new LabeledImages(testSource, test.pixels, test.labels, CHANNELS, SIDE, SIDE, NUM_CLASSES));
     }

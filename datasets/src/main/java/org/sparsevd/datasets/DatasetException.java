@@ -30,7 +30,7 @@ public final class DatasetException extends RuntimeException {
      * @param cause   the underlying failure, or {@code null}
      */
     public DatasetException(String source, String problem, Throwable cause) {
-        super(SourceNames.redact(requireText(source, "source")) + ": " + requireText(problem, "problem"), cause);
+        super(SourceNames.redact(requireText(source, "source") + ": " + requireText(problem, "problem")), cause);
         this.source = SourceNames.redact(source);
         this.problem = problem;
     }

@@ -68,7 +68,7 @@ public final class IdxDataset {
      * @return training and test sets
      * @throws DatasetException naming the directory and the missing files, or the file at fault
      */
-    public static TrainTest loadDirectory(URI dir, URI testDirOrNull, Configuration conf) {
+    public static TrainAndTestSets loadDirectory(URI dir, URI testDirOrNull, Configuration conf) {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(conf, "conf");
         URI testDir = testDirOrNull == null ? dir : testDirOrNull;
@@ -81,7 +81,7 @@ public final class IdxDataset {
                     + " but the training images " + train.source() + " are " + train.height() + "x"
                     + train.width());
         }
-        return new TrainTest(train, test);
+        return new TrainAndTestSets(train, test);
     }
 
     /** @return the URIs of the named files in {@code dir}, each raw or gzipped, in the order of the names */

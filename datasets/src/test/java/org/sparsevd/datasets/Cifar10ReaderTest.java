@@ -55,7 +55,7 @@ class Cifar10ReaderTest {
 
     @Test
     void readsTheBatchDirectoryInsideAGivenDirectory() {
-        TrainTest loaded = Cifar10Reader.load(root.toUri(), CONF);
+        TrainAndTestSets loaded = Cifar10Reader.load(root.toUri(), CONF);
 
         assertLoadedEqual(loaded);
         assertTrue(loaded.train().source().endsWith("/cifar-10-batches-bin/data_batch_{1..5}.bin"),
@@ -66,7 +66,7 @@ class Cifar10ReaderTest {
     void readsTheGzippedTarArchive() throws Exception {
         URI archive = tar(root.resolve("cifar-10-binary.tar.gz"), "-czf");
 
-        TrainTest loaded = Cifar10Reader.load(archive, CONF);
+        TrainAndTestSets loaded = Cifar10Reader.load(archive, CONF);
 
         assertLoadedEqual(loaded);
         assertEquals(archive + "!/cifar-10-batches-bin/data_batch_{1..5}.bin", loaded.train().source());
@@ -189,7 +189,7 @@ class Cifar10ReaderTest {
         return archive.toUri();
     }
 
-    private void assertLoadedEqual(TrainTest loaded) {
+    private void assertLoadedEqual(TrainAndTestSets loaded) {
         assertShape(loaded.train(), 5 * RECORDS);
         assertShape(loaded.test(), RECORDS);
         for (int batch = 0; batch < 6; batch++) {

@@ -19,7 +19,7 @@ class FashionMnistTest {
 
     private static final Path DIR = Path.of("/usr/share/datasets/fashion-mnist");
 
-    private static TrainTest data;
+    private static TrainAndTestSets data;
 
     @BeforeAll
     static void load() {

@@ -39,7 +39,7 @@ class IdxDatasetTest {
     void loadsTheFourStandardFilesRawOrGzipped() throws Exception {
         Path dir = writeStandardFiles(root, root);
 
-        TrainTest loaded = IdxDataset.loadDirectory(dir.toUri(), null, CONF);
+        TrainAndTestSets loaded = IdxDataset.loadDirectory(dir.toUri(), null, CONF);
 
         assertEquals(12, loaded.train().count());
         assertEquals(5, loaded.test().count());
@@ -54,7 +54,7 @@ class IdxDatasetTest {
         Path testDir = root.resolve("test");
         writeStandardFiles(root.resolve("train"), testDir);
 
-        TrainTest loaded = IdxDataset.loadDirectory(root.resolve("train").toUri(), testDir.toUri(), CONF);
+        TrainAndTestSets loaded = IdxDataset.loadDirectory(root.resolve("train").toUri(), testDir.toUri(), CONF);
 
         assertEquals(5, loaded.test().count());
         assertTrue(loaded.test().source().contains("/test/t10k-images-idx3-ubyte"), loaded.test().source());
@@ -112,7 +112,7 @@ class IdxDatasetTest {
         Path dir = writeStandardFiles(root.resolve("a dir with spaces"), root.resolve("a dir with spaces"));
         URI uri = URI.create("file://" + dir.toUri().getRawPath());
 
-        TrainTest loaded = IdxDataset.loadDirectory(uri, null, CONF);
+        TrainAndTestSets loaded = IdxDataset.loadDirectory(uri, null, CONF);
 
         assertEquals(12, loaded.train().count());
         assertTrue(uri.toString().contains("a%20dir%20with%20spaces"), uri.toString());
@@ -123,7 +123,7 @@ class IdxDatasetTest {
         Path dir = writeStandardFiles(root.resolve("other fs"), root.resolve("other fs"));
         Configuration conf = OtherSchemeFileSystem.configuration();
 
-        TrainTest loaded = IdxDataset.loadDirectory(OtherSchemeFileSystem.uri(dir), null, conf);
+        TrainAndTestSets loaded = IdxDataset.loadDirectory(OtherSchemeFileSystem.uri(dir), null, conf);
 
         assertEquals(12, loaded.train().count());
         assertEquals(5, loaded.test().count());

@@ -25,9 +25,11 @@ import org.sparsevd.job.config.TrainConfig;
 import org.sparsevd.job.eval.MaskedEvaluator;
 import org.sparsevd.job.metrics.EpochMetrics;
 import org.sparsevd.job.metrics.LayerMetrics;
-import org.sparsevd.job.metrics.MetricsWriter;
+import org.sparsevd.job.output.MetricsWriter;
 import org.sparsevd.job.output.Checkpoint;
+import org.sparsevd.job.output.Json;
 import org.sparsevd.job.output.Provenance;
+import org.sparsevd.job.output.RunFiles;
 import org.sparsevd.job.output.RunOutput;
 import org.sparsevd.job.train.CachedBlocks;
 import org.sparsevd.job.train.CachedData;
@@ -38,22 +40,20 @@ import org.sparsevd.job.train.TrainingData;
 import org.sparsevd.job.train.TrainingDivergedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparsevd.datasets.SourceNames;
 
 /**
  * One {@code train} run end to end: check the output location, read and validate the data, train on Spark with
  * per-epoch driver metrics and checkpoints, and write {@code metrics.jsonl}/{@code metrics.csv}, {@code model.zip}
  * and {@code run.json}. Nothing is created before the inputs are known good.
  *
- * <p>After every epoch the driver writes {@link Checkpoint#FILE} (then the metrics), so a run that fails or is killed
+ * <p>After every epoch the driver writes {@link RunFiles#CHECKPOINT} (then the metrics), so a run that fails or is killed
  * after its first epoch keeps its output directory for {@code --resume}, which continues from the last complete
  * checkpoint with the metrics of exactly the epochs it holds. A run that fails before any checkpoint removes its
  * output directory.
  */
 public final class TrainJob {
     private static final Logger log = LoggerFactory.getLogger(TrainJob.class);
-
-    public static final String MODEL_FILE = "model.zip";
-    public static final String RUN_FILE = "run.json";
 
     /** run.json's status of a run that trained all its epochs. */
     public static final String COMPLETED = "completed";
@@ -161,9 +161,9 @@ public final class TrainJob {
                         data);
                 double accuracy = accuracy(sc, trainer, cached.test(), data);
                 sc.setJobDescription(null);
-                double now = before + (System.nanoTime() - t0) / 1e9;
-                EpochMetrics m = metrics(epoch, (System.nanoTime() - e0) / 1e9, now, trainer, fit, valAccuracy,
-                        accuracy, layers);
+                long end = System.nanoTime(); // one instant for both times, as after the checkpoint write below
+                double now = before + (end - t0) / 1e9;
+                EpochMetrics m = metrics(epoch, (end - e0) / 1e9, now, trainer, fit, valAccuracy, accuracy, layers);
                 List<EpochMetrics> done = new ArrayList<>(metrics.epochs());
                 done.add(m);
                 new Checkpoint(epoch + 1, now, done, trainer.network()).writeTo(output, config, train.total());
@@ -188,17 +188,18 @@ public final class TrainJob {
                     break;
                 }
             }
-            output.write(MODEL_FILE, out -> ModelSerializer.writeModel(trainer.network(), out, true));
-            output.writeText(RUN_FILE, runRecord(sc, trainer, data, started, metrics.epochs(),
+            output.write(RunFiles.MODEL, out -> ModelSerializer.writeModel(trainer.network(), out, true));
+            output.writeText(RunFiles.RUN, runRecord(sc, trainer, data, started, metrics.epochs(),
                     resumed == null ? 0 : resumed.epochsDone(), prunedAt));
-            log.info("Wrote {} epochs of metrics, {} and {} to {}", metrics.epochs().size(), MODEL_FILE, RUN_FILE,
+            log.info("Wrote {} epochs of metrics, {} and {} to {}", metrics.epochs().size(), RunFiles.MODEL,
+                    RunFiles.RUN,
                     Provenance.redact(output.uri()));
             return metrics.epochs();
         } catch (TrainingDivergedException e) {
             keepOrDiscard(output, checkpointed, e);
             throw checkpointed == 0 ? e : new TrainingDivergedException(e.getMessage() + "; the last good checkpoint "
                     + "(epoch " + checkpointed + ") is kept in " + Provenance.redact(output.uri()) + "/"
-                    + Checkpoint.FILE);
+                    + RunFiles.CHECKPOINT);
         } catch (RuntimeException | Error e) {
             keepOrDiscard(output, checkpointed, e);
             throw e;
@@ -231,16 +232,16 @@ public final class TrainJob {
             output.discard();
         } else {
             log.warn("The run failed after epoch {} ({}); {} keeps the checkpoint of epoch {}: continue it with "
-                    + "the same options and --resume", checkpointed, failure.toString(),
+                    + "the same options and --resume", checkpointed, SourceNames.redact(failure.toString()),
                     Provenance.redact(output.uri()), checkpointed);
         }
     }
 
     /** Fails if the run in {@code output} already completed (its run.json is written last). */
     private void checkNotCompleted(RunOutput output) {
-        if (output.exists(RUN_FILE)) {
+        if (output.exists(RunFiles.RUN)) {
             throw new JobConfigException("--resume: " + Provenance.redact(output.uri()) + " is a completed run of "
-                    + config.schedule().epochs() + " epochs (it has " + RUN_FILE + "): nothing to resume");
+                    + config.schedule().epochs() + " epochs (it has " + RunFiles.RUN + "): nothing to resume");
         }
     }
 
@@ -328,10 +329,6 @@ public final class TrainJob {
         run.put("started_at", started.toString());
         run.put("finished_at", Instant.now().toString());
         run.put("final", epochs.get(epochs.size() - 1));
-        try {
-            return MetricsWriter.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(run) + "\n";
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("run record is not serializable", e);
-        }
+        return Json.pretty(run);
     }
 }

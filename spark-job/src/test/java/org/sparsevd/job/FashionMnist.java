@@ -4,7 +4,7 @@ import java.io.File;
 import java.net.URI;
 import org.apache.hadoop.conf.Configuration;
 import org.sparsevd.datasets.IdxDataset;
-import org.sparsevd.datasets.TrainTest;
+import org.sparsevd.datasets.TrainAndTestSets;
 
 /** The real Fashion-MNIST of the Debian package {@code dataset-fashion-mnist} (installed by .ci/run). */
 public final class FashionMnist {
@@ -20,7 +20,7 @@ public final class FashionMnist {
         return DIR.toURI();
     }
 
-    public static TrainTest load() {
+    public static TrainAndTestSets load() {
         return IdxDataset.loadDirectory(uri(), null, new Configuration());
     }
 }

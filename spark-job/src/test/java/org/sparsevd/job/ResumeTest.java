@@ -21,6 +21,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparsevd.job.cli.TrainOptions;
 import org.sparsevd.job.cli.UserErrors;
 import org.sparsevd.job.output.Checkpoint;
+import org.sparsevd.job.output.RunFiles;
 import picocli.CommandLine;
 
 /**
@@ -81,7 +82,7 @@ class ResumeTest {
             }
         }).run());
         assertTrue(crash.getMessage().contains("epoch 2"));
-        assertTrue(Files.exists(stopped.resolve(Checkpoint.FILE)), "the failed run keeps its checkpoint");
+        assertTrue(Files.exists(stopped.resolve(RunFiles.CHECKPOINT)), "the failed run keeps its checkpoint");
         assertEquals(2, Files.readAllLines(stopped.resolve("metrics.jsonl")).size());
         assertFalse(Files.exists(stopped.resolve("model.zip")));
 
@@ -135,7 +136,7 @@ class ResumeTest {
         assertFalse(Files.exists(out.resolve("model.zip")));
         assertFalse(Files.exists(out.resolve("run.json")));
         MultiLayerNetwork kept = ModelSerializer.restoreMultiLayerNetwork(
-                new java.util.zip.ZipFile(out.resolve(Checkpoint.FILE).toFile()).getInputStream(
+                new java.util.zip.ZipFile(out.resolve(RunFiles.CHECKPOINT).toFile()).getInputStream(
                         new java.util.zip.ZipEntry("model.zip")), true);
         assertTrue(Double.isFinite(kept.params().sumNumber().doubleValue()), "the kept checkpoint is good");
     }

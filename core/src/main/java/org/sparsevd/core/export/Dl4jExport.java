@@ -27,7 +27,7 @@ import org.sparsevd.core.engine.InputSpec;
 import org.sparsevd.core.engine.LayerSpec;
 import org.sparsevd.core.engine.NetworkSpec;
 import org.sparsevd.core.engine.Shape;
-import org.sparsevd.core.layers.LogAlpha;
+import org.sparsevd.core.kl.LogAlpha;
 import org.sparsevd.core.layers.SparseVdLayer;
 import org.sparsevd.core.layers.SparseVdParamInitializer;
 

@@ -21,7 +21,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * logα ≈ −3.5 — within the paper's stated 0.01, though not by much.
  *
  * <p>The weight of a parameter does not enter: KL depends on α only. Clipping logα is the caller's business
- * (see {@code org.sparsevd.core.layers.LogAlpha}).
+ * (see {@code org.sparsevd.core.kl.LogAlpha}).
  */
 public final class KlApproximation {
 

@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.sparsevd.core.layers.impl.SparseVdConvolutionLayerImpl;
 
 /**
  * Configuration of a 2-D convolution layer with Sparse Variational Dropout (Molchanov, Ashukha, Vetrov, ICML 2017):

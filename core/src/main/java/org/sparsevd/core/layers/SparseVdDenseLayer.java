@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.sparsevd.core.layers.impl.SparseVdDenseLayerImpl;
 
 /**
  * Configuration of a fully connected layer with Sparse Variational Dropout (Molchanov, Ashukha, Vetrov, ICML 2017):

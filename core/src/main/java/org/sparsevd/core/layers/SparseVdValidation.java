@@ -1,5 +1,7 @@
 package org.sparsevd.core.layers;
 
+import org.sparsevd.core.kl.LogAlpha;
+
 /** Argument checks, equality and descriptions shared by the SparseVD layer configurations and their builders. */
 final class SparseVdValidation {
 
@@ -22,7 +24,7 @@ final class SparseVdValidation {
     }
 
     static double threshold(double threshold) {
-        return finite("threshold", threshold);
+        return LogAlpha.checkThreshold(threshold);
     }
 
     static double logSigma2Init(double logSigma2Init) {
@@ -30,18 +32,11 @@ final class SparseVdValidation {
     }
 
     static double finite(String name, double value) {
-        if (!Double.isFinite(value)) {
-            throw new IllegalArgumentException(name + " must be finite, got " + value);
-        }
-        return value;
+        return LogAlpha.checkFinite(name, value);
     }
 
     static void logAlphaClip(double min, double max) {
-        finite("logAlphaMin", min);
-        finite("logAlphaMax", max);
-        if (min >= max) {
-            throw new IllegalArgumentException("logAlpha clip range must have min < max, got min=" + min + ", max=" + max);
-        }
+        LogAlpha.checkClip(min, max);
     }
 
     /** Checks a complete configuration (used when a layer is built and when it is instantiated). */

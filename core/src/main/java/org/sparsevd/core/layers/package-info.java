@@ -1,11 +1,11 @@
 /**
- * SparseVD layers for DL4J. {@link org.sparsevd.core.layers.SparseVdDenseLayer} and
- * {@link org.sparsevd.core.layers.SparseVdConvolutionLayer} are the configurations (JSON and Java serializable, what
- * Spark ships), {@link org.sparsevd.core.layers.SparseVdDenseLayerImpl} and
- * {@link org.sparsevd.core.layers.SparseVdConvolutionLayerImpl} the runtime layers (their KL term in
- * {@link org.sparsevd.core.layers.SparseVdLayerImpl}), {@link org.sparsevd.core.layers.SparseVdParamInitializer}
- * their parameters (W, logSigma2, b). {@link org.sparsevd.core.layers.LogAlpha} and
- * {@link org.sparsevd.core.layers.SparseVdKl} hold the shape-agnostic logα/KL math; {@link org.sparsevd.core.layers.SparseVdLayers}
- * changes the KL weight, N or threshold of all SparseVD layers of a network.
+ * The configurations of the Sparse VD layers for DL4J, which are what is serialized (in {@code model.zip}, in
+ * checkpoints, and in what Spark ships to executors): {@link org.sparsevd.core.layers.SparseVdDenseLayer} and
+ * {@link org.sparsevd.core.layers.SparseVdConvolutionLayer}, their common view
+ * {@link org.sparsevd.core.layers.SparseVdLayer}, their parameters W, logSigma2, b
+ * ({@link org.sparsevd.core.layers.SparseVdParamInitializer}), and
+ * {@link org.sparsevd.core.layers.SparseVdLayers}, which changes the KL weight, N or threshold of all Sparse VD layers
+ * of a network. The runtime layers are in {@link org.sparsevd.core.layers.impl}, the math in
+ * {@link org.sparsevd.core.kl}. The class names are in the saved JSON: do not move these classes.
  */
 package org.sparsevd.core.layers;

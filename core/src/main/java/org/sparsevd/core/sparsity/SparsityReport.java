@@ -5,7 +5,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparsevd.core.kl.KlApproximation;
-import org.sparsevd.core.layers.LogAlpha;
+import org.sparsevd.core.kl.LogAlpha;
 import org.sparsevd.core.layers.SparseVdLayer;
 import org.sparsevd.core.layers.SparseVdParamInitializer;
 

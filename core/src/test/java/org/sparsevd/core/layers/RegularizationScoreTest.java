@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
+import org.sparsevd.core.layers.impl.SparseVdLayerImpl;
 
 /** The score minus the terms the layers report having added is the data loss, without recomputing the KL. */
 class RegularizationScoreTest {

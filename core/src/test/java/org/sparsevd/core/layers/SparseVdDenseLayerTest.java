@@ -17,6 +17,8 @@ import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.List;
+import org.sparsevd.core.kl.LogAlpha;
+import org.sparsevd.core.kl.SparseVdKl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

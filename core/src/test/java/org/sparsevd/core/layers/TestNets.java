@@ -15,6 +15,7 @@ import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.Random;
+import org.sparsevd.core.kl.LogAlpha;
 
 /** Small SparseVD networks for the tests. */
 final class TestNets {

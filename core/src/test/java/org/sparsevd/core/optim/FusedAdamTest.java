@@ -17,7 +17,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.sparsevd.core.arch.ArchitectureSettings;
 import org.sparsevd.core.arch.Lenet300;
 import org.sparsevd.core.layers.SparseVdLayers;
-import org.sparsevd.core.train.NoiseSeed;
+import org.sparsevd.core.seed.NoiseSeed;
 
 /** {@link FusedAdam} trains exactly as DL4J's {@link Adam}, through the fused kernel, and survives JSON. */
 class FusedAdamTest {

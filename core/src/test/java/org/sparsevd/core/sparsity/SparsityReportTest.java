@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparsevd.core.arch.ArchitectureSettings;
 import org.sparsevd.core.arch.Lenet300;
 import org.sparsevd.core.kl.KlApproximation;
-import org.sparsevd.core.layers.LogAlpha;
+import org.sparsevd.core.kl.LogAlpha;
 
 import java.util.List;
 

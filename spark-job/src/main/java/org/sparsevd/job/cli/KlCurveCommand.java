@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.sparsevd.job.config.JobConfigException;
 import org.sparsevd.job.config.TrainConfig;
+import org.sparsevd.job.output.Provenance;
 import org.sparsevd.job.report.KlCurve;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,7 +55,7 @@ public final class KlCurveCommand implements Callable<Integer> {
         spec.commandLine().getOut().println(String.format(Locale.ROOT,
                 "max |difference| = %.6f nats at log alpha = %.3f (%d points in [%s, %s]); wrote %s, %s, %s to %s",
                 Math.abs(worst.difference()), worst.logAlpha(), points, min, max, KlCurve.CURVE_PNG,
-                KlCurve.ERROR_PNG, KlCurve.CSV, dir));
+                KlCurve.ERROR_PNG, KlCurve.CSV, Provenance.redact(dir)));
         return 0;
     }
 }

@@ -2,6 +2,7 @@ package org.sparsevd.job.cli;
 
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
+import org.sparsevd.datasets.SourceNames;
 import org.sparsevd.job.config.TrainConfig;
 import org.sparsevd.job.report.RunReport;
 import org.sparsevd.job.report.SweepReport;
@@ -34,7 +35,7 @@ public final class ReportCommand implements Callable<Integer> {
         var uri = TrainConfig.location("--input", input);
         var conf = new Configuration();
         var index = SweepReport.isSweep(uri, conf) ? SweepReport.write(uri, conf) : RunReport.write(uri, conf);
-        spec.commandLine().getOut().println("Wrote " + index);
+        spec.commandLine().getOut().println("Wrote " + SourceNames.redact(String.valueOf(index)));
         return 0;
     }
 }

@@ -18,7 +18,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.sparsevd.job.config.JobConfigException;
-import org.sparsevd.job.output.JsonLines;
+import org.sparsevd.job.output.Json;
 import org.sparsevd.job.output.Provenance;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -91,7 +91,7 @@ final class SweepSpecFile {
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             throw new JobConfigException(where + " is not valid " + (json ? "JSON" : "YAML") + ": "
-                    + JsonLines.firstLine(e.getOriginalMessage())
+                    + Json.firstLine(e.getOriginalMessage())
                     + (loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")"));
         }
     }
@@ -109,7 +109,7 @@ final class SweepSpecFile {
         } catch (FileNotFoundException e) {
             throw new JobConfigException(where + " does not exist");
         } catch (IOException e) {
-            throw new JobConfigException(where + " cannot be read: " + JsonLines.firstLine(e.getMessage()));
+            throw new JobConfigException(where + " cannot be read: " + Json.firstLine(e.getMessage()));
         }
     }
 }

@@ -1,7 +1,9 @@
 package org.sparsevd.job.cli;
 
 import org.sparsevd.datasets.DatasetException;
+import org.sparsevd.datasets.SourceNames;
 import org.sparsevd.job.config.JobConfigException;
+import org.sparsevd.job.output.Json;
 import org.sparsevd.job.output.OutputException;
 import org.sparsevd.job.train.TrainingDivergedException;
 import org.slf4j.Logger;
@@ -11,7 +13,7 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * Turns failures into one line on stderr and an exit code: 2 for a command line that cannot be run, 1 for a run
- * that failed. Stack traces go to the log at debug level only (set {@code SPARSEVD_DEBUG=1} to see them).
+ * that failed. Whatever is printed is without credentials ({@link SourceNames#redact}), whoever wrote the message. Stack traces go to the log at debug level only (set {@code SPARSEVD_DEBUG=1} to see them).
  */
 public final class UserErrors {
     private static final Logger log = LoggerFactory.getLogger(UserErrors.class);
@@ -24,7 +26,7 @@ public final class UserErrors {
 
     public static int onBadUsage(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
-        cmd.getErr().println(prefix(cmd) + "error: " + e.getMessage());
+        cmd.getErr().println(prefix(cmd) + "error: " + SourceNames.redact(e.getMessage()));
         cmd.getErr().println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
         return BAD_USAGE;
     }
@@ -34,9 +36,11 @@ public final class UserErrors {
         boolean known = usage || e instanceof DatasetException || e instanceof OutputException
                 || e instanceof TrainingDivergedException;
         String message = known ? e.getMessage() : describe(e);
-        cmd.getErr().println(prefix(cmd) + "error: " + message);
+        cmd.getErr().println(prefix(cmd) + "error: " + SourceNames.redact(message));
         if (System.getenv("SPARSEVD_DEBUG") != null) {
-            e.printStackTrace(cmd.getErr());
+            java.io.StringWriter trace = new java.io.StringWriter();
+            e.printStackTrace(new java.io.PrintWriter(trace));
+            cmd.getErr().print(SourceNames.redact(trace.toString()));
         } else {
             log.debug("Failure details", e);
         }
@@ -53,16 +57,12 @@ public final class UserErrors {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String top = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()));
+        String top = e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + Json.firstLine(e.getMessage()));
         if (root == e) {
             return top;
         }
         return top + " (caused by " + root.getClass().getSimpleName()
-                + (root.getMessage() == null ? "" : ": " + firstLine(root.getMessage())) + ")";
-    }
-
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+                + (root.getMessage() == null ? "" : ": " + Json.firstLine(root.getMessage())) + ")";
     }
 }

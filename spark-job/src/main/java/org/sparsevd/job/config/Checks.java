@@ -82,6 +82,18 @@ final class Checks {
         }
     }
 
+    /** {@code relative} (a/b) inside the directory {@code dir}, whatever the URI carries after its path (a query). */
+    static URI child(URI dir, String relative) {
+        String path = dir.getPath() == null || dir.getPath().isEmpty() ? "/" : dir.getPath();
+        try {
+            return new URI(dir.getScheme(), dir.getRawAuthority() == null ? null : dir.getAuthority(),
+                    (path.endsWith("/") ? path : path + "/") + relative, dir.getQuery(), dir.getFragment());
+        } catch (URISyntaxException e) {
+            throw new JobConfigException(org.sparsevd.job.output.Provenance.redact(dir) + "/" + relative + " is not a valid URI ("
+                    + e.getReason() + ")");
+        }
+    }
+
     /** {@code dir/} and {@code dir} name the same directory: one spelling, so runs compare their locations. */
     private static URI withoutTrailingSlash(URI uri) throws URISyntaxException {
         String path = uri.getPath();

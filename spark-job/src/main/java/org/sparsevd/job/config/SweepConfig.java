@@ -1,7 +1,6 @@
 package org.sparsevd.job.config;
 
 import java.math.BigDecimal;
-import java.net.URI;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -104,12 +103,10 @@ public record SweepConfig(TrainConfig train, List<Double> klWeights, List<Double
      */
     public TrainConfig run(double klWeight, long seed) {
         ScheduleOptions s = train.schedule();
-        URI dir = train.output();
-        String base = dir.toString().endsWith("/") ? dir.toString() : dir + "/";
         return new TrainConfig(train.data(), train.model(),
                 new ScheduleOptions(s.epochs(), s.learningRate(), s.lrDecay(), s.lrFinal(), klWeight,
                         s.klZeroEpochs(), s.klRampEpochs()),
-                train.cluster(), URI.create(base + runDirectory(klWeight, seed)), seed);
+                train.cluster(), Checks.child(train.output(), runDirectory(klWeight, seed)), seed);
     }
 
     /** {@code value} without exponent or trailing zeros: 0.1, 1, 0.003. */

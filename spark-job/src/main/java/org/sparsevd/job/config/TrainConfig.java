@@ -26,6 +26,11 @@ public record TrainConfig(DataOptions data, ModelOptions model, ScheduleOptions 
         }
     }
 
+    /** {@code relative} (a/b) inside the directory {@code dir}. */
+    public static URI child(URI dir, String relative) {
+        return Checks.child(dir, relative);
+    }
+
     /** Parses a user-given location (a path or a Hadoop FileSystem URI) for {@code option}. */
     public static URI location(String option, String value) {
         return Checks.location(option, value);

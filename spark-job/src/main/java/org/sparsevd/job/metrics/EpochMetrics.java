@@ -37,7 +37,7 @@ public record EpochMetrics(int epoch, double seconds, double elapsedSeconds,
     /** These metrics with other wall times. */
     public EpochMetrics withTimes(double seconds, double elapsedSeconds) {
         return new EpochMetrics(epoch, seconds, elapsedSeconds, klWeight, learningRate, dataLoss, kl, sgvlb,
-                trainExamples, testAccuracy, compression, layers);
+                trainExamples, valAccuracy, testAccuracy, compression, layers);
     }
 
     /** The one-line human summary logged after each epoch. */

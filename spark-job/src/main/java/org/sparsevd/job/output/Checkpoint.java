@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,6 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.sparsevd.job.config.JobConfigException;
 import org.sparsevd.job.config.TrainConfig;
 import org.sparsevd.job.metrics.EpochMetrics;
-import org.sparsevd.job.metrics.MetricsWriter;
 
 /**
  * The state of a {@code train} run after a completed epoch, enough to continue it as if it had never stopped:
@@ -44,12 +42,11 @@ import org.sparsevd.job.metrics.MetricsWriter;
  */
 public record Checkpoint(int epochsDone, double elapsedSeconds, List<EpochMetrics> metrics,
                          MultiLayerNetwork network) {
-    public static final String FILE = "checkpoint.zip";
     static final String STATE = "state.json";
-    static final String MODEL = "model.zip";
+    static final String MODEL = RunFiles.MODEL;
     static final int FORMAT = 1;
 
-    private static final ObjectMapper JSON = MetricsWriter.readingMapper();
+    private static final ObjectMapper JSON = Json.readingMapper();
 
     public Checkpoint {
         if (epochsDone < 1 || metrics.size() != epochsDone) {
@@ -72,11 +69,11 @@ public record Checkpoint(int epochsDone, double elapsedSeconds, List<EpochMetric
         state.put("metrics", metrics);
         byte[] stateJson;
         try {
-            stateJson = MetricsWriter.mapper().writeValueAsBytes(state);
+            stateJson = Json.mapper().writeValueAsBytes(state);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("checkpoint state is not serializable", e);
         }
-        output.write(FILE, out -> {
+        output.write(RunFiles.CHECKPOINT, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
             zip.putNextEntry(new ZipEntry(STATE));
             zip.write(stateJson);
@@ -94,17 +91,17 @@ public record Checkpoint(int epochsDone, double elapsedSeconds, List<EpochMetric
      * {@link JobConfigException} (wrong run) or {@link OutputException} (missing or corrupt file).
      */
     public static Checkpoint read(RunOutput output, TrainConfig config) {
-        String where = Provenance.redact(output.uri()) + "/" + FILE;
-        if (!output.exists(FILE)) {
-            throw new OutputException("--resume: " + Provenance.redact(output.uri()) + " has no " + FILE
+        String where = Provenance.redact(output.uri()) + "/" + RunFiles.CHECKPOINT;
+        if (!output.exists(RunFiles.CHECKPOINT)) {
+            throw new OutputException("--resume: " + Provenance.redact(output.uri()) + " has no " + RunFiles.CHECKPOINT
                     + " (no epoch of that run completed): nothing to resume; run without --resume to start over");
         }
         byte[] bytes;
         try {
-            bytes = output.read(FILE);
+            bytes = output.read(RunFiles.CHECKPOINT);
         } catch (OutputException e) {
             throw new OutputException("--resume: " + where + " is corrupt or unreadable ("
-                    + firstLine(e.getCause() == null ? e.getMessage() : e.getCause().getMessage()) + ")", e);
+                    + Json.firstLine(e.getCause() == null ? e.getMessage() : e.getCause().getMessage()) + ")", e);
         }
         byte[] stateJson = null;
         byte[] model = null;
@@ -150,7 +147,7 @@ public record Checkpoint(int epochsDone, double elapsedSeconds, List<EpochMetric
             }
             net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model), true);
         } catch (IOException | RuntimeException e) {
-            throw new OutputException("--resume: " + where + " is corrupt: " + firstLine(e.getMessage()), e);
+            throw new OutputException("--resume: " + where + " is corrupt: " + Json.firstLine(e.getMessage()), e);
         }
         int done = state.path("epochs_done").asInt(-1);
         if (done < 1 || done > config.schedule().epochs() || metrics.size() != done) {
@@ -176,39 +173,17 @@ public record Checkpoint(int epochsDone, double elapsedSeconds, List<EpochMetric
             }
         }
         List<String> differences = new ArrayList<>();
-        diff("", a, b, differences);
+        for (Json.Difference d : Json.diff(a, b)) {
+            differences.add(d.recorded().isMissingNode() ? d.path() + " (not in the checkpoint)"
+                    : d.path() + " (checkpoint " + d.recorded() + ", now "
+                    + (d.given().isMissingNode() ? "unset" : d.given().toString()) + ")");
+        }
         if (!differences.isEmpty()) {
             throw new JobConfigException("--resume: " + where + " belongs to another run; it differs in "
                     + String.join(", ", differences.subList(0, Math.min(3, differences.size())))
                     + (differences.size() > 3 ? " and " + (differences.size() - 3) + " more" : "")
                     + "; resume with the run's own options");
         }
-    }
-
-    private static void diff(String prefix, JsonNode saved, JsonNode now, List<String> out) {
-        if (saved.isObject() && now.isObject()) {
-            for (Iterator<String> it = saved.fieldNames(); it.hasNext(); ) {
-                String f = it.next();
-                diff(prefix + f + ".", saved.get(f), now.path(f), out);
-            }
-            for (Iterator<String> it = now.fieldNames(); it.hasNext(); ) {
-                String f = it.next();
-                if (!saved.has(f)) {
-                    out.add(prefix + f + " (not in the checkpoint)");
-                }
-            }
-        } else if (!saved.equals(now)) {
-            out.add(prefix.substring(0, prefix.length() - 1) + " (checkpoint " + saved + ", now "
-                    + (now.isMissingNode() ? "unset" : now.toString()) + ")");
-        }
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "(no details)";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     /** Lets {@link ModelSerializer} close what it writes to without closing the enclosing zip. */

@@ -3,11 +3,11 @@ package org.sparsevd.job.output;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sparsevd.datasets.SourceNames;
 
 /**
  * Where a result came from: the versions of everything that computed it, and locations with any credentials
@@ -66,15 +66,8 @@ public final class Provenance {
         return built;
     }
 
-    /** {@code uri} without user info (s3a://KEY:SECRET@bucket/...) and without a query string. */
+    /** {@code uri} without credentials (user info, query string): {@link SourceNames#redact}. */
     public static String redact(URI uri) {
-        if (uri == null) {
-            return null;
-        }
-        try {
-            return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null).toString();
-        } catch (URISyntaxException e) {
-            return uri.getScheme() + ":<redacted>";
-        }
+        return uri == null ? null : SourceNames.redact(uri.toString());
     }
 }

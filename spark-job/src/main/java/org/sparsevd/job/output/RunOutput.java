@@ -1,10 +1,12 @@
 package org.sparsevd.job.output;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileContext;
@@ -14,6 +16,8 @@ import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparsevd.datasets.SourceNames;
+import org.sparsevd.job.config.JobConfigException;
 
 /**
  * A run's output directory on any Hadoop FileSystem. Every file is written to a temporary name of its own and renamed
@@ -29,13 +33,15 @@ public final class RunOutput {
     private final FileSystem fs;
     private final FileContext fc;
     private final boolean created;
+    private final String label;
 
-    private RunOutput(URI uri, Path dir, FileSystem fs, FileContext fc, boolean created) {
+    private RunOutput(URI uri, Path dir, FileSystem fs, FileContext fc, boolean created, String label) {
         this.uri = uri;
         this.dir = dir;
         this.fs = fs;
         this.fc = fc;
         this.created = created;
+        this.label = label;
     }
 
     /**
@@ -71,7 +77,7 @@ public final class RunOutput {
             if (!existed && !fs.mkdirs(dir)) {
                 throw new OutputException("--output " + uri + ": could not create the directory");
             }
-            return new RunOutput(uri, dir, fs, FileContext.getFileContext(dir.toUri(), conf), !existed);
+            return new RunOutput(uri, dir, fs, FileContext.getFileContext(dir.toUri(), conf), !existed, uri.toString());
         } catch (IOException e) {
             throw new OutputException("--output " + uri + ": could not create the directory: " + e.getMessage(), e);
         }
@@ -88,14 +94,36 @@ public final class RunOutput {
             if (!fs.getFileStatus(dir).isDirectory()) {
                 throw new OutputException("--resume: --output " + uri + " is a file, not a run's output directory");
             }
-            RunOutput output = new RunOutput(uri, dir, fs, FileContext.getFileContext(dir.toUri(), conf), false);
+            RunOutput output = new RunOutput(uri, dir, fs, FileContext.getFileContext(dir.toUri(), conf), false,
+                    uri.toString());
             for (FileStatus st : fs.listStatus(dir, p -> p.getName().startsWith(".") && p.getName().endsWith(".tmp"))) {
-                log.info("Removing {}, left by an interrupted write", st.getPath());
+                log.info("Removing {}, left by an interrupted write", SourceNames.redact(st.getPath().toString()));
                 output.deleteQuietly(st.getPath());
             }
             return output;
         } catch (IOException e) {
             throw new OutputException("--output " + uri + " cannot be used: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * An existing output directory, to read (nothing in it is changed): {@code where} ("--input LOCATION") names it
+     * in messages, {@code what} ("train output directory") says what it must be. A missing location or a file is a
+     * {@link JobConfigException}.
+     */
+    public static RunOutput existing(URI uri, Configuration conf, String where, String what) {
+        try {
+            FileSystem fs = FileSystem.get(uri, conf);
+            Path dir = fs.makeQualified(new Path(uri));
+            if (!fs.exists(dir)) {
+                throw new JobConfigException(where + " does not exist");
+            }
+            if (!fs.getFileStatus(dir).isDirectory()) {
+                throw new JobConfigException(where + " is a file, not a " + what);
+            }
+            return new RunOutput(uri, dir, fs, FileContext.getFileContext(dir.toUri(), conf), false, where);
+        } catch (IOException e) {
+            throw new OutputException(where + " cannot be read: " + e.getMessage(), e);
         }
     }
 
@@ -147,9 +175,71 @@ public final class RunOutput {
         }
     }
 
-    /** The text of {@code name}, or null if there is no such file. */
+    /** The text of {@code name}, or null if there is no such file; a directory of that name is refused. */
     public String readText(String name) {
-        return exists(name) ? new String(read(name), StandardCharsets.UTF_8) : null;
+        try {
+            if (fs.getFileStatus(path(name)).isDirectory()) {
+                throw new JobConfigException(label + ": " + name + " is a directory, not a file");
+            }
+            try (InputStream in = fs.open(path(name))) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        } catch (FileNotFoundException e) {
+            return null;
+        } catch (IOException e) {
+            throw new OutputException(label + ": " + name + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes the directory {@code name} with {@code files} (name to content) as a whole: written under a temporary
+     * name, then renamed over the previous one, so a reader sees the old directory or the new one, and a failure
+     * leaves the old one in place. {@code what} names the directory in messages ("the report").
+     *
+     * @return the directory's qualified path
+     */
+    public Path writeDirectory(String name, Map<String, byte[]> files, String what) {
+        String location = Provenance.redact(uri);
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        Path tmp = path(name + ".tmp-" + suffix);
+        Path target = path(name);
+        Path old = path(name + ".old-" + suffix);
+        boolean published = false;
+        try {
+            if (!fs.mkdirs(tmp)) {
+                throw new IOException("could not create " + tmp.getName());
+            }
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                try (OutputStream out = fs.create(new Path(tmp, f.getKey()), false)) {
+                    out.write(f.getValue());
+                }
+            }
+            boolean replacing = fs.exists(target);
+            if (replacing && !fs.rename(target, old)) {
+                throw new IOException("could not move the previous " + name + "/ away");
+            }
+            if (!fs.rename(tmp, target)) {
+                if (replacing && !fs.rename(old, target)) {
+                    log.warn("The previous {} of {} is left at {}", name, location, old);
+                }
+                throw new IOException("could not rename " + tmp.getName() + " to " + name + "/");
+            }
+            published = true;
+            if (replacing && !fs.delete(old, true)) {
+                log.warn("Could not delete the previous {} of {} at {}", name, location, old);
+            }
+            return fs.makeQualified(target);
+        } catch (IOException e) {
+            throw new OutputException(location + ": could not write " + what + ": " + e.getMessage(), e);
+        } finally {
+            if (!published) {
+                try {
+                    fs.delete(tmp, true);
+                } catch (IOException e) {
+                    log.warn("Could not delete {}: {}", tmp, e.getMessage());
+                }
+            }
+        }
     }
 
     /** Deletes {@code name} (a file, or a directory with its content) if it exists; returns whether it existed. */
@@ -174,7 +264,8 @@ public final class RunOutput {
             }
             log.info("Removed the incomplete output {}", Provenance.redact(uri));
         } catch (IOException e) {
-            log.warn("Could not remove the incomplete output {}: {}", Provenance.redact(uri), e.getMessage());
+            log.warn("Could not remove the incomplete output {}: {}", Provenance.redact(uri),
+                    SourceNames.redact(e.getMessage()));
         }
     }
 

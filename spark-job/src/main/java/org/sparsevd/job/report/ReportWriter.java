@@ -1,6 +1,5 @@
 package org.sparsevd.job.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Base64;
 import java.util.Iterator;
@@ -10,7 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 import org.sparsevd.job.metrics.EpochMetrics;
 import org.sparsevd.job.metrics.LayerMetrics;
-import org.sparsevd.job.metrics.MetricsWriter;
+import org.sparsevd.job.output.Json;
+import org.sparsevd.job.output.RunReader;
 
 /**
  * Assembles a report's {@code index.html}: one self-contained file (images embedded as base64 data URIs, styles
@@ -225,11 +225,7 @@ final class ReportWriter {
     }
 
     static String pretty(JsonNode node) {
-        try {
-            return MetricsWriter.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a parsed JSON tree is always serializable", e);
-        }
+        return Json.pretty(node).stripTrailing();
     }
 
     /** HTML-escapes text for element content and double-quoted attributes. */

@@ -21,11 +21,11 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sparsevd.job.TrainJob;
 import org.sparsevd.job.metrics.EpochMetrics;
 import org.sparsevd.job.metrics.LayerMetrics;
-import org.sparsevd.job.metrics.MetricsWriter;
 import org.sparsevd.job.output.OutputException;
+import org.sparsevd.job.output.RunFiles;
+import org.sparsevd.job.output.RunReader;
 
 /**
  * {@code sparsevd report}: reads a train output directory and writes {@code <input>/report/}: the PNG figures and
@@ -52,7 +52,7 @@ public final class RunReport {
         ReportWriter.Image weights = null;
         String weightsNote;
         if (run.model() == null) {
-            weightsNote = "The first-layer weights figure needs " + TrainJob.MODEL_FILE + ", which " + run.location()
+            weightsNote = "The first-layer weights figure needs " + RunFiles.MODEL + ", which " + run.location()
                     + " does not have (is the run still in progress?).";
         } else {
             WeightImage.Figure figure = WeightImage.firstLayer(run.model());
@@ -65,12 +65,12 @@ public final class RunReport {
                 log.warn("No weights figure: {}", figure.caption());
             }
         }
-        List<String> sources = new ArrayList<>(List.of(MetricsWriter.JSONL));
+        List<String> sources = new ArrayList<>(List.of(RunFiles.METRICS_JSONL));
         if (run.info() != null) {
-            sources.add(TrainJob.RUN_FILE);
+            sources.add(RunFiles.RUN);
         }
         if (run.model() != null) {
-            sources.add(TrainJob.MODEL_FILE);
+            sources.add(RunFiles.MODEL);
         }
         String version = RunReport.class.getPackage().getImplementationVersion();
         String generatedBy = "Generated at " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
@@ -87,7 +87,7 @@ public final class RunReport {
             files.put(weights.file(), weights.png());
         }
         files.put(INDEX, html.getBytes(StandardCharsets.UTF_8));
-        return new Path(publish(run.fs(), run.dir(), files, run.location()), INDEX);
+        return new Path(run.output().writeDirectory(DIR, files, "the report"), INDEX);
     }
 
     /** The per-epoch training curves of metrics.jsonl. */
@@ -161,55 +161,4 @@ public final class RunReport {
         return out.toByteArray();
     }
 
-    /**
-     * Writes {@code files} into {@code <dir>/report.tmp-<random>/}, then makes it {@code <dir>/report/}: an old
-     * report is renamed away first and deleted after the new one is in place. On failure the temporary directory
-     * is deleted and the old report, if any, put back. Returns the report directory.
-     */
-    static Path publish(FileSystem fs, Path dir, Map<String, byte[]> files, String location) {
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        Path tmp = new Path(dir, DIR + ".tmp-" + suffix);
-        Path target = new Path(dir, DIR);
-        Path old = new Path(dir, DIR + ".old-" + suffix);
-        boolean published = false;
-        try {
-            if (!fs.mkdirs(tmp)) {
-                throw new IOException("could not create " + tmp.getName());
-            }
-            for (Map.Entry<String, byte[]> f : files.entrySet()) {
-                try (OutputStream out = fs.create(new Path(tmp, f.getKey()), false)) {
-                    out.write(f.getValue());
-                }
-            }
-            boolean replacing = fs.exists(target);
-            if (replacing && !fs.rename(target, old)) {
-                throw new IOException("could not move the previous " + DIR + "/ away");
-            }
-            if (!fs.rename(tmp, target)) {
-                if (replacing && !fs.rename(old, target)) {
-                    log.warn("The previous report of {} is left at {}", location, old);
-                }
-                throw new IOException("could not rename " + tmp.getName() + " to " + DIR + "/");
-            }
-            published = true;
-            if (replacing && !fs.delete(old, true)) {
-                log.warn("Could not delete the previous report of {} at {}", location, old);
-            }
-            return fs.makeQualified(target);
-        } catch (IOException e) {
-            throw new OutputException(location + ": could not write the report: " + e.getMessage(), e);
-        } finally {
-            if (!published) {
-                deleteQuietly(fs, tmp);
-            }
-        }
-    }
-
-    private static void deleteQuietly(FileSystem fs, Path p) {
-        try {
-            fs.delete(p, true);
-        } catch (IOException e) {
-            log.warn("Could not delete {}: {}", p, e.getMessage());
-        }
-    }
 }

@@ -1,6 +1,5 @@
 package org.sparsevd.job.report;
 
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -11,18 +10,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparsevd.job.config.SweepConfig;
+import org.sparsevd.job.config.TrainConfig;
 import org.sparsevd.job.metrics.LayerMetrics;
-import org.sparsevd.job.output.OutputException;
 import org.sparsevd.job.output.Provenance;
-import org.sparsevd.job.sweep.PointStats;
-import org.sparsevd.job.sweep.SweepOutput;
-import org.sparsevd.job.sweep.SweepPoint;
-import org.sparsevd.job.sweep.SweepSelection;
+import org.sparsevd.job.metrics.PointStats;
+import org.sparsevd.job.output.SweepFiles;
+import org.sparsevd.job.output.SweepRecord;
+import org.sparsevd.job.metrics.SweepPoint;
+import org.sparsevd.job.metrics.SweepSelection;
 
 /**
  * The report of a sweep output: validation accuracy against compression for every (KL weight, threshold) point
@@ -42,38 +41,31 @@ public final class SweepReport {
 
     /** Whether {@code input} is a sweep output (rather than a train output). */
     public static boolean isSweep(URI input, Configuration conf) {
-        try {
-            FileSystem fs = FileSystem.get(input, conf);
-            return SweepOutput.isSweep(fs, fs.makeQualified(new Path(input)));
-        } catch (IOException e) {
-            throw new OutputException("--input " + Provenance.redact(input) + " cannot be read: " + e.getMessage(),
-                    e);
-        }
+        return SweepRecord.isSweep(input, conf);
     }
 
     /** Writes the report of the sweep output at {@code input} and its runs'; returns its index.html. */
     public static Path write(URI input, Configuration conf) {
-        SweepOutput.Recorded sweep = SweepOutput.read(input, conf);
+        SweepRecord sweep = SweepRecord.read(input, conf);
         String location = Provenance.redact(input);
         List<SweepPoint> points = sweep.points();
         List<PointStats> stats = sweep.stats();
         PointStats selected = SweepSelection.select(stats, sweep.maxAccuracyDrop());
         List<ReportWriter.Image> figures = figures(points, stats, selected);
 
-        String base = input.toString().endsWith("/") ? input.toString() : input + "/";
         Map<String, String> runReports = new LinkedHashMap<>();
         for (SweepPoint p : points) {
             String run = p.provenance().run();
             if (!runReports.containsKey(run)) {
-                RunReport.write(URI.create(base + run), conf);
+                RunReport.write(TrainConfig.child(input, run), conf);
                 runReports.put(run, "../" + run + "/" + RunReport.DIR + "/" + RunReport.INDEX);
             }
         }
         String version = SweepReport.class.getPackage().getImplementationVersion();
         String generatedBy = "Generated at " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
                 + " by 'sparsevd report --input " + location + "' (sparsevd "
-                + (version == null ? "development build" : version) + ") from " + SweepOutput.SPEC_FILE + " and "
-                + SweepOutput.JSONL + "; charts drawn with JFreeChart.";
+                + (version == null ? "development build" : version) + ") from " + SweepFiles.SPEC + " and "
+                + SweepFiles.ROWS + "; charts drawn with JFreeChart.";
         String html = SweepReportWriter.html(location, sweep, stats, selected, figures, runReports, generatedBy);
 
         Map<String, byte[]> files = new LinkedHashMap<>();
@@ -81,16 +73,8 @@ public final class SweepReport {
             files.put(img.file(), img.png());
         }
         files.put(RunReport.INDEX, html.getBytes(StandardCharsets.UTF_8));
-        FileSystem fs;
-        Path dir;
-        try {
-            fs = FileSystem.get(input, conf);
-            dir = fs.makeQualified(new Path(input));
-        } catch (IOException e) {
-            throw new OutputException(location + ": could not write the report: " + e.getMessage(), e);
-        }
         log.info("Sweep report of {} points, {} run reports", points.size(), runReports.size());
-        return new Path(RunReport.publish(fs, dir, files, location), RunReport.INDEX);
+        return new Path(sweep.output().writeDirectory(RunReport.DIR, files, "the report"), RunReport.INDEX);
     }
 
     /**

@@ -6,10 +6,11 @@ import java.util.Locale;
 import java.util.Map;
 import org.sparsevd.job.config.SweepConfig;
 import org.sparsevd.job.metrics.LayerMetrics;
-import org.sparsevd.job.sweep.PointStats;
-import org.sparsevd.job.sweep.SweepOutput;
-import org.sparsevd.job.sweep.SweepPoint;
-import org.sparsevd.job.sweep.SweepSelection;
+import org.sparsevd.job.metrics.PointStats;
+import org.sparsevd.job.output.SweepFiles;
+import org.sparsevd.job.output.SweepRecord;
+import org.sparsevd.job.metrics.SweepPoint;
+import org.sparsevd.job.metrics.SweepSelection;
 
 /**
  * A sweep report's {@code index.html}, self-contained like a run's ({@link ReportWriter}): the selected point and
@@ -20,7 +21,7 @@ final class SweepReportWriter {
     private SweepReportWriter() {
     }
 
-    static String html(String location, SweepOutput.Recorded sweep, List<PointStats> stats, PointStats selected,
+    static String html(String location, SweepRecord sweep, List<PointStats> stats, PointStats selected,
                        List<ReportWriter.Image> figures, Map<String, String> runReports, String generatedBy) {
         List<SweepPoint> points = sweep.points();
         JsonNode spec = sweep.record().path("spec");
@@ -117,7 +118,7 @@ final class SweepReportWriter {
                     .append(ReportWriter.esc(run.getKey())).append("</a>: training curves, per-layer table, "
                             + "first-layer weights</li>\n");
         }
-        h.append("</ul>\n<details><summary>Spec (").append(SweepOutput.SPEC_FILE).append(")</summary>\n<pre>")
+        h.append("</ul>\n<details><summary>Spec (").append(SweepFiles.SPEC).append(")</summary>\n<pre>")
                 .append(ReportWriter.esc(ReportWriter.pretty(sweep.record()))).append("</pre>\n</details>\n")
                 .append("</section>\n");
         h.append("<footer>").append(ReportWriter.esc(generatedBy)).append("</footer>\n</body>\n</html>\n");

@@ -13,7 +13,7 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.sparsevd.core.layers.LogAlpha;
+import org.sparsevd.core.kl.LogAlpha;
 import org.sparsevd.core.layers.SparseVdDenseLayer;
 import org.sparsevd.core.layers.SparseVdParamInitializer;
 

@@ -20,8 +20,13 @@ import org.sparsevd.job.eval.EvalCounts;
 import org.sparsevd.job.eval.MaskedEvaluator;
 import org.sparsevd.job.metrics.EpochMetrics;
 import org.sparsevd.job.metrics.LayerMetrics;
+import org.sparsevd.job.metrics.PointStats;
+import org.sparsevd.job.metrics.PointProvenance;
+import org.sparsevd.job.metrics.SweepPoint;
+import org.sparsevd.job.metrics.SweepSelection;
 import org.sparsevd.job.output.Provenance;
-import org.sparsevd.job.report.RunReader;
+import org.sparsevd.job.output.RunReader;
+import org.sparsevd.job.output.SweepFiles;
 import org.sparsevd.job.train.CachedData;
 import org.sparsevd.job.train.Models;
 import org.sparsevd.job.train.TrainingData;
@@ -175,7 +180,7 @@ public final class SweepJob {
                         + "(over %d seed(s): val_acc=%.4f, test_acc=%.4f, compression=%.2fx) by the rule: %s; see %s",
                 all.size(), where, SweepConfig.plain(best.klWeight()), SweepConfig.plain(best.threshold()),
                 best.seeds().size(), best.valAccuracy(), best.testAccuracy(), best.compression(),
-                SweepSelection.rule(config.maxAccuracyDrop()), SweepOutput.BEST_FILE));
+                SweepSelection.rule(config.maxAccuracyDrop()), SweepFiles.BEST));
     }
 
     /**

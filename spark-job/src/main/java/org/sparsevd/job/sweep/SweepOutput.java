@@ -1,14 +1,12 @@
 package org.sparsevd.job.sweep;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,39 +16,36 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sparsevd.job.TrainJob;
 import org.sparsevd.job.config.JobConfigException;
 import org.sparsevd.job.config.SweepConfig;
 import org.sparsevd.job.config.TrainConfig;
 import org.sparsevd.job.metrics.LayerMetrics;
-import org.sparsevd.job.metrics.MetricsWriter;
+import org.sparsevd.job.metrics.PointStats;
+import org.sparsevd.job.metrics.PointProvenance;
+import org.sparsevd.job.metrics.SweepPoint;
+import org.sparsevd.job.metrics.SweepSelection;
 import org.sparsevd.job.output.Checkpoint;
-import org.sparsevd.job.output.JsonLines;
+import org.sparsevd.job.output.Json;
 import org.sparsevd.job.output.OutputException;
 import org.sparsevd.job.output.Provenance;
+import org.sparsevd.job.output.RunFiles;
 import org.sparsevd.job.output.RunOutput;
+import org.sparsevd.job.output.SweepFiles;
+import org.sparsevd.job.output.SweepRecord;
 
 /**
  * A sweep's output directory: {@code sweep.json} (the spec it was started with), {@code sweep.jsonl} and
- * {@code sweep.csv} (one row per finished (point, seed), in spec order, with an up-to-date {@code pareto} flag of
- * its point), {@code best.json} (the selected point and the Pareto front, means and standard deviations over the
- * seeds) and {@code runs/}. All files are rewritten atomically after each training run, with all the rows of that
- * run at once, so the rows are the record of which runs are finished: a restarted sweep reads them back and runs
- * only the (KL weight, seed) runs that have none, continuing an unfinished run from its last checkpoint
- * ({@link #prepareRun}).
+ * {@code sweep.csv} (one row per finished (point, seed), in spec order, append-only: a row, once written, stays the
+ * same bytes, so it holds nothing that later rows change), {@code best.json} (the selected point and the Pareto
+ * front over the rows recorded so far, means and standard deviations over the seeds) and {@code runs/}. All files are
+ * rewritten atomically after each training run, with all the rows of that run at once, so the rows are the record of
+ * which runs are finished: a restarted sweep reads them back and runs only the (KL weight, seed) runs that have none,
+ * continuing an unfinished run from its last checkpoint ({@link #prepareRun}).
  */
 public final class SweepOutput {
     private static final Logger log = LoggerFactory.getLogger(SweepOutput.class);
 
-    public static final String SPEC_FILE = "sweep.json";
-    public static final String JSONL = "sweep.jsonl";
-    public static final String CSV = "sweep.csv";
-    public static final String BEST_FILE = "best.json";
-
-    private static final ObjectMapper JSON = MetricsWriter.mapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    private static final ObjectMapper JSON = Json.mapper();
 
     private final SweepConfig config;
     private final boolean resuming;
@@ -84,62 +79,17 @@ public final class SweepOutput {
             throw new OutputException(where + " cannot be used: " + e.getMessage(), e);
         }
         RunOutput existing = RunOutput.open(uri, conf);
-        String recorded = existing.readText(SPEC_FILE);
+        String recorded = existing.readText(SweepFiles.SPEC);
         if (recorded == null) {
-            throw new OutputException(where + " already exists and is not a sweep output (it has no " + SPEC_FILE
+            throw new OutputException(where + " already exists and is not a sweep output (it has no " + SweepFiles.SPEC
                     + "); choose a new directory or remove it");
         }
-        checkSameSpec(parse(recorded, SPEC_FILE).path("spec"), spec(config), where);
-        String rows = existing.readText(JSONL);
+        checkSameSpec(Json.parse(recorded, SweepFiles.SPEC).path("spec"), spec(config), where);
+        String rows = existing.readText(SweepFiles.ROWS);
         SweepOutput out = new SweepOutput(config, true, rows == null ? new ArrayList<>() : finished(config,
-                parseRows(rows, Provenance.redact(uri) + "/" + JSONL)));
+                SweepRecord.parseRows(rows, Provenance.redact(uri) + "/" + SweepFiles.ROWS)));
         out.output = existing;
         return out;
-    }
-
-    /**
-     * What a sweep output holds, for reports.
-     *
-     * @param record     sweep.json: the spec and where and when it was started
-     * @param points     the recorded rows, in file order
-     */
-    public record Recorded(JsonNode record, List<SweepPoint> points) {
-        /** The selection rule's tolerance in percentage points. */
-        public double maxAccuracyDrop() {
-            return record.path("spec").path("max_accuracy_drop").asDouble();
-        }
-
-        /** The number of rows of the spec: one per point and seed. */
-        public int rowsTotal() {
-            return record.path("rows").asInt();
-        }
-
-        /** Each point's mean and standard deviation over the seeds recorded. */
-        public List<PointStats> stats() {
-            return PointStats.of(points);
-        }
-    }
-
-    /** Whether {@code dir} is a sweep output (it has a sweep.json). */
-    public static boolean isSweep(FileSystem fs, Path dir) throws IOException {
-        return fs.isFile(new Path(dir, SPEC_FILE));
-    }
-
-    /** Reads a sweep output; it must have a sweep.json and at least one recorded point. */
-    public static Recorded read(java.net.URI uri, Configuration conf) {
-        RunOutput existing = RunOutput.open(uri, conf);
-        String location = Provenance.redact(uri);
-        String record = existing.readText(SPEC_FILE);
-        if (record == null) {
-            throw new JobConfigException("--input " + location + " is not a sweep output: it has no " + SPEC_FILE);
-        }
-        String rows = existing.readText(JSONL);
-        List<SweepPoint> points = rows == null ? List.of() : parseRows(rows, location + "/" + JSONL);
-        if (points.isEmpty()) {
-            throw new OutputException(location + " has no finished sweep point yet (" + JSONL + " is missing or "
-                    + "empty)");
-        }
-        return new Recorded(parse(record, location + "/" + SPEC_FILE), points);
     }
 
     /** The spec a sweep is identified by: its whole configuration except where it writes and which master runs it. */
@@ -148,7 +98,7 @@ public final class SweepOutput {
         ObjectNode train = (ObjectNode) spec.get("train");
         train.remove("output");
         ((ObjectNode) train.get("cluster")).remove("master");
-        return parse(spec.toString(), SPEC_FILE); // as read back from the file: the same node types
+        return Json.parse(spec.toString(), SweepFiles.SPEC); // as read back from the file: the same node types
     }
 
     /** Whether this output was started by an earlier invocation (with the same spec). */
@@ -179,7 +129,7 @@ public final class SweepOutput {
         record.put("rows", config.rows());
         record.put("started_at", Instant.now().toString());
         record.put("versions", versions);
-        output.writeText(SPEC_FILE, pretty(record));
+        output.writeText(SweepFiles.SPEC, Json.pretty(record));
     }
 
     /** How the training run of a KL weight without recorded points starts. */
@@ -206,7 +156,7 @@ public final class SweepOutput {
         try {
             RunOutput previous = RunOutput.open(run.output(), conf);
             Checkpoint checkpoint = Checkpoint.read(previous, run);
-            if (previous.exists(TrainJob.RUN_FILE) && previous.exists(TrainJob.MODEL_FILE)) {
+            if (previous.exists(RunFiles.RUN) && previous.exists(RunFiles.MODEL)) {
                 log.info("Sweep: {} of an earlier attempt finished training; evaluating it", dir);
                 return RunStart.TRAINED;
             }
@@ -225,17 +175,23 @@ public final class SweepOutput {
     public void record(List<SweepPoint> run) {
         points.addAll(run);
         points.sort(new SpecOrder(config));
-        List<PointStats> stats = PointStats.of(points);
         StringBuilder jsonl = new StringBuilder();
         for (SweepPoint p : points) {
-            ObjectNode row = JSON.valueToTree(p);
-            row.put("pareto", onFront(p, stats));
-            jsonl.append(row).append('\n');
+            jsonl.append(row(p)).append('\n');
         }
-        output.writeText(JSONL, jsonl.toString());
-        output.writeText(CSV, csv(points));
-        output.writeText(BEST_FILE, pretty(best()));
+        output.writeText(SweepFiles.ROWS, jsonl.toString());
+        output.writeText(SweepFiles.CSV, csv(points));
+        output.writeText(SweepFiles.BEST, Json.pretty(best()));
         recordedHere = true;
+    }
+
+    /** One line of {@link SweepFiles#ROWS}. */
+    static String row(SweepPoint p) {
+        try {
+            return JSON.writeValueAsString(p);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("sweep point is not serializable", e);
+        }
     }
 
     /** After a failure: removes the output if this invocation created it and recorded nothing in it. */
@@ -243,12 +199,6 @@ public final class SweepOutput {
         if (output != null && !resuming && !recordedHere) {
             output.discard();
         }
-    }
-
-    /** Whether the point of row {@code p} is on the Pareto front of the sweep's points. */
-    private static boolean onFront(SweepPoint p, List<PointStats> stats) {
-        return SweepSelection.onFront(stats.stream().filter(s -> s.is(p.klWeight(), p.threshold())).findFirst()
-                .orElseThrow(), stats);
     }
 
     private Map<String, Object> best() {
@@ -271,11 +221,10 @@ public final class SweepOutput {
     }
 
     static String csv(List<SweepPoint> points) {
-        List<PointStats> stats = PointStats.of(points);
         List<String> layers = points.get(0).layers().stream().map(LayerMetrics::name).toList();
         List<String> versions = List.copyOf(new java.util.TreeSet<>(points.get(0).provenance().versions().keySet()));
         StringBuilder sb = new StringBuilder("kl_weight,threshold,val_accuracy,test_accuracy,pruned_at_epoch,"
-                + "compression,weights,nonzero,pareto");
+                + "compression,weights,nonzero");
         for (String l : layers) {
             sb.append(',').append(l).append("_nonzero,").append(l).append("_sparsity");
         }
@@ -287,9 +236,8 @@ public final class SweepOutput {
         for (SweepPoint p : points) {
             sb.append(num(p.klWeight())).append(',').append(num(p.threshold())).append(',')
                     .append(num(p.valAccuracy())).append(',').append(num(p.testAccuracy())).append(',')
-                    .append(p.prunedAtEpoch() == null ? "" : p.prunedAtEpoch()).append(',').append(num(p.compression())).append(',')
-                    .append(p.weights()).append(',').append(p.nonzero()).append(',')
-                    .append(onFront(p, stats));
+                    .append(p.prunedAtEpoch() == null ? "" : p.prunedAtEpoch()).append(',')
+                    .append(num(p.compression())).append(',').append(p.weights()).append(',').append(p.nonzero());
             for (LayerMetrics l : p.layers()) {
                 sb.append(',').append(l.nonzero()).append(',').append(num(l.sparsity()));
             }
@@ -317,28 +265,27 @@ public final class SweepOutput {
                 if (complete) {
                     kept.addAll(run);
                 } else if (!run.isEmpty()) {
-                    throw new OutputException(JSONL + " holds " + run.size() + " rows for kl_weight "
+                    throw new OutputException(SweepFiles.ROWS + " holds " + run.size() + " rows for kl_weight "
                             + SweepConfig.plain(w) + " and seed " + seed + " that are not one per threshold of the "
                             + "spec: it was not written by this sweep; choose a new --output");
                 }
             }
         }
         if (kept.size() != rows.size()) {
-            throw new OutputException(JSONL + " holds rows for KL weights or seeds the spec does not have: it was "
-                    + "not written by this sweep; choose a new --output");
+            throw new OutputException(SweepFiles.ROWS + " holds rows for KL weights or seeds the spec does not have: it "
+                    + "was not written by this sweep; choose a new --output");
         }
         kept.sort(new SpecOrder(config));
         return kept;
     }
 
-    static List<SweepPoint> parseRows(String text, String file) {
-        return JsonLines.read(JSON, text, SweepPoint.class, file, "a valid sweep row");
-    }
-
     /** Fails with a message naming every differing setting when {@code given} is not the {@code recorded} spec. */
     static void checkSameSpec(JsonNode recorded, JsonNode given, String where) {
         List<String> differences = new ArrayList<>();
-        diff("", recorded, given, differences);
+        for (Json.Difference d : Json.diff(recorded, given)) {
+            differences.add(d.path().replaceFirst("^train\\.", "") + ": " + shown(d.recorded()) + " recorded, "
+                    + shown(d.given()) + " given");
+        }
         if (!differences.isEmpty()) {
             throw new JobConfigException(where + " holds a sweep started with a different spec (" + String.join("; ",
                     differences) + "); run it with the spec it was started with to resume it, or choose a new "
@@ -346,50 +293,15 @@ public final class SweepOutput {
         }
     }
 
-    private static void diff(String path, JsonNode recorded, JsonNode given, List<String> out) {
-        if (recorded.isObject() && given.isObject()) {
-            List<String> names = new ArrayList<>();
-            recorded.fieldNames().forEachRemaining(names::add);
-            for (Iterator<String> it = given.fieldNames(); it.hasNext(); ) {
-                String n = it.next();
-                if (!names.contains(n)) {
-                    names.add(n);
-                }
-            }
-            for (String n : names) {
-                diff(path.isEmpty() ? n : path + "." + n, recorded.path(n), given.path(n), out);
-            }
-        } else if (!recorded.equals(given)) {
-            out.add(path.replaceFirst("^train\\.", "") + ": " + shown(recorded) + " recorded, " + shown(given)
-                    + " given");
-        }
-    }
-
     private static String shown(JsonNode n) {
         return n.isMissingNode() ? "nothing" : n.toString();
-    }
-
-    private static JsonNode parse(String text, String file) {
-        try {
-            return JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new OutputException(file + " is not valid JSON: " + JsonLines.firstLine(e.getOriginalMessage()), e);
-        }
-    }
-
-    private static String pretty(Object value) {
-        try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("sweep record is not serializable", e);
-        }
     }
 
     private static String num(double v) {
         return String.format(Locale.ROOT, "%.6g", v);
     }
 
-    /** A CSV field: quoted when it holds a comma, quote or line break. */
+    /** A SweepFiles.CSV field: quoted when it holds a comma, quote or line break. */
     private static String csvText(String s) {
         if (s == null) {
             return "";

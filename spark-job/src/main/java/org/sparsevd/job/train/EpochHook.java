@@ -8,9 +8,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.TrainingHook;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.sparsevd.core.layers.SparseVdLayerImpl;
+import org.sparsevd.core.layers.impl.SparseVdLayerImpl;
 import org.sparsevd.core.runtime.NativeThreads;
-import org.sparsevd.core.train.NoiseSeed;
+import org.sparsevd.core.seed.NoiseSeed;
 
 /**
  * Runs on the executors around every minibatch update of one epoch. Before the update it sets the executor's BLAS

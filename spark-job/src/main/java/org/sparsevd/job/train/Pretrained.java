@@ -17,6 +17,7 @@ import org.sparsevd.core.layers.SparseVdParamInitializer;
 import org.sparsevd.job.config.JobConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparsevd.job.output.Provenance;
 
 /**
  * {@code train --init-from}: starts a network from a trained one of the same architecture, as the paper does for
@@ -57,7 +58,7 @@ final class Pretrained {
                 copied += into.length();
             }
         }
-        log.info("Initialized {} parameters from {}", copied, source);
+        log.info("Initialized {} parameters from {}", copied, Provenance.redact(source));
     }
 
     /** Equal shapes, or vectors of the same length (DL4J keeps some biases as [n], others as [1, n]). */

@@ -7,7 +7,7 @@ import java.util.Random;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
 import org.nd4j.linalg.dataset.DataSet;
-import org.sparsevd.core.train.Seeds;
+import org.sparsevd.core.seed.Seeds;
 import org.sparsevd.datasets.Augmentation;
 import org.sparsevd.datasets.ChannelNormalization;
 import org.sparsevd.datasets.LabeledImages;

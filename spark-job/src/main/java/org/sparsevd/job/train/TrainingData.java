@@ -1,12 +1,12 @@
 package org.sparsevd.job.train;
 
 import org.apache.hadoop.conf.Configuration;
-import org.sparsevd.core.train.Seeds;
+import org.sparsevd.core.seed.Seeds;
 import org.sparsevd.datasets.ChannelNormalization;
 import org.sparsevd.datasets.Cifar10Reader;
 import org.sparsevd.datasets.IdxDataset;
 import org.sparsevd.datasets.LabeledImages;
-import org.sparsevd.datasets.TrainTest;
+import org.sparsevd.datasets.TrainAndTestSets;
 import org.sparsevd.datasets.TrainingSubset;
 import org.sparsevd.job.config.DataOptions;
 import org.sparsevd.job.config.JobConfigException;
@@ -49,7 +49,7 @@ public final class TrainingData {
      */
     public static TrainingData load(DataOptions options, long seed, Configuration hadoopConf) {
         boolean cifar = options.dataset().equals(DataOptions.CIFAR10);
-        TrainTest tt = cifar ? Cifar10Reader.load(options.train(), hadoopConf)
+        TrainAndTestSets tt = cifar ? Cifar10Reader.load(options.train(), hadoopConf)
                 : IdxDataset.loadDirectory(options.train(), options.test(), hadoopConf);
         LabeledImages train = tt.train();
         if (options.limitTrain() > 0 && options.limitTrain() < train.count()) {

@@ -150,14 +150,14 @@ class SweepCommandTest {
     void klWeightsThatWouldTrainIdenticalRunsAreRefused(String options, String message) {
         Path out = tmp.resolve("out");
         List<String> args = new ArrayList<>(List.of("--data", FashionMnist.DIR.toString(), "--output",
-                out.toString(), "--kl-weights", "0.3,1", "--thresholds", "1,3"));
+                out.toString(), "--kl-weights", "0.3,1", "--thresholds", "1,3", "--validation", "0.1"));
         args.addAll(List.of(options.split(" ")));
         assertOneLineError(sweep(args.toArray(String[]::new)), message);
         assertFalse(Files.exists(out));
         // One more epoch, and the runs differ from the last epoch on (its weight is 0.3/1 x 1/ramp)
-        config("--data", "/d", "--output", "/o", "--kl-weights", "0.3,1", "--thresholds", "1", "--epochs", "3",
+        config("--data", "/d", "--output", "/o", "--validation", "100", "--kl-weights", "0.3,1", "--thresholds", "1", "--epochs", "3",
                 "--kl-zero-epochs", "1", "--kl-ramp-epochs", "1");
-        config("--data", "/d", "--output", "/o", "--kl-weights", "1", "--thresholds", "1", "--epochs", "2",
+        config("--data", "/d", "--output", "/o", "--validation", "100", "--kl-weights", "1", "--thresholds", "1", "--epochs", "2",
                 "--kl-zero-epochs", "1", "--kl-ramp-epochs", "1"); // one weight: nothing to confuse
     }
 

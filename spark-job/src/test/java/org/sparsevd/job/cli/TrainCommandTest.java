@@ -32,6 +32,7 @@ import org.sparsevd.job.config.TrainConfig;
 import org.sparsevd.job.metrics.EpochMetrics;
 import org.sparsevd.job.metrics.LayerMetrics;
 import org.sparsevd.job.output.Checkpoint;
+import org.sparsevd.job.output.RunFiles;
 import org.sparsevd.job.output.RunOutput;
 import org.sparsevd.job.train.Models;
 import picocli.CommandLine;
@@ -210,14 +211,14 @@ class TrainCommandTest {
                 }, failed, "has no checkpoint.zip"),
                 new BadInput("--resume from a truncated checkpoint (found by the zip's CRCs)", t -> {
                     List<String> args = withCheckpoint(t, List.of());
-                    Path cp = t.resolve("out").resolve(Checkpoint.FILE);
+                    Path cp = t.resolve("out").resolve(RunFiles.CHECKPOINT);
                     Files.write(cp, Arrays.copyOf(Files.readAllBytes(cp), (int) Files.size(cp) / 2));
-                    Files.delete(cp.resolveSibling("." + Checkpoint.FILE + ".crc"));
+                    Files.delete(cp.resolveSibling("." + RunFiles.CHECKPOINT + ".crc"));
                     return args;
                 }, failed, "checkpoint.zip is corrupt (Unexpected end of ZLIB input stream)"),
                 new BadInput("--resume from a changed checkpoint (found by Hadoop's checksums)", t -> {
                     List<String> args = withCheckpoint(t, List.of());
-                    Files.writeString(t.resolve("out").resolve(Checkpoint.FILE), "not a zip");
+                    Files.writeString(t.resolve("out").resolve(RunFiles.CHECKPOINT), "not a zip");
                     return args;
                 }, failed, "checkpoint.zip is corrupt or unreadable"),
                 new BadInput("--resume from the checkpoint of another run", t -> {

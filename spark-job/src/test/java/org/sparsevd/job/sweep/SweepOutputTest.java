@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.sparsevd.job.config.ClusterOptions;
 import org.sparsevd.job.config.DataOptions;
@@ -15,7 +18,12 @@ import org.sparsevd.job.config.ModelOptions;
 import org.sparsevd.job.config.ScheduleOptions;
 import org.sparsevd.job.config.SweepConfig;
 import org.sparsevd.job.config.TrainConfig;
+import org.sparsevd.job.metrics.PointProvenance;
+import org.sparsevd.job.metrics.SweepPoint;
+import org.sparsevd.job.metrics.SweepSelectionTest;
+import org.sparsevd.job.output.Json;
 import org.sparsevd.job.output.OutputException;
+import org.sparsevd.job.output.SweepRecord;
 
 /** What a sweep records about itself: its spec without credentials, the spec check, and its rows read back. */
 class SweepOutputTest {
@@ -66,24 +74,59 @@ class SweepOutputTest {
     }
 
     @Test
+    void aRowIsTheSameBytesWhateverOrderItsVersionsCameIn() throws Exception {
+        List<String> keys = List.of("sparsevd", "sparsevd_commit", "dl4j", "spark", "scala", "java", "os");
+        Map<String, String> forward = new LinkedHashMap<>();
+        Map<String, String> backward = new LinkedHashMap<>();
+        keys.forEach(k -> forward.put(k, "v-" + k));
+        for (int i = keys.size() - 1; i >= 0; i--) {
+            backward.put(keys.get(i), "v-" + keys.get(i));
+        }
+        SweepPoint p = SweepSelectionTest.row(0.3, 2, 1, 0.8, 0.8, 7);
+        List<String> rows = new ArrayList<>();
+        List<String> csvs = new ArrayList<>();
+        for (Map<String, String> versions : List.of(forward, backward)) {
+            PointProvenance pr = p.provenance();
+            SweepPoint q = new SweepPoint(p.klWeight(), p.threshold(), p.valAccuracy(), p.testAccuracy(),
+                    p.prunedAtEpoch(), p.compression(),
+                    p.weights(), p.nonzero(), p.layers(), new PointProvenance(pr.run(), pr.seed(),
+                    pr.trainExamples(), pr.trainSeconds(), pr.sparkMaster(), pr.sparkApplicationId(),
+                    pr.finishedAt(), versions));
+            rows.add(SweepOutput.row(q));
+            csvs.add(SweepOutput.csv(List.of(q)));
+        }
+        assertEquals(rows.get(0), rows.get(1));
+        assertEquals(csvs.get(0), csvs.get(1));
+        assertFalse(rows.get(0).contains("pareto"), "rows hold nothing later points change: " + rows.get(0));
+        // any map the project writes is in key order
+        Map<String, Integer> unordered = new LinkedHashMap<>();
+        unordered.put("b", 1);
+        unordered.put("a", 2);
+        assertEquals("{\"a\":2,\"b\":1}", Json.mapper().writeValueAsString(unordered));
+    }
+
+    @Test
     void rowsRoundTripThroughJsonLinesAndCsv() {
         List<SweepPoint> points = List.of(SweepSelectionTest.row(0.1, 1, 7, 0.85, 0.84, 10),
                 SweepSelectionTest.row(0.1, 3, 7, 0.86, 0.83, 5));
         StringBuilder jsonl = new StringBuilder();
         for (SweepPoint p : points) {
-            com.fasterxml.jackson.databind.JsonNode row = org.sparsevd.job.metrics.MetricsWriter.mapper().valueToTree(p);
-            jsonl.append(row.toString()).append('\n');
+            jsonl.append(SweepOutput.row(p)).append('\n');
         }
-        assertEquals(points, SweepOutput.parseRows(jsonl.toString(), "sweep.jsonl"));
+        List<SweepPoint> read = SweepRecord.parseRows(jsonl.toString(), "sweep.jsonl");
+        assertEquals(points, read);
+        for (int i = 0; i < points.size(); i++) {
+            assertEquals(SweepOutput.row(points.get(i)), SweepOutput.row(read.get(i)), "read back, written alike");
+        }
         OutputException bad = assertThrows(OutputException.class,
-                () -> SweepOutput.parseRows(jsonl + "{\"kl_weight\": 1}\n", "x/sweep.jsonl"));
+                () -> SweepRecord.parseRows(jsonl + "{\"kl_weight\": 1}\n", "x/sweep.jsonl"));
         assertTrue(bad.getMessage().startsWith("x/sweep.jsonl line 3 is not a valid sweep row: "), bad.getMessage());
 
         List<String> csv = SweepOutput.csv(points).lines().toList();
         assertEquals(3, csv.size());
         assertTrue(csv.get(0).startsWith("kl_weight,threshold,val_accuracy,test_accuracy,pruned_at_epoch,compression,"),
                 csv.get(0));
-        assertTrue(csv.get(1).startsWith("0.100000,1.00000,0.850000,0.840000,,10.0000,1000,100,true,100,0.900000,"
+        assertTrue(csv.get(1).startsWith("0.100000,1.00000,0.850000,0.840000,,10.0000,1000,100,100,0.900000,"
                 + "runs/kl-0.1-seed-7,7,"), csv.get(1));
         assertEquals(csv.get(0).split(",").length, csv.get(1).split(",").length);
     }

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.sparsevd.core.layers.SparseVdLayers;
-import org.sparsevd.core.train.NoiseSeed;
+import org.sparsevd.core.seed.NoiseSeed;
 import org.sparsevd.datasets.LabeledImages;
-import org.sparsevd.datasets.TrainTest;
+import org.sparsevd.datasets.TrainAndTestSets;
 import org.sparsevd.datasets.TrainingSubset;
 import org.sparsevd.job.FashionMnist;
 import org.sparsevd.job.LocalSpark;
@@ -38,7 +38,7 @@ class SparkTrainerTest {
     @BeforeAll
     static void start() {
         sc = LocalSpark.start(2);
-        TrainTest all = FashionMnist.load();
+        TrainAndTestSets all = FashionMnist.load();
         train = TrainingSubset.limit(all.train(), 1000, SEED);
     }
 

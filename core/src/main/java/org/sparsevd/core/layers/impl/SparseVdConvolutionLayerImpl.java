@@ -1,0 +1,182 @@
+package org.sparsevd.core.layers.impl;
+
+import org.deeplearning4j.exception.DL4JInvalidInputException;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.util.ConvolutionUtils;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+import org.sparsevd.core.kl.LogAlpha;
+import org.sparsevd.core.kl.SparseVdKl;
+import org.sparsevd.core.layers.SparseVdConvolutionLayer;
+
+import static org.sparsevd.core.layers.SparseVdParamInitializer.BIAS_KEY;
+import static org.sparsevd.core.layers.SparseVdParamInitializer.LOG_SIGMA2_KEY;
+import static org.sparsevd.core.layers.SparseVdParamInitializer.WEIGHT_KEY;
+
+/**
+ * Runtime SparseVD 2-D convolution layer (see {@link SparseVdConvolutionLayer}), NCHW, on libnd4j's {@code conv2d}
+ * and {@code conv2d_bp} ops (weights [nOut, nIn, kH, kW]).
+ *
+ * <p><b>Training forward</b>, the local reparameterization trick for convolutions (Molchanov et al., 2017, sec. 4.2,
+ * with eq. 7's Gaussian pre-activations): μ = conv(x, W) + b, σ² = conv(x∘x, exp(logσ²)),
+ * z = μ + sqrt(σ² + 1e-8)∘ε with ε ~ N(0, 1) drawn from {@code Nd4j.getRandom()}, one per output element;
+ * out = activation(z). x, x∘x, exp(logσ²), ε/σ and z are cached ({@link ArrayType#INPUT}) for the backward pass.
+ *
+ * <p><b>Inference forward</b>: out = activation(conv(x, W∘mask) + b), mask = [clip(logα) &lt; threshold].
+ *
+ * <p><b>Backward</b>: with δ = dL/dz and P = ½·δ∘ε/σ (= dL/dσ²): (dL/dx, dL/dW, dL/db) = conv2d_bp(x, W, b, δ);
+ * (dL/d(x∘x), dL/dexp(logσ²)) = conv2d_bp(x∘x, exp(logσ²), P); dL/dlogσ² = dL/dexp(logσ²)∘exp(logσ²);
+ * the input gradient gets 2x∘dL/d(x∘x) added. The KL term of eq. 14 enters score and gradients exactly as in the
+ * dense layer ({@link SparseVdLayerImpl}).
+ */
+public class SparseVdConvolutionLayerImpl extends SparseVdLayerImpl<SparseVdConvolutionLayer> {
+
+    public SparseVdConvolutionLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    public Type type() {
+        return Type.CONVOLUTIONAL;
+    }
+
+    /** Kernel, stride, padding, dilation and output size of a convolution of {@code x}, as DL4J's ConvolutionLayer. */
+    private record Geometry(int[] kernel, int[] stride, int[] pad, int[] dilation, boolean same, long[] outShape) {
+        /** libnd4j's integer arguments: kH, kW, sH, sW, pH, pW, dH, dW, same, NCHW, weights [oC, iC, kH, kW]. */
+        int[] iArgs() {
+            return new int[]{kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], dilation[0], dilation[1],
+                    same ? 1 : 0, 0, 1};
+        }
+    }
+
+    private Geometry geometry(INDArray x) {
+        SparseVdConvolutionLayer c = layerConf();
+        int[] kernel = c.getKernelSize();
+        int[] stride = c.getStride();
+        int[] dilation = c.getDilation();
+        ConvolutionMode mode = c.getConvolutionMode();
+        int[] pad;
+        int[] outSize;
+        if (mode == ConvolutionMode.Same) {
+            outSize = ConvolutionUtils.getOutputSize(x, kernel, stride, null, mode, dilation, CNN2DFormat.NCHW);
+            pad = ConvolutionUtils.getSameModeTopLeftPadding(outSize, new int[]{(int) x.size(2), (int) x.size(3)},
+                    kernel, stride, dilation);
+        } else {
+            pad = c.getPadding();
+            outSize = ConvolutionUtils.getOutputSize(x, kernel, stride, pad, mode, dilation, CNN2DFormat.NCHW);
+        }
+        return new Geometry(kernel, stride, pad, dilation, mode == ConvolutionMode.Same,
+                new long[]{x.size(0), c.getNOut(), outSize[0], outSize[1]});
+    }
+
+    /** out = conv(x, w) (+ b unless null). */
+    private static void conv(INDArray x, INDArray w, INDArray bOrNull, INDArray out, Geometry g) {
+        DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d")
+                .addIntegerArguments(g.iArgs()).addOutputs(out);
+        op = bOrNull == null ? op.addInputs(x, w) : op.addInputs(x, w, bOrNull);
+        Nd4j.exec(op.build());
+    }
+
+    /** Gradients of conv(x, w) (+ b) given δ = dL/d out: into gradX, gradW (and gradB unless b is null). */
+    private static void convBackprop(INDArray x, INDArray w, INDArray bOrNull, INDArray delta, INDArray gradX,
+                                     INDArray gradW, INDArray gradB, Geometry g) {
+        DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d_bp")
+                .addIntegerArguments(g.iArgs());
+        op = bOrNull == null ? op.addInputs(x, w, delta).addOutputs(gradX, gradW)
+                : op.addInputs(x, w, bOrNull, delta).addOutputs(gradX, gradW, gradB);
+        Nd4j.exec(op.build());
+    }
+
+    /**
+     * The pre-activation. Training: a new noise sample, and the backprop cache is filled (z itself is cached and
+     * lives in the INPUT workspace). Inference: conv(x, W∘mask) + b in the ACTIVATIONS workspace.
+     */
+    @Override
+    protected INDArray preOutputInternal(boolean training, LayerWorkspaceMgr mgr) {
+        assertInputSet(false);
+        applyDropOutIfNecessary(training, mgr);
+        SparseVdConvolutionLayer c = layerConf();
+        INDArray w = getParam(WEIGHT_KEY);
+        INDArray logSigma2 = getParam(LOG_SIGMA2_KEY);
+        INDArray b = getParam(BIAS_KEY);
+        INDArray x = input.castTo(dataType);
+        if (x.rank() != 4 || x.size(1) != w.size(1)) {
+            throw new DL4JInvalidInputException("Input of shape " + Arrays.toString(x.shape()) + " is invalid: expected "
+                    + "rank 4 [minibatch, " + w.size(1) + " channels, height, width] (NCHW) " + layerId());
+        }
+        x = contiguous(x, 'c', mgr, ArrayType.INPUT);
+        Geometry g = geometry(x);
+        OpExecutioner ex = Nd4j.getExecutioner();
+
+        if (!training) {
+            clearCaches();
+            INDArray masked = LogAlpha.maskedWeights(w, logSigma2, c.getLogAlphaMin(), c.getLogAlphaMax(),
+                    c.getThreshold());
+            INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, g.outShape(), 'c');
+            conv(x, masked, b, z, g);
+            return z;
+        }
+
+        INDArray expLogSigma2 = SparseVdKl.exp(logSigma2, mgr, ArrayType.INPUT);
+        INDArray xSq = mgr.createUninitialized(ArrayType.INPUT, dataType, x.shape(), 'c');
+        ex.exec(new MulOp(x, x, xSq));
+
+        INDArray var = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, g.outShape(), 'c');
+        conv(xSq, expLogSigma2, null, var, g);                           // σ² = conv(x∘x, exp(logσ²))
+        INDArray z = mgr.createUninitialized(ArrayType.INPUT, dataType, g.outShape(), 'c');
+        conv(x, w, b, z, g);                                              // μ = conv(x, W) + b
+        INDArray noise = addNoise(z, var, 'c', mgr);                      // z = μ + σ∘ε
+
+        cache(x, xSq, expLogSigma2, noise, z);
+        return z;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+        INDArray delta = delta(epsilon, 'c', mgr);
+        SparseVdConvolutionLayer c = layerConf();
+        INDArray x = cacheInput;
+        Geometry g = geometry(x);
+        OpExecutioner ex = Nd4j.getExecutioner();
+
+        INDArray gW = gradientViews.get(WEIGHT_KEY);
+        INDArray gLogSigma2 = gradientViews.get(LOG_SIGMA2_KEY);
+        INDArray gB = gradientViews.get(BIAS_KEY);
+
+        INDArray gradX = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+        convBackprop(x, getParam(WEIGHT_KEY), getParam(BIAS_KEY), delta, gradX, gW, gB, g);
+
+        INDArray p = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, delta.shape(), 'c');
+        ex.exec(new MulOp(delta, cacheNoiseOverStd, p));
+        p.muli(0.5);                                                      // P = dL/dσ² = ½δ∘ε/σ
+        INDArray gradXSq = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'c');
+        convBackprop(cacheInputSq, cacheExpLogSigma2, null, p, gradXSq, gLogSigma2, null, g);
+        ex.exec(new MulOp(gLogSigma2, cacheExpLogSigma2, gLogSigma2));    // dL/dlogσ² = dL/dexp(logσ²)∘exp(logσ²)
+
+        addKlGradient(cacheExpLogSigma2, gW, gLogSigma2, x.size(0), mgr);
+
+        Gradient ret = gradient(gW, gLogSigma2, gB);
+
+        INDArray epsNext = null;
+        if (!c.isSkipInputGradient()) {
+            ex.exec(new MulOp(gradXSq, x, gradXSq));
+            ex.exec(new Axpy(gradXSq, gradX, gradX, 2.0));               // dL/dx += 2x∘dL/d(x∘x)
+            epsNext = backpropDropOutIfPresent(gradX);
+        }
+        releaseBackpropCache();
+        return new Pair<>(ret, epsNext);
+    }
+}

@@ -1,0 +1,249 @@
+package org.sparsevd.core.layers.impl;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sparsevd.core.kl.SparseVdKl;
+import org.sparsevd.core.layers.SparseVdLayer;
+
+import static org.sparsevd.core.layers.SparseVdParamInitializer.BIAS_KEY;
+import static org.sparsevd.core.layers.SparseVdParamInitializer.LOG_SIGMA2_KEY;
+import static org.sparsevd.core.layers.SparseVdParamInitializer.WEIGHT_KEY;
+
+/**
+ * What the runtime SparseVD layers (dense and convolutional) share: the KL term of the SGVLB (eq. 3 of Molchanov
+ * et al., 2017, with the KL approximation of eq. 14) in DL4J's score and gradients, and the per-minibatch caches.
+ *
+ * <p>The score term klWeight/N·Σ KL(logα) enters DL4J's score through {@link #calcRegularizationScore(boolean)};
+ * {@link #addKlGradient} adds c·dKL/dW and c·dKL/dlogσ² with c = klWeight/N·minibatch (DL4J's updater divides the
+ * whole gradient by the minibatch size) and keeps the sum for the {@code calcRegularizationScore} call
+ * {@code computeGradientAndScore} makes next with the same parameters; any other call computes it afresh.
+ *
+ * @param <C> the layer configuration
+ */
+public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.layers.BaseLayer & SparseVdLayer>
+        extends org.deeplearning4j.nn.layers.BaseLayer<C> {
+
+    /** Added to the variance before the square root, as in the paper's code. */
+    public static final double VARIANCE_EPS = 1e-8;
+
+    // Training-forward cache, valid from a training forward until the next setInput/clear/backprop.
+    protected transient INDArray cacheInput;         // x
+    protected transient INDArray cacheInputSq;       // x∘x
+    protected transient INDArray cacheExpLogSigma2;  // exp(logσ²), the shape of W
+    protected transient INDArray cacheNoiseOverStd;  // ε/σ, the shape of the output
+    protected transient INDArray cachePreOutput;     // z, the shape of the output
+
+    // Σ KL computed by the last backprop, for the calcRegularizationScore call that follows it.
+    private transient double cachedKlSum;
+    private transient boolean cachedKlSumValid;
+    private transient double lastRegularizationScore;
+
+    protected SparseVdLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        super.setInput(input, workspaceMgr);
+        clearCaches();
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        clearCaches();
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        INDArray z = preOutputInternal(training, workspaceMgr);
+        INDArray out = training ? workspaceMgr.dup(ArrayType.ACTIVATIONS, z) : z; // keep z for backprop
+        out = layerConf().getActivationFn().getActivation(out, training);
+        if (maskArray != null) {
+            applyMask(out);
+        }
+        return out;
+    }
+
+    /** The pre-activation z (public: the configuration package's tests sample it). */
+    @Override
+    public INDArray preOutput(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        INDArray z = preOutputInternal(training, workspaceMgr);
+        return training ? workspaceMgr.dup(ArrayType.ACTIVATIONS, z) : z;
+    }
+
+    @Override
+    protected Pair<INDArray, INDArray> preOutputWithPreNorm(boolean training, boolean forBackprop,
+                                                            LayerWorkspaceMgr workspaceMgr) {
+        INDArray z = preOutput(training, workspaceMgr);
+        return new Pair<>(z, z);
+    }
+
+    /**
+     * The pre-activation z. Training: a new noise sample (the local reparameterization trick), and the backprop
+     * cache is filled ({@link #cache}; z itself is cached and lives in the INPUT workspace). Inference: the
+     * deterministic output with the weights masked at the threshold, in the ACTIVATIONS workspace.
+     */
+    protected abstract INDArray preOutputInternal(boolean training, LayerWorkspaceMgr mgr);
+
+    /** Drops the training-forward cache of the layer. */
+    protected void clearCaches() {
+        releaseBackpropCache();
+        cachePreOutput = null;
+        cachedKlSumValid = false;
+    }
+
+    /**
+     * The noise step of the local reparameterization trick, in place: z ← z + sqrt(σ² + 1e-8)∘ε with ε ~ N(0, 1)
+     * from {@code Nd4j.getRandom()}, one per output element; {@code var} (σ²) is consumed. Returns ε/σ (for
+     * backprop, in the INPUT workspace), of z's shape and the given order.
+     */
+    protected INDArray addNoise(INDArray z, INDArray var, char order, LayerWorkspaceMgr mgr) {
+        OpExecutioner ex = Nd4j.getExecutioner();
+        ex.exec(new ScalarAdd(var, VARIANCE_EPS));                        // σ² + 1e-8
+        INDArray std = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, z.shape(), order);
+        ex.exec(new Sqrt(var, std));
+        INDArray noise = mgr.createUninitialized(ArrayType.INPUT, dataType, z.shape(), order);
+        ex.exec(new GaussianDistribution(noise, 0.0, 1.0), Nd4j.getRandom());   // ε
+        ex.exec(new MulOp(noise, std, std));                              // σ∘ε
+        ex.exec(new AddOp(z, std, z));                                    // z = μ + σ∘ε
+        ex.exec(new DivOp(std, var, noise));                              // ε/σ = σ∘ε/σ²
+        return noise;
+    }
+
+    /** Fills the training-forward cache (all arrays as the training forward computed them). */
+    protected void cache(INDArray x, INDArray xSq, INDArray expLogSigma2, INDArray noiseOverStd, INDArray z) {
+        cacheInput = x;
+        cacheInputSq = xSq;
+        cacheExpLogSigma2 = expLogSigma2;
+        cacheNoiseOverStd = noiseOverStd;
+        cachePreOutput = z;
+    }
+
+    /** Drops what backprop used, at its end. */
+    protected void releaseBackpropCache() {
+        cacheInput = null;
+        cacheInputSq = null;
+        cacheExpLogSigma2 = null;
+        cacheNoiseOverStd = null;
+    }
+
+    /**
+     * δ = dL/dz from the cached z and dL/d out, contiguous in the given order. The activation's backprop may
+     * overwrite z: the cached z is consumed here.
+     *
+     * @throws IllegalStateException if no training forward preceded this backprop
+     */
+    protected INDArray delta(INDArray epsilon, char order, LayerWorkspaceMgr mgr) {
+        assertInputSet(true);
+        if (cachePreOutput == null) {
+            throw new IllegalStateException("Cannot backprop " + layerId() + ": no training forward pass since the "
+                    + "input was set (activate(true) must precede backpropGradient, once per minibatch)");
+        }
+        epsilon = contiguous(epsilon.castTo(dataType), order, mgr, ArrayType.BP_WORKING_MEM);
+        INDArray delta = contiguous(layerConf().getActivationFn().backprop(cachePreOutput, epsilon).getFirst(), order,
+                mgr, ArrayType.BP_WORKING_MEM);
+        cachePreOutput = null;
+        return delta;
+    }
+
+    /** The gradient of W, logσ² and b in DL4J's form (the arrays are the gradient views). */
+    protected Gradient gradient(INDArray gW, INDArray gLogSigma2, INDArray gB) {
+        Gradient ret = new DefaultGradient();
+        ret.gradientForVariable().put(WEIGHT_KEY, gW);
+        ret.gradientForVariable().put(LOG_SIGMA2_KEY, gLogSigma2);
+        ret.gradientForVariable().put(BIAS_KEY, gB);
+        return ret;
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    @Override
+    public boolean hasBias() {
+        return true;
+    }
+
+    @Override
+    public boolean hasLayerNorm() {
+        return false;
+    }
+
+    @Override
+    public void fit(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        throw new UnsupportedOperationException("Not supported: SparseVD layers are trained by backprop only");
+    }
+
+    /**
+     * Adds the KL term's gradient, weighted klWeight/N·minibatch, to the gradients of W and logσ² (in place), unless
+     * the KL weight is 0.
+     *
+     * @param expLogSigma2 exp(logσ²) as the training forward computed it
+     * @param minibatch    the number of examples of the minibatch
+     */
+    protected void addKlGradient(INDArray expLogSigma2, INDArray gradW, INDArray gradLogSigma2, long minibatch,
+                                 LayerWorkspaceMgr mgr) {
+        C c = layerConf();
+        double klWeight = c.getKlWeight();
+        if (klWeight != 0.0) {
+            double coef = klWeight / c.getTrainSetSize() * (conf.isMiniBatch() ? minibatch : 1);
+            cachedKlSum = SparseVdKl.addGradient(getParam(WEIGHT_KEY), getParam(LOG_SIGMA2_KEY), expLogSigma2, gradW,
+                    gradLogSigma2, coef, c.getLogAlphaMin(), c.getLogAlphaMax(), mgr);
+            cachedKlSumValid = true;
+        } else {
+            cachedKlSumValid = false; // not computed: calcRegularizationScore computes it if the weight is non-zero by then
+        }
+    }
+
+    /**
+     * DL4J's regularization score (L1/L2 of W and b) plus the KL term klWeight/N·Σ KL(logα).
+     */
+    @Override
+    public double calcRegularizationScore(boolean backpropParamsOnly) {
+        double score = super.calcRegularizationScore(backpropParamsOnly);
+        C c = layerConf();
+        double klWeight = c.getKlWeight();
+        double klSum;
+        if (cachedKlSumValid) {
+            klSum = cachedKlSum;
+            cachedKlSumValid = false;
+        } else {
+            klSum = klWeight == 0.0 ? 0.0 : SparseVdKl.klSum(getParam(WEIGHT_KEY), getParam(LOG_SIGMA2_KEY),
+                    c.getLogAlphaMin(), c.getLogAlphaMax());
+        }
+        lastRegularizationScore = score + klWeight / c.getTrainSetSize() * klSum;
+        return lastRegularizationScore;
+    }
+
+    /**
+     * What the last {@link #calcRegularizationScore} call returned: the term this layer added to the network's
+     * last score. The score minus these terms is the data loss of that minibatch, with no KL recomputation.
+     */
+    public double lastRegularizationScore() {
+        return lastRegularizationScore;
+    }
+
+    /** The array itself if it has the given order and is not a strided view, else a copy in that order. */
+    protected static INDArray contiguous(INDArray a, char order, LayerWorkspaceMgr mgr, ArrayType type) {
+        if (a.ordering() == order && a.elementWiseStride() == 1) {
+            return a;
+        }
+        return mgr.dup(type, a, order);
+    }
+}

@@ -1,0 +1,18 @@
+package org.sparsevd.job.output;
+
+/** The names of the files of a {@code train} output directory. */
+public final class RunFiles {
+    /** One JSON object per finished epoch ({@link MetricsWriter}). */
+    public static final String METRICS_JSONL = "metrics.jsonl";
+    /** One CSV row per finished epoch ({@link MetricsWriter}). */
+    public static final String METRICS_CSV = "metrics.csv";
+    /** The state after the last finished epoch, for {@code --resume} ({@link Checkpoint}). */
+    public static final String CHECKPOINT = "checkpoint.zip";
+    /** The trained network (DL4J's ModelSerializer format, with its updater state), written when the run ends. */
+    public static final String MODEL = "model.zip";
+    /** The run's configuration, provenance and final metrics; written last, so it marks a completed run. */
+    public static final String RUN = "run.json";
+
+    private RunFiles() {
+    }
+}
