@@ -1,7 +1,10 @@
 package org.sparsevd.job;
 
 import java.io.PrintWriter;
+import org.sparsevd.job.cli.EvaluateCommand;
+import org.sparsevd.job.cli.ExportCommand;
 import org.sparsevd.job.cli.KlCurveCommand;
+import org.sparsevd.job.cli.PredictCommand;
 import org.sparsevd.job.cli.ReportCommand;
 import org.sparsevd.job.cli.SweepCommand;
 import org.sparsevd.job.cli.TrainCommand;
@@ -14,6 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sparsevd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Distributed training of networks sparsified by Sparse Variational Dropout, on Apache Spark.",
         subcommands = {TrainCommand.class, SweepCommand.class, ReportCommand.class, KlCurveCommand.class,
+                ExportCommand.class, EvaluateCommand.class, PredictCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -30,6 +30,7 @@ import org.sparsevd.job.output.Checkpoint;
 import org.sparsevd.job.output.Json;
 import org.sparsevd.job.output.Provenance;
 import org.sparsevd.job.output.RunFiles;
+import org.sparsevd.job.serve.ModelInput;
 import org.sparsevd.job.output.RunOutput;
 import org.sparsevd.job.train.CachedBlocks;
 import org.sparsevd.job.train.CachedData;
@@ -321,6 +322,7 @@ public final class TrainJob {
         run.put("train_examples", trainer.trainSetSize());
         run.put("validation_examples", data.validation() == null ? 0 : data.validation().count());
         run.put("test_examples", data.test().count());
+        run.put(ModelInput.RUN_KEY, ModelInput.record(data.train(), data.normalization()));
         run.put("spark_master", sc.master());
         run.put("spark_application_id", sc.sc().applicationId());
         run.put("versions", Provenance.versions(sc.version()));

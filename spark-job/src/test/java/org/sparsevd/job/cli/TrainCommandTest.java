@@ -250,7 +250,7 @@ class TrainCommandTest {
     }
 
     /** Every file and directory under {@code root} with a digest of its content. */
-    private static Map<Path, String> snapshot(Path root) throws IOException {
+    static Map<Path, String> snapshot(Path root) throws IOException {
         Map<Path, String> files = new TreeMap<>();
         try (var walk = Files.walk(root)) {
             for (Path p : (Iterable<Path>) walk::iterator) {
@@ -322,7 +322,7 @@ class TrainCommandTest {
     }
 
     /** An IDX images file of {@code n} images of rows x columns pixels. */
-    private static byte[] images(int n, int rows, int columns) {
+    static byte[] images(int n, int rows, int columns) {
         ByteBuffer b = ByteBuffer.allocate(16 + n * rows * columns);
         b.putInt(0x00000803).putInt(n).putInt(rows).putInt(columns);
         for (int i = 0; i < n * rows * columns; i++) {
@@ -332,7 +332,7 @@ class TrainCommandTest {
     }
 
     /** An IDX labels file of {@code n} labels: i mod 10, with the first one set to {@code first} if non-zero. */
-    private static byte[] labels(int n, int first) {
+    static byte[] labels(int n, int first) {
         ByteBuffer b = ByteBuffer.allocate(8 + n);
         b.putInt(0x00000801).putInt(n);
         for (int i = 0; i < n; i++) {
@@ -341,7 +341,7 @@ class TrainCommandTest {
         return b.array();
     }
 
-    private static void write(Path dir, String name, byte[] content) throws IOException {
+    static void write(Path dir, String name, byte[] content) throws IOException {
         Files.createDirectories(dir);
         Files.write(dir.resolve(name), content);
     }
