@@ -88,8 +88,10 @@ def simulate(after, sweep):
     for seed in spec["seeds"]:
         earlier = []
         for w in spec["kl_weights"]:
-            run = next(r["provenance"]["run"] for r in rows(sweep)
-                       if r["kl_weight"] == w and r["provenance"]["seed"] == seed)
+            run = next((r["provenance"]["run"] for r in rows(sweep)
+                        if r["kl_weight"] == w and r["provenance"]["seed"] == seed), None)
+            if run is None:  # not recorded (an unfinished sweep)
+                continue
             ms = metrics(sweep, run)
             stop = len(ms)
             for m in ms:
