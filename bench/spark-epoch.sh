@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # bench/spark-epoch.sh [DATA_DIR] [examples]: Spark local-mode epoch time vs a single-JVM epoch, for several
-# worker counts, averaging frequencies and ND4J thread counts (one JVM per row). Prints a markdown table.
+# worker counts, global batch sizes (--batch-size), averaging frequencies and ND4J thread counts (one JVM per row).
+# Prints a markdown table. ROWS (default below) lists "WORKERS BATCH F THREADS" rows separated by commas.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 data="${1:-/usr/share/datasets/fashion-mnist}"
 examples="${2:-60000}"
-echo "| examples | workers | averaging frequency | OMP_NUM_THREADS | single-JVM epoch s | Spark epoch s | Spark / single | Spark examples/s |"
-echo "|---|---|---|---|---|---|---|---|"
-for row in "1 10 2" "1 20 2" "2 5 1" "2 10 1" "2 20 1"; do
-  read -r workers freq threads <<< "$row"
-  OMP_NUM_THREADS=$threads "$here/run.sh" SparkEpochBench "$data" "$workers" "$freq" "$examples" 2>/dev/null | grep '^|'
+IFS=, read -r -a rows <<< "${ROWS:-1 100 10 2,1 100 20 2,2 100 5 1,2 100 10 1,2 100 20 1,2 200 10 1}"
+echo "| examples | workers | global batch (per worker) | averaging frequency | OMP_NUM_THREADS | single-JVM epoch s | Spark epoch s | Spark / single | Spark examples/s |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for row in "${rows[@]}"; do
+  read -r workers batch freq threads <<< "$row"
+  OMP_NUM_THREADS=$threads "$here/run.sh" SparkEpochBench "$data" "$workers" "$freq" "$examples" "$batch" 2>/dev/null \
+    | grep '^|'
 done

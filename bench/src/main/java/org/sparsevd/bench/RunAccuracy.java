@@ -2,12 +2,10 @@ package org.sparsevd.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.File;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.sparsevd.core.runtime.NativeThreads;
@@ -17,6 +15,9 @@ import org.sparsevd.datasets.ChannelNormalization;
 import org.sparsevd.datasets.LabeledImages;
 import org.sparsevd.datasets.Minibatches;
 import org.sparsevd.job.config.DataOptions;
+import org.sparsevd.job.output.Json;
+import org.sparsevd.job.output.RunFiles;
+import org.sparsevd.job.output.RunReader;
 import org.sparsevd.job.train.TrainingData;
 
 /**
@@ -30,15 +31,19 @@ import org.sparsevd.job.train.TrainingData;
 public final class RunAccuracy {
     public static void main(String[] args) throws Exception {
         NativeThreads.apply();
-        ObjectMapper json = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+        ObjectMapper json = Json.mapper();
         Table t = new Table("run", "variant", "train examples", "random labels", "epochs", "train accuracy",
                 "test accuracy", "compression", "per-layer sparsity %");
         for (String dir : args) {
-            JsonNode run = json.readTree(new File(dir, "run.json"));
-            JsonNode config = run.get("config");
+            RunReader.Run read = RunReader.read(new File(dir).toURI(), new Configuration());
+            if (read.info() == null || read.model() == null) {
+                throw new IllegalArgumentException(dir + " is not a finished train run: it lacks "
+                        + (read.info() == null ? RunFiles.RUN : RunFiles.MODEL));
+            }
+            JsonNode config = read.info().get("config");
             DataOptions data = json.treeToValue(config.get("data"), DataOptions.class);
             TrainingData d = TrainingData.load(data, config.get("seed").asLong(), new Configuration());
-            MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(new File(dir, "model.zip"), false);
+            MultiLayerNetwork net = read.model();
             List<LayerSparsity> layers = SparsityReport.of(net);
             StringBuilder sparsity = new StringBuilder();
             for (LayerSparsity l : layers) {

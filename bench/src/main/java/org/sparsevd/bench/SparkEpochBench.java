@@ -26,8 +26,9 @@ import org.sparsevd.job.train.TrainingData;
  * epoch over the same examples in the same process. Prints one markdown table row (bench/spark-epoch.sh runs a
  * matrix of settings, one JVM each, since OMP_NUM_THREADS is read when ND4J loads).
  *
- * <p>Usage: {@code SparkEpochBench DATA_DIR WORKERS AVERAGING_FREQUENCY [examples=60000]}. Both paths train
- * 2 epochs; the second is timed.
+ * <p>Usage: {@code SparkEpochBench DATA_DIR WORKERS AVERAGING_FREQUENCY [examples=60000] [batch=100]}, batch being
+ * the global minibatch ({@code --batch-size}: batch / WORKERS per worker; the single JVM fits minibatches of batch).
+ * Both paths train 2 epochs; the second is timed.
  */
 public final class SparkEpochBench {
     public static void main(String[] args) {
@@ -35,15 +36,16 @@ public final class SparkEpochBench {
         int workers = Integer.parseInt(args[1]);
         int averaging = Integer.parseInt(args[2]);
         int examples = args.length > 3 ? Integer.parseInt(args[3]) : 60000;
+        int batch = args.length > 4 ? Integer.parseInt(args[4]) : 100;
         TrainConfig config = new TrainConfig(new DataOptions(URI.create("file://" + dir), null, examples, DataOptions.IDX, 0, false, 0),
                 new ModelOptions("lenet300", "sparsevd", 0.5, 1, null, 3, -10, -8, 8),
                 new ScheduleOptions(2, 1e-3, "constant", 0, 1, 0, 0),
-                new ClusterOptions("local[" + workers + "]", workers, 100, averaging),
+                new ClusterOptions("local[" + workers + "]", workers, batch, averaging),
                 URI.create("file:///unused"), 1);
         TrainingData data = TrainingData.load(config.data(), config.seed(), new Configuration());
 
         NativeThreads.apply();
-        double single = singleJvmEpochSeconds(config, data.train());
+        double single = singleJvmEpochSeconds(config, data.train(), batch);
 
         SparkConf conf = new SparkConf().setMaster("local[" + workers + "]").setAppName("spark-epoch-bench")
                 .set("spark.ui.enabled", "false");
@@ -57,14 +59,14 @@ public final class SparkEpochBench {
             trainer.fitEpoch(1);
             spark = (System.nanoTime() - t0) / 1e9;
         }
-        System.out.printf(java.util.Locale.ROOT, "| %d | %d | %d | %s | %.1f | %.1f | %.2fx | %.0f |%n",
-                data.train().count(), workers, averaging, System.getenv("OMP_NUM_THREADS"), single, spark,
+        System.out.printf(java.util.Locale.ROOT, "| %d | %d | %d (%d) | %d | %s | %.1f | %.1f | %.2fx | %.0f |%n",
+                data.train().count(), workers, batch, batch / workers, averaging, System.getenv("OMP_NUM_THREADS"), single, spark,
                 spark / single, data.train().count() / spark);
     }
 
-    private static double singleJvmEpochSeconds(TrainConfig config, LabeledImages train) {
+    private static double singleJvmEpochSeconds(TrainConfig config, LabeledImages train, int batch) {
         MultiLayerNetwork net = Models.build(config.model(), config.seed(), train.count());
-        List<DataSet> batches = Minibatches.shuffled(train, 100, 1, null);
+        List<DataSet> batches = Minibatches.shuffled(train, batch, 1, null);
         double seconds = 0;
         for (int epoch = 0; epoch < 2; epoch++) {
             long t0 = System.nanoTime();

@@ -25,10 +25,13 @@ class GpuDiscoveryIT {
     private Path discovery(String env, int gpus) throws IOException {
         Path bin = Files.createDirectories(tmp.resolve("fake-bin"));
         StringBuilder list = new StringBuilder();
+        StringBuilder capabilities = new StringBuilder();
         for (int i = 0; i < gpus; i++) {
             list.append(i).append("\\n");
+            capabilities.append(i).append(", GPU-").append(i).append(", NVIDIA A100-SXM4-40GB, 8.0\\n");
         }
-        executable(bin.resolve("nvidia-smi"), "#!/bin/sh\nprintf '" + list + "'\n");
+        executable(bin.resolve("nvidia-smi"), "#!/bin/sh\ncase \"$*\" in *compute_cap*) printf '" + capabilities
+                + "' ;; *) printf '" + list + "' ;; esac\n");
         return executable(tmp.resolve("discover.sh"), "#!/bin/sh\nPATH=" + bin + ":$PATH " + env + " exec "
                 + Path.of("bin/gpu-discovery").toAbsolutePath() + "\n");
     }

@@ -133,12 +133,10 @@ final class LayerFactory {
     }
 
     private SparseVdConvolutionLayer.Builder sparse(SparseVdConvolutionLayer.Builder b) {
-        return b.trainSetSize(settings.trainSetSize()).klWeight(settings.klWeight()).threshold(settings.threshold())
-                .logSigma2Init(settings.logSigma2Init()).logAlphaClip(settings.logAlphaMin(), settings.logAlphaMax());
+        return b.sparseVd(settings.sparseVd());
     }
 
     private SparseVdDenseLayer.Builder sparse(SparseVdDenseLayer.Builder b) {
-        return b.trainSetSize(settings.trainSetSize()).klWeight(settings.klWeight()).threshold(settings.threshold())
-                .logSigma2Init(settings.logSigma2Init()).logAlphaClip(settings.logAlphaMin(), settings.logAlphaMax());
+        return b.sparseVd(settings.sparseVd());
     }
 }

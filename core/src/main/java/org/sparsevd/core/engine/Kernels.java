@@ -8,7 +8,7 @@ import org.sparsevd.core.simd.DirectFloats;
  * same bits.
  */
 final class Kernels {
-    static final boolean SIMD = DirectFloats.ENABLED;
+    static final boolean SIMD = DirectFloats.VECTOR_MODULE;
     /** Floats per SIMD vector (1 without SIMD): batches are padded to a multiple of it. */
     static final int LANES = SIMD ? VectorKernels.LANES : 1;
 

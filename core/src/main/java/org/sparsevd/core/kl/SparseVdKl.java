@@ -35,11 +35,23 @@ import static org.sparsevd.core.kl.KlApproximation.K3;
  *
  * <p>The training path ({@link #addGradient}) is written for speed: it works on α = exp(logσ²)/(W² + 1e-8) from
  * the exp(logσ²) the forward pass already computed. Float parameters go through {@link FusedKlKernel}, one SIMD
- * pass, when {@link DirectFloats#ENABLED}; otherwise, and for other types, a sequence of ND4J element-wise
+ * pass, when {@link DirectFloats#enabled()}; otherwise, and for other types, a sequence of ND4J element-wise
  * ops in workspace-allocated temporaries computes the same.
  */
 public final class SparseVdKl {
     private SparseVdKl() {
+    }
+
+    /**
+     * The KL term of the minimized objective per example, {@code klWeight · Σ KL / N}: the negative SGVLB of the
+     * paper (eq. 3, its KL divergence weighted by {@code klWeight}) divided by N is
+     * {@code data loss + klWeight · Σ KL / N}. The layers add this term to DL4J's score, the metrics to the data loss.
+     *
+     * @param klSum        Σ KL(q‖p) over the weights (of a layer or a whole network), unweighted
+     * @param trainSetSize N, the number of examples of the whole training set
+     */
+    public static double perExample(double klWeight, double klSum, long trainSetSize) {
+        return klWeight / trainSetSize * klSum;
     }
 
     /**
@@ -54,7 +66,7 @@ public final class SparseVdKl {
                                      INDArray gradLogSigma2, double coef, double logAlphaMin, double logAlphaMax,
                                      LayerWorkspaceMgr mgr) {
         LogAlpha.requireSameShape(w, logSigma2);
-        if (DirectFloats.ENABLED && DirectFloats.supports(w, expLogSigma2, gradW, gradLogSigma2)) {
+        if (DirectFloats.enabled() && DirectFloats.supports(w, expLogSigma2, gradW, gradLogSigma2)) {
             return FusedKlKernel.addGradient(w, expLogSigma2, gradW, gradLogSigma2, coef, logAlphaMin, logAlphaMax);
         }
         return addGradientByOps(w, expLogSigma2, gradW, gradLogSigma2, coef, logAlphaMin, logAlphaMax, mgr);
@@ -121,7 +133,7 @@ public final class SparseVdKl {
     /** exp(logσ²) into a new array of the given workspace type. */
     public static INDArray exp(INDArray logSigma2, LayerWorkspaceMgr mgr, ArrayType type) {
         INDArray out = mgr.createUninitialized(type, logSigma2.dataType(), logSigma2.shape(), logSigma2.ordering());
-        if (DirectFloats.ENABLED && DirectFloats.supports(logSigma2, out)) {
+        if (DirectFloats.enabled() && DirectFloats.supports(logSigma2, out)) {
             FusedKlKernel.exp(logSigma2, out);
         } else {
             Nd4j.getExecutioner().exec(new Exp(logSigma2, out));

@@ -17,9 +17,7 @@ import org.nd4j.linalg.learning.regularization.Regularization;
 
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import org.sparsevd.core.layers.impl.SparseVdConvolutionLayerImpl;
 
 /**
@@ -43,13 +41,7 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
 
     private static final long serialVersionUID = 1L;
 
-    private double klWeight = SparseVdDenseLayer.DEFAULT_KL_WEIGHT;
-    private long trainSetSize;
-    private double threshold = SparseVdDenseLayer.DEFAULT_THRESHOLD;
-    private double logSigma2Init = SparseVdDenseLayer.DEFAULT_LOG_SIGMA2_INIT;
-    private double logAlphaMin = SparseVdDenseLayer.DEFAULT_LOG_ALPHA_MIN;
-    private double logAlphaMax = SparseVdDenseLayer.DEFAULT_LOG_ALPHA_MAX;
-    private boolean skipInputGradient;
+    private SparseVdSettings sparseVd = SparseVdSettings.DEFAULTS;
 
     /** For Jackson and Java serialization; use the {@link Builder}. */
     public SparseVdConvolutionLayer() {
@@ -57,19 +49,12 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
 
     private SparseVdConvolutionLayer(Builder b) {
         super(b);
-        this.klWeight = b.klWeight;
-        this.trainSetSize = b.trainSetSize;
-        this.threshold = b.threshold;
-        this.logSigma2Init = b.logSigma2Init;
-        this.logAlphaMin = b.logAlphaMin;
-        this.logAlphaMax = b.logAlphaMax;
-        this.skipInputGradient = b.skipInputGradient;
-        checkSupported();
+        this.sparseVd = b.sparseVd;
+        sparseVd.checkLayer("SparseVdConvolutionLayer", getLayerName(), unsupported(), false);
     }
 
-    /** Rejects what the layer does not implement, naming the layer and the setting. */
-    private void checkSupported() {
-        SparseVdValidation.all(getLayerName(), this);
+    /** What of the DL4J configuration the layer does not implement, or null. */
+    private String unsupported() {
         String what = null;
         if (!hasBias()) {
             what = "hasBias=false (the layer always has a bias)";
@@ -82,10 +67,7 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
         } else if (getKernelSize() == null || getKernelSize().length != 2) {
             what = "kernel size " + Arrays.toString(getKernelSize()) + " (2-D kernels only)";
         }
-        if (what != null) {
-            throw new IllegalArgumentException("SparseVdConvolutionLayer \"" + getLayerName() + "\" does not support "
-                    + what);
-        }
+        return what;
     }
 
     @Override
@@ -94,15 +76,9 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
                                                        INDArray layerParamsView, boolean initializeParams,
                                                        DataType networkDataType) {
         LayerValidation.assertNInNOutSet("SparseVdConvolutionLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        checkSupported();
-        SparseVdConvolutionLayerImpl ret = new SparseVdConvolutionLayerImpl(conf, networkDataType);
-        ret.setListeners(trainingListeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(paramTable);
-        ret.setConf(conf);
-        return ret;
+        sparseVd.checkLayer("SparseVdConvolutionLayer", getLayerName(), unsupported(), true);
+        return SparseVdParamInitializer.getInstance().wire(new SparseVdConvolutionLayerImpl(conf, networkDataType), conf,
+                trainingListeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override
@@ -112,10 +88,9 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
 
     @Override
     public List<Regularization> getRegularizationByParam(String paramName) {
-        if (SparseVdParamInitializer.LOG_SIGMA2_KEY.equals(paramName)) {
-            return Collections.emptyList();
-        }
-        return super.getRegularizationByParam(paramName);
+        // never on logSigma2
+        return SparseVdParamInitializer.LOG_SIGMA2_KEY.equals(paramName) ? List.of()
+                : super.getRegularizationByParam(paramName);
     }
 
     @Override
@@ -146,76 +121,34 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
                 .build();
     }
 
-    // ---- SparseVdLayer: plain bean properties, checked as SparseVdDenseLayer's
+    // ---- SparseVdLayer
 
     @Override
-    public double getKlWeight() {
-        return klWeight;
+    public SparseVdSettings getSparseVd() {
+        return sparseVd;
     }
 
     @Override
-    public void setKlWeight(double klWeight) {
-        this.klWeight = SparseVdValidation.klWeight(klWeight);
+    public void setSparseVd(SparseVdSettings settings) {
+        this.sparseVd = java.util.Objects.requireNonNull(settings, "settings");
     }
 
     @Override
-    public long getTrainSetSize() {
-        return trainSetSize;
+    public long[] weightShape() {
+        int[] k = getKernelSize();
+        return new long[] {getNOut(), getNIn(), k[0], k[1]};
     }
 
     @Override
-    public void setTrainSetSize(long trainSetSize) {
-        this.trainSetSize = SparseVdValidation.trainSetSize(trainSetSize);
+    public char weightOrder() {
+        return 'c';
     }
 
+    /** DL4J's ConvolutionLayer's: fan-in nIn·kH·kW, fan-out nOut·kH·kW / (stride height · stride width). */
     @Override
-    public double getThreshold() {
-        return threshold;
-    }
-
-    @Override
-    public void setThreshold(double threshold) {
-        this.threshold = SparseVdValidation.threshold(threshold);
-    }
-
-    @Override
-    public double getLogSigma2Init() {
-        return logSigma2Init;
-    }
-
-    @Override
-    public void setLogSigma2Init(double logSigma2Init) {
-        this.logSigma2Init = SparseVdValidation.logSigma2Init(logSigma2Init);
-    }
-
-    @Override
-    public double getLogAlphaMin() {
-        return logAlphaMin;
-    }
-
-    @Override
-    public void setLogAlphaMin(double logAlphaMin) {
-        this.logAlphaMin = SparseVdValidation.finite("logAlphaMin", logAlphaMin);
-    }
-
-    @Override
-    public double getLogAlphaMax() {
-        return logAlphaMax;
-    }
-
-    @Override
-    public void setLogAlphaMax(double logAlphaMax) {
-        this.logAlphaMax = SparseVdValidation.finite("logAlphaMax", logAlphaMax);
-    }
-
-    @Override
-    public boolean isSkipInputGradient() {
-        return skipInputGradient;
-    }
-
-    @Override
-    public void setSkipInputGradient(boolean skipInputGradient) {
-        this.skipInputGradient = skipInputGradient;
+    public double[] weightFans() {
+        double receptive = (double) getKernelSize()[0] * getKernelSize()[1];
+        return new double[] {getNIn() * receptive, getNOut() * receptive / ((double) getStride()[0] * getStride()[1])};
     }
 
     @Override
@@ -231,7 +164,7 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
         if (!(o instanceof SparseVdConvolutionLayer other) || !other.canEqual(this) || !super.equals(o)) {
             return false;
         }
-        return SparseVdValidation.sameSettings(this, other);
+        return sparseVd.equals(other.sparseVd);
     }
 
     @Override
@@ -241,24 +174,19 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
 
     @Override
     public int hashCode() {
-        return SparseVdValidation.settingsHash(super.hashCode(), this);
+        return 31 * super.hashCode() + sparseVd.hashCode();
     }
 
     @Override
     public String toString() {
-        return "SparseVdConvolutionLayer(" + super.toString() + SparseVdValidation.describe(this) + ")";
+        return "SparseVdConvolutionLayer(" + super.toString() + sparseVd.describe() + ")";
     }
 
     /** Builder, as DL4J's ConvolutionLayer.Builder plus the SparseVD settings. Every setter checks its argument. */
-    public static class Builder extends ConvolutionLayer.BaseConvBuilder<Builder> {
+    public static class Builder extends ConvolutionLayer.BaseConvBuilder<Builder>
+            implements SparseVdLayerBuilder<Builder> {
 
-        private double klWeight = SparseVdDenseLayer.DEFAULT_KL_WEIGHT;
-        private long trainSetSize;
-        private double threshold = SparseVdDenseLayer.DEFAULT_THRESHOLD;
-        private double logSigma2Init = SparseVdDenseLayer.DEFAULT_LOG_SIGMA2_INIT;
-        private double logAlphaMin = SparseVdDenseLayer.DEFAULT_LOG_ALPHA_MIN;
-        private double logAlphaMax = SparseVdDenseLayer.DEFAULT_LOG_ALPHA_MAX;
-        private boolean skipInputGradient;
+        private SparseVdSettings sparseVd = SparseVdSettings.DEFAULTS;
 
         /** @param kernelSize kernel height and width (default 5x5) */
         public Builder(int... kernelSize) {
@@ -270,56 +198,21 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
             return false;
         }
 
-        /** Multiplier of the KL term, finite and ≥ 0 (default 1). */
-        public Builder klWeight(double klWeight) {
-            this.klWeight = SparseVdValidation.klWeight(klWeight);
-            return this;
+        @Override
+        public SparseVdSettings sparseVd() {
+            return sparseVd;
         }
 
-        /** N, the number of examples in the whole training set (required, > 0). */
-        public Builder trainSetSize(long trainSetSize) {
-            this.trainSetSize = SparseVdValidation.trainSetSize(trainSetSize);
-            return this;
-        }
-
-        /** logα threshold of the inference mask (default 3). */
-        public Builder threshold(double threshold) {
-            this.threshold = SparseVdValidation.threshold(threshold);
-            return this;
-        }
-
-        /** Initial log σ² of every weight (default −10). */
-        public Builder logSigma2Init(double logSigma2Init) {
-            this.logSigma2Init = SparseVdValidation.logSigma2Init(logSigma2Init);
-            return this;
-        }
-
-        /** Clip range of logα, min &lt; max (default [−8, 8]). */
-        public Builder logAlphaClip(double min, double max) {
-            SparseVdValidation.logAlphaClip(min, max);
-            this.logAlphaMin = min;
-            this.logAlphaMax = max;
-            return this;
-        }
-
-        /**
-         * Skip the input gradient (null epsilon); only for a network's first layer fed 4-D input directly, without
-         * an input preprocessor (default false).
-         */
-        public Builder skipInputGradient(boolean skipInputGradient) {
-            this.skipInputGradient = skipInputGradient;
+        @Override
+        public Builder sparseVd(SparseVdSettings settings) {
+            this.sparseVd = java.util.Objects.requireNonNull(settings, "settings");
             return this;
         }
 
         @Override
         @SuppressWarnings("unchecked")
         public SparseVdConvolutionLayer build() {
-            if (trainSetSize <= 0) {
-                throw new IllegalArgumentException("SparseVdConvolutionLayer"
-                        + (layerName == null ? "" : " \"" + layerName + "\"")
-                        + ": trainSetSize (N, the number of examples in the whole training set) is required and must "
-                        + "be > 0, got " + trainSetSize);
-            }
+            checkedSparseVd("SparseVdConvolutionLayer", layerName);
             ConvolutionUtils.validateConvolutionModePadding(convolutionMode, padding);
             ConvolutionUtils.validateCnnKernelStridePadding(kernelSize, stride, padding);
             return new SparseVdConvolutionLayer(this);

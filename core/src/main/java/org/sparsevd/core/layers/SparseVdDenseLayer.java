@@ -15,9 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import org.sparsevd.core.layers.impl.SparseVdDenseLayerImpl;
 
 /**
@@ -48,19 +46,7 @@ public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLaye
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(SparseVdDenseLayer.class);
 
-    public static final double DEFAULT_KL_WEIGHT = 1.0;
-    public static final double DEFAULT_THRESHOLD = 3.0;
-    public static final double DEFAULT_LOG_SIGMA2_INIT = -10.0;
-    public static final double DEFAULT_LOG_ALPHA_MIN = -8.0;
-    public static final double DEFAULT_LOG_ALPHA_MAX = 8.0;
-
-    private double klWeight = DEFAULT_KL_WEIGHT;
-    private long trainSetSize;
-    private double threshold = DEFAULT_THRESHOLD;
-    private double logSigma2Init = DEFAULT_LOG_SIGMA2_INIT;
-    private double logAlphaMin = DEFAULT_LOG_ALPHA_MIN;
-    private double logAlphaMax = DEFAULT_LOG_ALPHA_MAX;
-    private boolean skipInputGradient;
+    private SparseVdSettings sparseVd = SparseVdSettings.DEFAULTS;
 
     /** For Jackson and Java serialization; use the {@link Builder}. */
     public SparseVdDenseLayer() {
@@ -68,19 +54,15 @@ public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLaye
 
     private SparseVdDenseLayer(Builder b) {
         super(b);
-        this.klWeight = b.klWeight;
-        this.trainSetSize = b.trainSetSize;
-        this.threshold = b.threshold;
-        this.logSigma2Init = b.logSigma2Init;
-        this.logAlphaMin = b.logAlphaMin;
-        this.logAlphaMax = b.logAlphaMax;
-        this.skipInputGradient = b.skipInputGradient;
-        SparseVdValidation.all(getLayerName(), this);
-        if (getWeightNoise() != null) {
-            throw new IllegalArgumentException("SparseVdDenseLayer does not support weight noise (DropConnect etc.); "
-                    + "it has its own multiplicative Gaussian noise");
-        }
+        this.sparseVd = b.sparseVd;
+        sparseVd.checkLayer("SparseVdDenseLayer", getLayerName(), unsupported(), false);
         initializeConstraints(b);
+    }
+
+    /** What of the DL4J configuration the layer does not implement, or null. */
+    private String unsupported() {
+        return getWeightNoise() == null ? null
+                : "weight noise " + getWeightNoise() + " (it has its own multiplicative Gaussian noise)";
     }
 
     @Override
@@ -89,23 +71,13 @@ public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLaye
                                                        INDArray layerParamsView, boolean initializeParams,
                                                        DataType networkDataType) {
         LayerValidation.assertNInNOutSet("SparseVdDenseLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        SparseVdValidation.all(getLayerName(), this);
-        if (getWeightNoise() != null) {
-            throw new IllegalStateException("SparseVdDenseLayer \"" + getLayerName() + "\" does not support weight "
-                    + "noise (got " + getWeightNoise() + "); it has its own multiplicative Gaussian noise");
-        }
-        if (skipInputGradient && layerIndex != 0) {
+        sparseVd.checkLayer("SparseVdDenseLayer", getLayerName(), unsupported(), true);
+        if (sparseVd.skipInputGradient() && layerIndex != 0) {
             log.warn("SparseVdDenseLayer \"{}\" (index {}) has skipInputGradient=true: it returns no input gradient, "
                     + "which is only correct for a network's first layer", getLayerName(), layerIndex);
         }
-        SparseVdDenseLayerImpl ret = new SparseVdDenseLayerImpl(conf, networkDataType);
-        ret.setListeners(trainingListeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(paramTable);
-        ret.setConf(conf);
-        return ret;
+        return SparseVdParamInitializer.getInstance().wire(new SparseVdDenseLayerImpl(conf, networkDataType), conf,
+                trainingListeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override
@@ -115,10 +87,9 @@ public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLaye
 
     @Override
     public List<Regularization> getRegularizationByParam(String paramName) {
-        if (SparseVdParamInitializer.LOG_SIGMA2_KEY.equals(paramName)) {
-            return Collections.emptyList();
-        }
-        return super.getRegularizationByParam(paramName);
+        // never on logSigma2
+        return SparseVdParamInitializer.LOG_SIGMA2_KEY.equals(paramName) ? List.of()
+                : super.getRegularizationByParam(paramName);
     }
 
     @Override
@@ -149,77 +120,31 @@ public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLaye
                 .build();
     }
 
-    // ---- SparseVdLayer: plain bean properties (setters check single values; the clip pair is checked when the
-    // ---- layer is built or instantiated, since Jackson sets min and max one at a time)
+    // ---- SparseVdLayer
 
     @Override
-    public double getKlWeight() {
-        return klWeight;
+    public SparseVdSettings getSparseVd() {
+        return sparseVd;
     }
 
     @Override
-    public void setKlWeight(double klWeight) {
-        this.klWeight = SparseVdValidation.klWeight(klWeight);
+    public void setSparseVd(SparseVdSettings settings) {
+        this.sparseVd = java.util.Objects.requireNonNull(settings, "settings");
     }
 
     @Override
-    public long getTrainSetSize() {
-        return trainSetSize;
+    public long[] weightShape() {
+        return new long[] {getNIn(), getNOut()};
     }
 
     @Override
-    public void setTrainSetSize(long trainSetSize) {
-        this.trainSetSize = SparseVdValidation.trainSetSize(trainSetSize);
+    public char weightOrder() {
+        return 'f';
     }
 
     @Override
-    public double getThreshold() {
-        return threshold;
-    }
-
-    @Override
-    public void setThreshold(double threshold) {
-        this.threshold = SparseVdValidation.threshold(threshold);
-    }
-
-    @Override
-    public double getLogSigma2Init() {
-        return logSigma2Init;
-    }
-
-    @Override
-    public void setLogSigma2Init(double logSigma2Init) {
-        this.logSigma2Init = SparseVdValidation.logSigma2Init(logSigma2Init);
-    }
-
-    @Override
-    public double getLogAlphaMin() {
-        return logAlphaMin;
-    }
-
-    @Override
-    public void setLogAlphaMin(double logAlphaMin) {
-        this.logAlphaMin = SparseVdValidation.finite("logAlphaMin", logAlphaMin);
-    }
-
-    @Override
-    public double getLogAlphaMax() {
-        return logAlphaMax;
-    }
-
-    @Override
-    public void setLogAlphaMax(double logAlphaMax) {
-        this.logAlphaMax = SparseVdValidation.finite("logAlphaMax", logAlphaMax);
-    }
-
-    @Override
-    public boolean isSkipInputGradient() {
-        return skipInputGradient;
-    }
-
-    @Override
-    public void setSkipInputGradient(boolean skipInputGradient) {
-        this.skipInputGradient = skipInputGradient;
+    public double[] weightFans() {
+        return new double[] {getNIn(), getNOut()};
     }
 
     @Override
@@ -239,7 +164,7 @@ public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLaye
         if (!other.canEqual(this) || !super.equals(o)) {
             return false;
         }
-        return SparseVdValidation.sameSettings(this, other);
+        return sparseVd.equals(other.sparseVd);
     }
 
     @Override
@@ -249,71 +174,34 @@ public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLaye
 
     @Override
     public int hashCode() {
-        return SparseVdValidation.settingsHash(super.hashCode(), this);
+        return 31 * super.hashCode() + sparseVd.hashCode();
     }
 
     @Override
     public String toString() {
-        return "SparseVdDenseLayer(" + super.toString() + SparseVdValidation.describe(this) + ")";
+        return "SparseVdDenseLayer(" + super.toString() + sparseVd.describe() + ")";
     }
 
     /** Builder, as DL4J's DenseLayer.Builder plus the SparseVD settings. Every setter checks its argument. */
-    public static class Builder extends FeedForwardLayer.Builder<Builder> {
+    public static class Builder extends FeedForwardLayer.Builder<Builder> implements SparseVdLayerBuilder<Builder> {
 
-        private double klWeight = DEFAULT_KL_WEIGHT;
-        private long trainSetSize;
-        private double threshold = DEFAULT_THRESHOLD;
-        private double logSigma2Init = DEFAULT_LOG_SIGMA2_INIT;
-        private double logAlphaMin = DEFAULT_LOG_ALPHA_MIN;
-        private double logAlphaMax = DEFAULT_LOG_ALPHA_MAX;
-        private boolean skipInputGradient;
+        private SparseVdSettings sparseVd = SparseVdSettings.DEFAULTS;
 
-        /** Multiplier of the KL term, finite and ≥ 0 (default 1). */
-        public Builder klWeight(double klWeight) {
-            this.klWeight = SparseVdValidation.klWeight(klWeight);
-            return this;
+        @Override
+        public SparseVdSettings sparseVd() {
+            return sparseVd;
         }
 
-        /** N, the number of examples in the whole training set (required, > 0). */
-        public Builder trainSetSize(long trainSetSize) {
-            this.trainSetSize = SparseVdValidation.trainSetSize(trainSetSize);
-            return this;
-        }
-
-        /** logα threshold of the inference mask (default 3). */
-        public Builder threshold(double threshold) {
-            this.threshold = SparseVdValidation.threshold(threshold);
-            return this;
-        }
-
-        /** Initial log σ² of every weight (default −10). */
-        public Builder logSigma2Init(double logSigma2Init) {
-            this.logSigma2Init = SparseVdValidation.logSigma2Init(logSigma2Init);
-            return this;
-        }
-
-        /** Clip range of logα, min &lt; max (default [−8, 8]). */
-        public Builder logAlphaClip(double min, double max) {
-            SparseVdValidation.logAlphaClip(min, max);
-            this.logAlphaMin = min;
-            this.logAlphaMax = max;
-            return this;
-        }
-
-        /** Skip computing the input gradient; only for a network's first layer (default false). */
-        public Builder skipInputGradient(boolean skipInputGradient) {
-            this.skipInputGradient = skipInputGradient;
+        @Override
+        public Builder sparseVd(SparseVdSettings settings) {
+            this.sparseVd = java.util.Objects.requireNonNull(settings, "settings");
             return this;
         }
 
         @Override
         @SuppressWarnings("unchecked")
         public SparseVdDenseLayer build() {
-            if (trainSetSize <= 0) {
-                throw new IllegalArgumentException("SparseVdDenseLayer" + (layerName == null ? "" : " \"" + layerName + "\"")
-                        + ": trainSetSize (N, the number of examples in the whole training set) is required and must "
-                        + "be > 0, got " + trainSetSize);
-            }
+            checkedSparseVd("SparseVdDenseLayer", layerName);
             return new SparseVdDenseLayer(this);
         }
     }

@@ -1,11 +1,8 @@
 package org.sparsevd.core.layers;
 
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.util.ArrayList;
@@ -13,13 +10,15 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.sparsevd.core.kl.LogAlpha;
 
 /**
  * Finds the SparseVD layer configurations of a network and changes their settings in place. A layer's runtime
  * implementation reads klWeight, N and threshold from its configuration at every step, so changing a live
  * network's configuration (e.g. the KL weight at the start of each epoch) changes its training from the next
- * minibatch on. The setters return how many layers they changed.
+ * minibatch on. The setters check their argument (even for a network without SparseVD layers) and return how many
+ * layers they changed.
  */
 public final class SparseVdLayers {
 
@@ -63,65 +62,26 @@ public final class SparseVdLayers {
         return Collections.unmodifiableList(out);
     }
 
-    /** The SparseVD layer configurations of a computation graph, in the configuration's vertex order. */
-    public static List<SparseVdLayer> list(ComputationGraphConfiguration conf) {
-        List<SparseVdLayer> out = new ArrayList<>();
-        for (GraphVertex v : conf.getVertices().values()) {
-            if (v instanceof LayerVertex && ((LayerVertex) v).getLayerConf() != null
-                    && ((LayerVertex) v).getLayerConf().getLayer() instanceof SparseVdLayer) {
-                out.add((SparseVdLayer) ((LayerVertex) v).getLayerConf().getLayer());
-            }
-        }
-        return Collections.unmodifiableList(out);
-    }
-
+    /** Sets the KL weight (finite, ≥ 0) of every SparseVD layer of {@code conf}. */
     public static int setKlWeight(MultiLayerConfiguration conf, double klWeight) {
-        SparseVdValidation.klWeight(klWeight);
-        return apply(list(conf), l -> l.setKlWeight(klWeight));
+        SparseVdSettings.checkKlWeight(klWeight);
+        return apply(conf, s -> s.withKlWeight(klWeight));
     }
 
-    public static int setKlWeight(MultiLayerNetwork net, double klWeight) {
-        SparseVdValidation.klWeight(klWeight);
-        return apply(list(net), l -> l.setKlWeight(klWeight));
-    }
-
-    public static int setKlWeight(ComputationGraphConfiguration conf, double klWeight) {
-        SparseVdValidation.klWeight(klWeight);
-        return apply(list(conf), l -> l.setKlWeight(klWeight));
-    }
-
+    /** Sets N, the number of examples of the whole training set (&gt; 0), of every SparseVD layer of {@code conf}. */
     public static int setTrainSetSize(MultiLayerConfiguration conf, long trainSetSize) {
-        SparseVdValidation.trainSetSize(trainSetSize);
-        return apply(list(conf), l -> l.setTrainSetSize(trainSetSize));
+        return apply(conf, s -> s.withTrainSetSize(trainSetSize));
     }
 
-    public static int setTrainSetSize(MultiLayerNetwork net, long trainSetSize) {
-        SparseVdValidation.trainSetSize(trainSetSize);
-        return apply(list(net), l -> l.setTrainSetSize(trainSetSize));
-    }
-
-    public static int setTrainSetSize(ComputationGraphConfiguration conf, long trainSetSize) {
-        SparseVdValidation.trainSetSize(trainSetSize);
-        return apply(list(conf), l -> l.setTrainSetSize(trainSetSize));
-    }
-
+    /** Sets the logα threshold of the inference mask (finite) of every SparseVD layer of {@code conf}. */
     public static int setThreshold(MultiLayerConfiguration conf, double threshold) {
-        SparseVdValidation.threshold(threshold);
-        return apply(list(conf), l -> l.setThreshold(threshold));
+        LogAlpha.checkThreshold(threshold);
+        return apply(conf, s -> s.withThreshold(threshold));
     }
 
-    public static int setThreshold(MultiLayerNetwork net, double threshold) {
-        SparseVdValidation.threshold(threshold);
-        return apply(list(net), l -> l.setThreshold(threshold));
-    }
-
-    public static int setThreshold(ComputationGraphConfiguration conf, double threshold) {
-        SparseVdValidation.threshold(threshold);
-        return apply(list(conf), l -> l.setThreshold(threshold));
-    }
-
-    private static int apply(List<SparseVdLayer> layers, Consumer<SparseVdLayer> change) {
-        layers.forEach(change);
+    private static int apply(MultiLayerConfiguration conf, UnaryOperator<SparseVdSettings> change) {
+        List<SparseVdLayer> layers = list(conf);
+        layers.forEach(l -> l.setSparseVd(change.apply(l.getSparseVd())));
         return layers.size();
     }
 }

@@ -39,6 +39,21 @@ public final class SparseVdParamInitializer implements ParamInitializer {
         return INSTANCE;
     }
 
+    /**
+     * Completes a runtime layer DL4J instantiates from {@code conf}: listeners, index, its parameters as views of
+     * {@code paramsView} (initialized if {@code initialize}), and the configuration.
+     */
+    <L extends org.deeplearning4j.nn.layers.BaseLayer<?>> L wire(L layer, NeuralNetConfiguration conf,
+            java.util.Collection<org.deeplearning4j.optimize.api.TrainingListener> listeners, int index,
+            INDArray paramsView, boolean initialize) {
+        layer.setListeners(listeners);
+        layer.setIndex(index);
+        layer.setParamsViewArray(paramsView);
+        layer.setParamTable(init(conf, paramsView, initialize));
+        layer.setConf(conf);
+        return layer;
+    }
+
     @Override
     public long numParams(NeuralNetConfiguration conf) {
         return numParams(conf.getLayer());
@@ -46,26 +61,21 @@ public final class SparseVdParamInitializer implements ParamInitializer {
 
     @Override
     public long numParams(Layer layer) {
-        FeedForwardLayer l = (FeedForwardLayer) layer;
-        return 2 * weightCount(l) + l.getNOut();
+        return 2 * weightCount(sparseVd(layer)) + ((FeedForwardLayer) layer).getNOut();
     }
 
-    /** The shape of W (and logσ²). */
-    static long[] weightShape(FeedForwardLayer l) {
-        if (l instanceof SparseVdConvolutionLayer conv) {
-            int[] k = conv.getKernelSize();
-            return new long[]{l.getNOut(), l.getNIn(), k[0], k[1]};
+    /** The layer as a Sparse VD layer; anything else is refused. */
+    private static SparseVdLayer sparseVd(Layer layer) {
+        if (!(layer instanceof FeedForwardLayer) || !(layer instanceof SparseVdLayer l)) {
+            throw new IllegalArgumentException("SparseVdParamInitializer needs a SparseVD feed-forward layer, got "
+                    + layer.getClass().getName());
         }
-        return new long[]{l.getNIn(), l.getNOut()};
+        return l;
     }
 
-    private static char weightOrder(FeedForwardLayer l) {
-        return l instanceof SparseVdConvolutionLayer ? 'c' : 'f';
-    }
-
-    private static long weightCount(FeedForwardLayer l) {
+    private static long weightCount(SparseVdLayer l) {
         long n = 1;
-        for (long d : weightShape(l)) {
+        for (long d : l.weightShape()) {
             n *= d;
         }
         return n;
@@ -98,10 +108,7 @@ public final class SparseVdParamInitializer implements ParamInitializer {
 
     @Override
     public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
-        if (!(conf.getLayer() instanceof FeedForwardLayer) || !(conf.getLayer() instanceof SparseVdLayer)) {
-            throw new IllegalArgumentException("SparseVdParamInitializer needs a SparseVD feed-forward layer, got "
-                    + conf.getLayer().getClass().getName());
-        }
+        SparseVdLayer svd = sparseVd(conf.getLayer());
         FeedForwardLayer l = (FeedForwardLayer) conf.getLayer();
         long nOut = l.getNOut();
         long expected = numParams(l);
@@ -109,9 +116,9 @@ public final class SparseVdParamInitializer implements ParamInitializer {
             throw new IllegalStateException("Expected params view of length " + expected + ", got " + paramsView.length());
         }
         INDArray flat = paramsView.reshape(paramsView.length());
-        long nW = weightCount(l);
-        long[] shape = weightShape(l);
-        char order = weightOrder(l);
+        long nW = weightCount(svd);
+        long[] shape = svd.weightShape();
+        char order = svd.weightOrder();
 
         INDArray wView = flat.get(NDArrayIndex.interval(0, nW));
         INDArray w;
@@ -120,18 +127,15 @@ public final class SparseVdParamInitializer implements ParamInitializer {
             if (init == null) {
                 throw new IllegalStateException("No weight init set for layer \"" + l.getLayerName() + "\"");
             }
-            // fan-in/fan-out of DL4J's DenseLayer ([nIn, nOut]) and ConvolutionLayer ([nOut, nIn, kH, kW], stride s)
-            double receptive = shape.length == 4 ? shape[2] * shape[3] : 1;
-            double fanOut = shape.length == 4
-                    ? nOut * receptive / strideProduct((SparseVdConvolutionLayer) l) : nOut;
-            w = init.init(l.getNIn() * receptive, fanOut, shape, order, wView);
+            double[] fans = svd.weightFans();
+            w = init.init(fans[0], fans[1], shape, order, wView);
         } else {
             w = WeightInitUtil.reshapeWeights(shape, wView, order);
         }
 
         INDArray ls = flat.get(NDArrayIndex.interval(nW, 2 * nW)).reshape(order, shape);
         if (initializeParams) {
-            ls.assign(((SparseVdLayer) l).getLogSigma2Init());
+            ls.assign(svd.getLogSigma2Init());
         }
 
         INDArray b = flat.get(NDArrayIndex.interval(2 * nW, 2 * nW + nOut)).reshape(1, nOut);
@@ -151,20 +155,16 @@ public final class SparseVdParamInitializer implements ParamInitializer {
 
     @Override
     public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray gradientView) {
-        FeedForwardLayer l = (FeedForwardLayer) conf.getLayer();
-        long nOut = l.getNOut();
-        long nW = weightCount(l);
-        long[] shape = weightShape(l);
-        char order = weightOrder(l);
+        SparseVdLayer svd = sparseVd(conf.getLayer());
+        long nOut = ((FeedForwardLayer) conf.getLayer()).getNOut();
+        long nW = weightCount(svd);
+        long[] shape = svd.weightShape();
+        char order = svd.weightOrder();
         INDArray flat = gradientView.reshape(gradientView.length());
         Map<String, INDArray> out = new LinkedHashMap<>();
         out.put(WEIGHT_KEY, flat.get(NDArrayIndex.interval(0, nW)).reshape(order, shape));
         out.put(LOG_SIGMA2_KEY, flat.get(NDArrayIndex.interval(nW, 2 * nW)).reshape(order, shape));
         out.put(BIAS_KEY, flat.get(NDArrayIndex.interval(2 * nW, 2 * nW + nOut)).reshape(1, nOut));
         return out;
-    }
-
-    private static double strideProduct(SparseVdConvolutionLayer l) {
-        return (double) l.getStride()[0] * l.getStride()[1];
     }
 }

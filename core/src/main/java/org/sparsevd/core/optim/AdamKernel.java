@@ -6,6 +6,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparsevd.core.simd.DirectFloats;
+import org.sparsevd.core.simd.Lanes;
 
 /**
  * One Adam step (Kingma and Ba, 2015, Algorithm 1, with the bias corrections folded into the step size as in
@@ -14,10 +15,12 @@ import org.sparsevd.core.simd.DirectFloats;
  *   m ← β1·m + (1 − β1)·g,   v ← β2·v + (1 − β2)·g²
  *   g ← α_t·m / (sqrt(v) + ε),   α_t = lr·sqrt(1 − β2^(t+1)) / (1 − β1^(t+1))
  * </pre>
- * g then holds the update DL4J subtracts from the parameters. Loaded only when {@link DirectFloats#ENABLED}.
+ * g then holds the update DL4J subtracts from the parameters. Element-wise only (no reduction) and with the tail
+ * run through the same lane operations ({@link DirectFloats#tail}), so every element gets the same bits whatever
+ * the lane count or the JIT. Loaded only when {@link DirectFloats#enabled()}.
  */
 final class AdamKernel {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = Lanes.FLOATS;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     private AdamKernel() {
@@ -35,16 +38,29 @@ final class AdamKernel {
         if (!Double.isFinite(stepSize) || stepSize == 0) {
             stepSize = epsilon; // as ND4J's op
         }
-        float b1 = (float) beta1;
-        float b2 = (float) beta2;
-        float c1 = (float) (1 - beta1);
-        float c2 = (float) (1 - beta2);
-        float a = (float) stepSize;
-        float eps = (float) epsilon;
-        int lanes = S.length();
+        float[] k = {(float) beta1, (float) beta2, (float) (1 - beta1), (float) (1 - beta2), (float) stepSize,
+                (float) epsilon};
         int bound = S.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += lanes) {
+        apply(bg, bm, bv, bound, k);
+        if (bound < n) {
+            ByteBuffer[] arrays = {bg, bm, bv};
+            ByteBuffer[] t = DirectFloats.tail(bound, n - bound, S.length(), arrays);
+            apply(t[0], t[1], t[2], S.length(), k);
+            for (int b = 0; b < t.length; b++) {
+                DirectFloats.untail(t[b], arrays[b], bound, n - bound);
+            }
+        }
+    }
+
+    /** The vector loop over {@code length} floats, a multiple of the lane count; k = β1, β2, 1 − β1, 1 − β2, α_t, ε. */
+    private static void apply(ByteBuffer bg, ByteBuffer bm, ByteBuffer bv, int length, float[] k) {
+        float b1 = k[0];
+        float b2 = k[1];
+        float c1 = k[2];
+        float c2 = k[3];
+        float a = k[4];
+        float eps = k[5];
+        for (int i = 0; i < length; i += S.length()) {
             int off = i * Float.BYTES;
             FloatVector g = FloatVector.fromByteBuffer(S, bg, off, ORDER);
             FloatVector mv = FloatVector.fromByteBuffer(S, bm, off, ORDER).mul(b1).add(g.mul(c1));
@@ -52,15 +68,6 @@ final class AdamKernel {
             mv.intoByteBuffer(bm, off, ORDER);
             vv.intoByteBuffer(bv, off, ORDER);
             mv.mul(a).div(vv.sqrt().add(eps)).intoByteBuffer(bg, off, ORDER);
-        }
-        for (; i < n; i++) {
-            int off = i * Float.BYTES;
-            float g = bg.getFloat(off);
-            float mi = b1 * bm.getFloat(off) + c1 * g;
-            float vi = b2 * bv.getFloat(off) + c2 * g * g;
-            bm.putFloat(off, mi);
-            bv.putFloat(off, vi);
-            bg.putFloat(off, a * mi / ((float) Math.sqrt(vi) + eps));
         }
     }
 }

@@ -27,6 +27,6 @@ public class FusedAdamUpdater extends AdamUpdater {
 
     /** Whether {@link #applyUpdater} takes the fused kernel for this gradient. */
     boolean fused(INDArray gradient) {
-        return DirectFloats.ENABLED && getM() != null && DirectFloats.supports(gradient, getM(), getV());
+        return DirectFloats.enabled() && getM() != null && DirectFloats.supports(gradient, getM(), getV());
     }
 }

@@ -9,9 +9,9 @@ import java.io.Serializable;
  *   weight(e) = target · clamp((e − zeroEpochs) / rampEpochs, 0, 1)        (rampEpochs = 0: a step at zeroEpochs)
  * </pre>
  * The ramp starts at 0, so with a ramp the weight is 0 in the first {@code zeroEpochs + 1} epochs and reaches
- * {@code target} in the {@code (zeroEpochs + rampEpochs + 1)}-th ({@link #epochsToTarget()}). {@link #paper()} is
- * the schedule of the paper's code (Molchanov, Ashukha, Vetrov, 2017; the reference trainer's
- * {@code 0.0 if ep < 5 else min((ep - 5) / 15.0, 1.0)}): 0 for 0-based epochs 0–5, then 1/15, 2/15, …, 14/15 in
+ * {@code target} in the {@code (zeroEpochs + rampEpochs + 1)}-th ({@link #epochsToTarget()}).
+ * {@code linearWarmup(1, 5, 15)} is the schedule of the paper's code (Molchanov, Ashukha, Vetrov, 2017; the
+ * reference trainer's {@code 0.0 if ep < 5 else min((ep - 5) / 15.0, 1.0)}): 0 for 0-based epochs 0–5, then 1/15, 2/15, …, 14/15 in
  * epoch 19, and 1 from epoch 20 on; counted from 1: 0 in epochs 1–6, 14/15 ≈ 0.933 in epoch 20, 1 from epoch 21.
  * Immutable.
  */
@@ -41,11 +41,6 @@ public final class KlWeightSchedule implements Serializable {
     /** 0 for {@code zeroEpochs} epochs, then linear to {@code target} over {@code rampEpochs} epochs. */
     public static KlWeightSchedule linearWarmup(double target, int zeroEpochs, int rampEpochs) {
         return new KlWeightSchedule(target, zeroEpochs, rampEpochs);
-    }
-
-    /** The paper's code: target 1, 5 epochs at 0, then a 15-epoch ramp (1 from epoch 20 on). */
-    public static KlWeightSchedule paper() {
-        return linearWarmup(1.0, 5, 15);
     }
 
     /** The same weight at every epoch. */

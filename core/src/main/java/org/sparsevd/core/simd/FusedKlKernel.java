@@ -14,10 +14,10 @@ import static org.sparsevd.core.kl.KlApproximation.K2;
 import static org.sparsevd.core.kl.KlApproximation.K3;
 
 /**
- * The training-path KL value and gradient of {@link SparseVdKl#addGradient} as one pass over the parameters, in
- * SIMD lanes of the JDK's Vector API (incubator module {@code jdk.incubator.vector}, whose exp/log lanes use the
- * JDK's SVML intrinsics). The element-wise formula is the same as there (eq. 14 of Molchanov et al., 2017, with
- * α = exp(logσ²)/(W² + 1e-8) clipped to [exp(min), exp(max)]):
+ * The training-path KL value and gradient of {@link org.sparsevd.core.kl.SparseVdKl#addGradient} as one pass over the parameters, in
+ * SIMD lanes of the JDK's Vector API (incubator module {@code jdk.incubator.vector}). The element-wise formula is
+ * the same as there (eq. 14 of Molchanov et al., 2017, with α = exp(logσ²)/(W² + 1e-8) clipped to
+ * [exp(min), exp(max)]):
  * <pre>
  *   s = σ(k2 + k3·log α),   KL = k1·(1 − s) + ½·log(1 + 1/α)
  *   G = coef·[α in range]·(−k1·k3·s(1 − s) − ½/(1 + α)),   gLogσ² += G,   gW += −2·G·W/(W² + 1e-8)
@@ -25,21 +25,30 @@ import static org.sparsevd.core.kl.KlApproximation.K3;
  * One pass reads five arrays and writes two, where the ND4J formulation makes some 25 passes over arrays of the
  * parameters' size; this is most of a Sparse VD layer's extra cost over a plain layer.
  *
+ * <p>Bit for bit reproducible: exp and log are {@link Lanes}' (no SVML), every element goes through the same lane
+ * operations (the tail too, zero-padded through {@link DirectFloats#tail}), and Σ KL is reduced in a fixed order
+ * ({@link Lanes#PARTIAL_SUMS} float partial sums by index, moved into doubles every {@value #FLUSH_EVERY}
+ * elements, added in index order), so the result does not depend on the lane count, on the JIT, or on the CPU.
+ *
  * <p>Only arrays that {@link DirectFloats#supports} are handled here; callers fall back to the ND4J formulation
- * otherwise, and never load this class unless {@link DirectFloats#ENABLED}.
+ * otherwise, and never load this class unless {@link DirectFloats#enabled()}.
  */
 public final class FusedKlKernel {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = Lanes.FLOATS;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    /** Lane sums are moved into a double every this many vectors, to keep float rounding out of Σ KL. */
-    private static final int FLUSH_EVERY = 256;
+    /** Partial sums move into doubles every this many elements (a multiple of every lane count). */
+    private static final int FLUSH_EVERY = 4096;
+    private static final float K1F = (float) K1;
+    private static final float K2F = (float) K2;
+    private static final float K3F = (float) K3;
+    private static final float EPS = (float) LogAlpha.EPS;
 
     private FusedKlKernel() {
     }
 
-    /** See {@link SparseVdKl#addGradient}; the arrays must pass {@link DirectFloats#supports}. */
+    /** See {@link org.sparsevd.core.kl.SparseVdKl#addGradient}; the arrays must pass {@link DirectFloats#supports}. */
     public static double addGradient(INDArray w, INDArray expLogSigma2, INDArray gradW, INDArray gradLogSigma2,
-                              double coef, double logAlphaMin, double logAlphaMax) {
+                                     double coef, double logAlphaMin, double logAlphaMax) {
         int n = Math.toIntExact(w.length());
         ByteBuffer bw = DirectFloats.buffer(w);
         ByteBuffer be = DirectFloats.buffer(expLogSigma2);
@@ -48,82 +57,97 @@ public final class FusedKlKernel {
         float aMin = (float) Math.exp(logAlphaMin);
         float aMax = (float) Math.exp(logAlphaMax);
         float c = (float) coef;
-        float k1 = (float) K1;
-        float k2 = (float) K2;
-        float k3 = (float) K3;
-        float eps = (float) LogAlpha.EPS;
-
-        double kl = 0;
-        FloatVector acc = FloatVector.zero(S);
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        int lanes = S.length();
+        float[] partial = new float[Lanes.PARTIAL_SUMS];
+        double[] total = new double[Lanes.PARTIAL_SUMS];
         int bound = S.loopBound(n);
-        int i = 0;
-        for (int block = 0; i < bound; i += lanes) {
-            int off = i * Float.BYTES;
-            FloatVector wv = FloatVector.fromByteBuffer(S, bw, off, ORDER);
-            FloatVector ev = FloatVector.fromByteBuffer(S, be, off, ORDER);
-            FloatVector r = wv.mul(wv).add(eps);                                   // W² + ε
-            FloatVector alpha = ev.div(r);
-            VectorMask<Float> inRange = alpha.compare(VectorOperators.GT, aMin)
-                    .and(alpha.compare(VectorOperators.LT, aMax));
-            alpha = alpha.max(aMin).min(aMax);
-            FloatVector logAlpha = alpha.lanewise(VectorOperators.LOG);
-            FloatVector s = logAlpha.fma(-k3, -k2).lanewise(VectorOperators.EXP).add(1f);
-            s = one.div(s);                                                     // σ(k2 + k3·logα)
-            FloatVector oneMinusS = s.neg().add(1f);
-            FloatVector softplus = one.div(alpha).lanewise(VectorOperators.LOG1P);  // log(1 + 1/α)
-            acc = oneMinusS.mul(k1).add(softplus.mul(0.5f)).add(acc);
-            FloatVector g = s.mul(oneMinusS).mul(-k1 * k3)
-                    .sub(one.div(alpha.add(1f)).mul(0.5f)).mul(c);
-            g = FloatVector.zero(S).blend(g, inRange);
-            FloatVector.fromByteBuffer(S, bgl, off, ORDER).add(g).intoByteBuffer(bgl, off, ORDER);
-            FloatVector.fromByteBuffer(S, bgw, off, ORDER).add(g.mul(wv).div(r).mul(-2f))
-                    .intoByteBuffer(bgw, off, ORDER);
-            if (++block == FLUSH_EVERY) {
-                kl += acc.reduceLanes(VectorOperators.ADD);
-                acc = FloatVector.zero(S);
-                block = 0;
-            }
+        addGradient(bw, be, bgw, bgl, 0, bound, bound, c, aMin, aMax, partial, total);
+        if (bound < n) {
+            ByteBuffer[] t = DirectFloats.tail(bound, n - bound, S.length(), bw, be, bgw, bgl);
+            addGradient(t[0], t[1], t[2], t[3], bound, S.length(), n - bound, c, aMin, aMax, partial, total);
+            DirectFloats.untail(t[2], bgw, bound, n - bound);
+            DirectFloats.untail(t[3], bgl, bound, n - bound);
         }
-        kl += acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            kl += scalar(bw, be, bgw, bgl, i, c, aMin, aMax);
+        flush(partial, total);
+        double kl = 0;
+        for (double t : total) {
+            kl += t;
         }
         return kl;
     }
 
-    /** dst ← exp(src) element-wise (the forward pass's exp(logσ²)); the arrays must pass {@link DirectFloats#supports}. */
+    /**
+     * The vector loop over {@code length} floats (a multiple of the lane count) of the buffers, whose first
+     * element is element {@code first} of the arrays; only the first {@code valid} count towards Σ KL.
+     */
+    private static void addGradient(ByteBuffer bw, ByteBuffer be, ByteBuffer bgw, ByteBuffer bgl, int first,
+                                    int length, int valid, float c, float aMin, float aMax, float[] partial,
+                                    double[] total) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector zero = FloatVector.zero(S);
+        int lanes = S.length();
+        for (int i = 0; i < length; i += lanes) {
+            int off = i * Float.BYTES;
+            FloatVector wv = FloatVector.fromByteBuffer(S, bw, off, ORDER);
+            FloatVector ev = FloatVector.fromByteBuffer(S, be, off, ORDER);
+            FloatVector r = wv.mul(wv).add(EPS);                                  // W² + ε
+            FloatVector alpha = ev.div(r);
+            VectorMask<Float> inRange = alpha.compare(VectorOperators.GT, aMin)
+                    .and(alpha.compare(VectorOperators.LT, aMax));
+            alpha = alpha.max(aMin).min(aMax);
+            FloatVector s = one.div(Lanes.exp(Lanes.log(alpha).fma(-K3F, -K2F)).add(1f)); // σ(k2 + k3·logα)
+            FloatVector oneMinusS = one.sub(s);
+            FloatVector q = one.div(alpha.add(1f));                               // 1/(1 + α)
+            // log(1 + y), y = 1/α, as log(u) + e/u: u = 1 + y rounded, e its rounding error (Fast2Sum, exact),
+            // 1/u = α/(1 + α) = 1 − q
+            FloatVector y = one.div(alpha);
+            FloatVector u = y.add(1f);
+            FloatVector e = y.min(1f).sub(u.sub(y.max(1f)));
+            FloatVector softplus = e.fma(one.sub(q), Lanes.log(u));
+            FloatVector kl = oneMinusS.mul(K1F).add(softplus.mul(0.5f));
+            if (i + lanes > valid) {
+                kl = zero.blend(kl, S.indexInRange(i, valid));                     // zero padding of the tail
+            }
+            int slot = (first + i) & (Lanes.PARTIAL_SUMS - 1);
+            FloatVector.fromArray(S, partial, slot).add(kl).intoArray(partial, slot);
+            if (((first + i + lanes) & (FLUSH_EVERY - 1)) == 0) {
+                flush(partial, total);
+            }
+            FloatVector g = s.mul(oneMinusS).mul(-K1F * K3F).sub(q.mul(0.5f)).mul(c);
+            g = zero.blend(g, inRange);
+            FloatVector.fromByteBuffer(S, bgl, off, ORDER).add(g).intoByteBuffer(bgl, off, ORDER);
+            FloatVector.fromByteBuffer(S, bgw, off, ORDER).add(g.mul(wv).div(r).mul(-2f))
+                    .intoByteBuffer(bgw, off, ORDER);
+        }
+    }
+
+    private static void flush(float[] partial, double[] total) {
+        for (int j = 0; j < partial.length; j++) {
+            total[j] += partial[j];
+            partial[j] = 0;
+        }
+    }
+
+    /**
+     * dst ← exp(src) element-wise with {@link Lanes#exp} (the forward pass's exp(logσ²)); the arrays must pass
+     * {@link DirectFloats#supports}.
+     */
     public static void exp(INDArray src, INDArray dst) {
         int n = Math.toIntExact(src.length());
         ByteBuffer bs = DirectFloats.buffer(src);
         ByteBuffer bd = DirectFloats.buffer(dst);
         int bound = S.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += S.length()) {
-            int off = i * Float.BYTES;
-            FloatVector.fromByteBuffer(S, bs, off, ORDER).lanewise(VectorOperators.EXP).intoByteBuffer(bd, off, ORDER);
-        }
-        for (; i < n; i++) {
-            bd.putFloat(i * Float.BYTES, (float) Math.exp(bs.getFloat(i * Float.BYTES)));
+        exp(bs, bd, bound);
+        if (bound < n) {
+            ByteBuffer[] t = DirectFloats.tail(bound, n - bound, S.length(), bs, bd);
+            exp(t[0], t[1], S.length());
+            DirectFloats.untail(t[1], bd, bound, n - bound);
         }
     }
 
-    /** The same formula for one element (the tail the vector loop leaves). */
-    private static double scalar(ByteBuffer bw, ByteBuffer be, ByteBuffer bgw, ByteBuffer bgl, int i, float c,
-                                 float aMin, float aMax) {
-        int off = i * Float.BYTES;
-        double w = bw.getFloat(off);
-        double r = w * w + LogAlpha.EPS;
-        double alpha = be.getFloat(off) / r;
-        boolean inRange = alpha > aMin && alpha < aMax;
-        alpha = Math.min(Math.max(alpha, aMin), aMax);
-        double s = 1 / (1 + Math.exp(-(K2 + K3 * Math.log(alpha))));
-        if (inRange) {
-            double g = c * (-K1 * K3 * s * (1 - s) - 0.5 / (1 + alpha));
-            bgl.putFloat(off, (float) (bgl.getFloat(off) + g));
-            bgw.putFloat(off, (float) (bgw.getFloat(off) - 2 * g * w / r));
+    private static void exp(ByteBuffer src, ByteBuffer dst, int length) {
+        for (int i = 0; i < length; i += S.length()) {
+            int off = i * Float.BYTES;
+            Lanes.exp(FloatVector.fromByteBuffer(S, src, off, ORDER)).intoByteBuffer(dst, off, ORDER);
         }
-        return K1 * (1 - s) + 0.5 * Math.log1p(1 / alpha);
     }
 }

@@ -97,11 +97,11 @@ class Lenet300Test {
     void settingsAreValidatedAndImmutable() {
         ArchitectureSettings d = ArchitectureSettings.defaults(500);
         assertEquals(42, d.seed());
-        assertEquals(1.0, d.klWeight());
-        assertEquals(3.0, d.threshold());
-        assertEquals(-10.0, d.logSigma2Init());
-        assertEquals(-8.0, d.logAlphaMin());
-        assertEquals(8.0, d.logAlphaMax());
+        assertEquals(1.0, d.sparseVd().klWeight());
+        assertEquals(3.0, d.sparseVd().threshold());
+        assertEquals(-10.0, d.sparseVd().logSigma2Init());
+        assertEquals(-8.0, d.sparseVd().logAlphaMin());
+        assertEquals(8.0, d.sparseVd().logAlphaMax());
         assertEquals(new Adam(1e-3), d.updater());
         assertEquals(DataType.FLOAT, d.dataType());
 
@@ -126,16 +126,16 @@ class Lenet300Test {
         assertThrows(IllegalArgumentException.class, () -> d.withDataType(DataType.HALF));
         assertEquals(d, ArchitectureSettings.defaults(500));
         assertEquals(7, d.withSeed(7).seed());
-        assertEquals(9, d.withTrainSetSize(9).trainSetSize());
+        assertEquals(9, d.withTrainSetSize(9).sparseVd().trainSetSize());
     }
 
     @Test
     void sparseVdLayersHelpersChangeLiveNetworks() {
         MultiLayerNetwork net = new MultiLayerNetwork(Lenet300.sparseVd(ArchitectureSettings.defaults(10)));
         net.init();
-        assertEquals(3, SparseVdLayers.setKlWeight(net, 0.25));
-        assertEquals(3, SparseVdLayers.setTrainSetSize(net, 1234));
-        assertEquals(3, SparseVdLayers.setThreshold(net, 1.5));
+        assertEquals(3, SparseVdLayers.setKlWeight(net.getLayerWiseConfigurations(), 0.25));
+        assertEquals(3, SparseVdLayers.setTrainSetSize(net.getLayerWiseConfigurations(), 1234));
+        assertEquals(3, SparseVdLayers.setThreshold(net.getLayerWiseConfigurations(), 1.5));
         for (int i = 0; i < 3; i++) {
             SparseVdLayer l = (SparseVdLayer) net.getLayer(i).conf().getLayer();
             assertEquals(0.25, l.getKlWeight());
@@ -164,8 +164,13 @@ class Lenet300Test {
                 .addLayer("loss", new LossLayer.Builder(org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT)
                         .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build(), "d2")
                 .setOutputs("loss").build();
-        assertEquals(2, SparseVdLayers.list(conf).size());
-        assertEquals(2, SparseVdLayers.setKlWeight(conf, 0.5));
+        List<SparseVdLayer> sparseVd = conf.getVertices().values().stream()
+                .filter(v -> v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv
+                        && lv.getLayerConf().getLayer() instanceof SparseVdLayer)
+                .map(v -> (SparseVdLayer) ((org.deeplearning4j.nn.conf.graph.LayerVertex) v).getLayerConf().getLayer())
+                .toList();
+        assertEquals(2, sparseVd.size());
+        sparseVd.forEach(l -> l.setKlWeight(0.5));
         org.deeplearning4j.nn.graph.ComputationGraph g = new org.deeplearning4j.nn.graph.ComputationGraph(conf);
         g.init();
         DataSet ds = new DataSet(Nd4j.rand(DataType.FLOAT, 8, 5), Nd4j.eye(3).getRows(0, 1, 2, 0, 1, 2, 0, 1).castTo(DataType.FLOAT));

@@ -22,12 +22,12 @@ class FusedKlKernelTest {
 
     @Test
     void testJvmHasTheVectorModuleSoTheFusedKernelIsUsed() {
-        assertTrue(DirectFloats.ENABLED, "surefire starts the test JVM with --add-modules jdk.incubator.vector");
+        assertTrue(DirectFloats.enabled(), "surefire starts the test JVM with --add-modules jdk.incubator.vector");
     }
 
     @Test
     void matchesTheNd4jFormulationOnParameterViews() {
-        // 37 x 29 = 1073 entries: not a multiple of any vector width, so the scalar tail runs too
+        // 37 x 29 = 1073 entries: not a multiple of any vector width, so the zero-padded tail runs too
         checkAgainstOps(37, 29, -8, 8, 1);
         checkAgainstOps(300, 100, -8, 8, 2);
         checkAgainstOps(16, 3, -4, 2, 3); // narrow clip: many entries clipped on both sides

@@ -65,7 +65,7 @@ class EndToEndFitTest {
     static void train(MultiLayerNetwork net, DataSet all, int epochs, KlWeightSchedule schedule) {
         for (int epoch = 0; epoch < epochs; epoch++) {
             if (schedule != null) {
-                SparseVdLayers.setKlWeight(net, schedule.weight(epoch));
+                SparseVdLayers.setKlWeight(net.getLayerWiseConfigurations(), schedule.weight(epoch));
             }
             DataSet shuffled = all.copy();
             shuffled.shuffle(1000 + epoch);

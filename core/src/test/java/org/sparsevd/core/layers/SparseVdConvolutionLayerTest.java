@@ -122,7 +122,7 @@ class SparseVdConvolutionLayerTest {
         INDArray y = TestNets.oneHot(4, 3, new Random(5), DataType.DOUBLE);
         Nd4j.getRandom().setSeed(NOISE_SEED);
         INDArray withKl = net.calculateGradients(x, y, null, null).getFirst().gradient().dup();
-        SparseVdLayers.setKlWeight(net, 0.0);
+        SparseVdLayers.setKlWeight(net.getLayerWiseConfigurations(), 0.0);
         Nd4j.getRandom().setSeed(NOISE_SEED);
         INDArray withoutKl = net.calculateGradients(x, y, null, null).getFirst().gradient().dup();
         // ~6% of the whole gradient's norm here: far above what the checks' 1e-5 relative tolerance would miss

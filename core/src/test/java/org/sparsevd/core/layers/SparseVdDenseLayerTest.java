@@ -269,7 +269,7 @@ class SparseVdDenseLayerTest {
         assertFalse(l.isPretrainParam("W"));
 
         // the regularization score ignores logσ² (KL weight 0 so that only L2 counts)
-        SparseVdLayers.setKlWeight(net, 0.0);
+        SparseVdLayers.setKlWeight(net.getLayerWiseConfigurations(), 0.0);
         double reg = net.calcRegularizationScore(true);
         net.getParam("0_logSigma2").addi(3);
         assertEquals(reg, net.calcRegularizationScore(true), 1e-6);
@@ -304,13 +304,13 @@ class SparseVdDenseLayerTest {
         }
         Nd4j.getRandom().setSeed(5);
         double withKl = net.score(ds, true);
-        SparseVdLayers.setKlWeight(net, 0);
+        SparseVdLayers.setKlWeight(net.getLayerWiseConfigurations(), 0);
         Nd4j.getRandom().setSeed(5);
         double withoutKl = net.score(ds, true);
         assertEquals(2.0 / 50 * kl, withKl - withoutKl, 1e-9);
 
         // computeGradientAndScore reuses the KL sum of backprop: same score as score(ds, true)
-        SparseVdLayers.setKlWeight(net, 2.0);
+        SparseVdLayers.setKlWeight(net.getLayerWiseConfigurations(), 2.0);
         net.setInput(x);
         net.setLabels(y);
         Nd4j.getRandom().setSeed(5);

@@ -94,7 +94,7 @@ class SparseVdGradientCheckTest {
         INDArray y = TestNets.oneHot(4, 3, rnd, DataType.DOUBLE);
         Nd4j.getRandom().setSeed(NOISE_SEED);
         INDArray withKl = net.calculateGradients(x, y, null, null).getFirst().gradient().dup();
-        SparseVdLayers.setKlWeight(net, 0.0);
+        SparseVdLayers.setKlWeight(net.getLayerWiseConfigurations(), 0.0);
         Nd4j.getRandom().setSeed(NOISE_SEED);
         INDArray withoutKl = net.calculateGradients(x, y, null, null).getFirst().gradient().dup();
         double klPart = withKl.sub(withoutKl).norm2Number().doubleValue();

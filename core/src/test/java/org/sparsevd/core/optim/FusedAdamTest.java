@@ -60,7 +60,7 @@ class FusedAdamTest {
     /** Op level, several iterations on the same arrays: the kernel computes ND4J's Adam op. */
     @Test
     void kernelMatchesNd4jsAdamOp() {
-        int n = 10_007; // not a multiple of the vector width: the scalar tail runs too
+        int n = 10_007; // not a multiple of the vector width: the zero-padded tail runs too
         Adam config = new Adam(0.003, 0.8, 0.99, 1e-6);
         FusedAdam fusedConfig = new FusedAdam(0.003, 0.8, 0.99, 1e-6);
         INDArray state = Nd4j.create(DataType.FLOAT, 1, 2 * n);

@@ -16,7 +16,7 @@ class KlWeightScheduleTest {
 
     @Test
     void paperSchedule() {
-        KlWeightSchedule s = KlWeightSchedule.paper();
+        KlWeightSchedule s = KlWeightSchedule.linearWarmup(1.0, 5, 15);
         assertEquals(0.0, s.weight(0));
         assertEquals(0.0, s.weight(4));
         assertEquals(0.0, s.weight(5));
@@ -51,7 +51,7 @@ class KlWeightScheduleTest {
 
     @Test
     void epochsToTargetAndEpochsAtZeroFollowTheWeights() {
-        for (KlWeightSchedule s : java.util.List.of(KlWeightSchedule.paper(), KlWeightSchedule.linearWarmup(0.3, 1, 1),
+        for (KlWeightSchedule s : java.util.List.of(KlWeightSchedule.linearWarmup(1.0, 5, 15), KlWeightSchedule.linearWarmup(0.3, 1, 1),
                 KlWeightSchedule.linearWarmup(2, 3, 0), KlWeightSchedule.linearWarmup(1, 0, 4),
                 KlWeightSchedule.constant(0.5))) {
             int needed = s.epochsToTarget();
@@ -67,8 +67,8 @@ class KlWeightScheduleTest {
                 assertEquals(zero, epochs <= s.epochsAtZero(), s + ", " + epochs + " epochs");
             }
         }
-        assertEquals(21, KlWeightSchedule.paper().epochsToTarget(), "the paper's code: 1 from the 21st epoch");
-        assertEquals(14.0 / 15, KlWeightSchedule.paper().weight(19), 1e-15, "0.933 in the 20th epoch");
+        assertEquals(21, KlWeightSchedule.linearWarmup(1.0, 5, 15).epochsToTarget(), "the paper's code: 1 from the 21st epoch");
+        assertEquals(14.0 / 15, KlWeightSchedule.linearWarmup(1.0, 5, 15).weight(19), 1e-15, "0.933 in the 20th epoch");
         assertEquals(2, KlWeightSchedule.linearWarmup(1, 1, 1).epochsAtZero(),
                 "--epochs 2 --kl-zero-epochs 1 --kl-ramp-epochs 1 never trains with a KL term");
     }
@@ -80,6 +80,6 @@ class KlWeightScheduleTest {
         assertThrows(IllegalArgumentException.class, () -> KlWeightSchedule.linearWarmup(1, -1, 1));
         assertThrows(IllegalArgumentException.class, () -> KlWeightSchedule.linearWarmup(1, 1, -1));
         assertThrows(IllegalArgumentException.class, () -> KlWeightSchedule.constant(Double.POSITIVE_INFINITY));
-        assertThrows(IllegalArgumentException.class, () -> KlWeightSchedule.paper().weight(-1));
+        assertThrows(IllegalArgumentException.class, () -> KlWeightSchedule.linearWarmup(1.0, 5, 15).weight(-1));
     }
 }

@@ -60,7 +60,7 @@ class SparsityReportTest {
         List<LayerSparsity> r6 = SparsityReport.of(net, 6.0);
         assertEquals(784 * 300, r6.get(0).nonzero());
         // own threshold changed on the conf
-        org.sparsevd.core.layers.SparseVdLayers.setThreshold(net, 6.0);
+        org.sparsevd.core.layers.SparseVdLayers.setThreshold(net.getLayerWiseConfigurations(), 6.0);
         assertEquals(784 * 300, SparsityReport.of(net).get(0).nonzero());
 
         long weights = 784 * 300 + 300 * 100 + 100 * 10;

@@ -80,11 +80,13 @@ public final class TrainOptions {
     @Option(names = "--workers", defaultValue = "2", description = "Parallel workers (Spark tasks) per averaging round.")
     int workers;
 
-    @Option(names = "--batch-size", defaultValue = "100", description = "Minibatch size of each worker.")
+    @Option(names = "--batch-size", defaultValue = "100",
+            description = "Global minibatch size, split evenly over the workers (a multiple of --workers): each "
+                    + "optimizer step fits B/W examples per worker, so an epoch has N/B steps whatever the workers.")
     int batchSize;
 
     @Option(names = "--averaging-frequency", defaultValue = "10",
-            description = "Minibatches each worker fits between parameter averagings.")
+            description = "Optimizer steps each worker takes between parameter (and Adam state) averagings.")
     int averagingFrequency;
 
     @Option(names = "--kl-weight", defaultValue = "1.0",

@@ -1,13 +1,18 @@
 package org.sparsevd.job.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
- * How training is spread over Spark: parameter averaging across {@code workers}, each fitting minibatches of
- * {@code batchSize} and averaging every {@code averagingFrequency} minibatches.
+ * How training is spread over Spark: synchronous data parallelism by parameter averaging. {@code batchSize} is the
+ * global minibatch, split evenly over the {@code workers}: each worker fits {@link #workerBatchSize()} examples per
+ * optimizer step, so one step of the W workers together covers {@code batchSize} examples and an epoch has N /
+ * {@code batchSize} steps whatever W is, as in a single JVM. The workers average their parameters and Adam state
+ * every {@code averagingFrequency} steps.
  *
  * @param master             Spark master URL, or {@code null}: the one spark-submit set, else {@code local[workers]}
  * @param workers            number of parallel training workers (Spark tasks per averaging round)
- * @param batchSize          minibatch size of each worker
- * @param averagingFrequency minibatches each worker fits between two parameter averagings
+ * @param batchSize          global minibatch size; training needs a multiple of {@code workers}
+ * @param averagingFrequency optimizer steps each worker takes between two parameter averagings
  */
 public record ClusterOptions(String master, int workers, int batchSize, int averagingFrequency) {
     public ClusterOptions {
@@ -17,5 +22,21 @@ public record ClusterOptions(String master, int workers, int batchSize, int aver
         Checks.positive("--workers", workers);
         Checks.positive("--batch-size", batchSize);
         Checks.positive("--averaging-frequency", averagingFrequency);
+    }
+
+    /** Fails unless the global minibatch splits evenly over the workers (training needs it; scoring does not). */
+    void checkEvenSplit() {
+        if (batchSize % workers != 0) {
+            int below = batchSize / workers * workers;
+            throw new JobConfigException("--batch-size " + batchSize + " (the global minibatch) must be a multiple of "
+                    + "--workers " + workers + " so that every worker fits an equal share; use "
+                    + (below > 0 ? below + " or " : "") + (below + workers));
+        }
+    }
+
+    /** The minibatch each worker fits per optimizer step: the global {@code batchSize} / {@code workers}. */
+    @JsonProperty("worker_batch_size")
+    public int workerBatchSize() {
+        return batchSize / workers;
     }
 }

@@ -20,6 +20,7 @@ public record TrainConfig(DataOptions data, ModelOptions model, ScheduleOptions 
         Checks.required("--model", model);
         Checks.required("schedule", schedule);
         Checks.required("cluster", cluster);
+        cluster.checkEvenSplit();
         Checks.required("--output", output);
         if (data.dataset().equals(DataOptions.AUTO)) {
             data = data.withDataset(model.defaultDataset());

@@ -3,27 +3,18 @@ package org.sparsevd.job.report;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparsevd.job.metrics.EpochMetrics;
 import org.sparsevd.job.metrics.LayerMetrics;
-import org.sparsevd.job.output.OutputException;
 import org.sparsevd.job.output.RunFiles;
 import org.sparsevd.job.output.RunReader;
 
@@ -36,8 +27,6 @@ import org.sparsevd.job.output.RunReader;
 public final class RunReport {
     private static final Logger log = LoggerFactory.getLogger(RunReport.class);
 
-    public static final String DIR = "report";
-    public static final String INDEX = "index.html";
     public static final String WEIGHTS_FILE = "weights.png";
 
     private static final String EPOCH = "epoch";
@@ -48,8 +37,8 @@ public final class RunReport {
     /** Writes the report of the train output at {@code input}; returns the location of its index.html. */
     public static Path write(URI input, Configuration conf) {
         RunReader.Run run = RunReader.read(input, conf);
-        List<ReportWriter.Image> curves = curves(run.epochs());
-        ReportWriter.Image weights = null;
+        List<Html.Image> curves = curves(run.epochs());
+        Html.Image weights = null;
         String weightsNote;
         if (run.model() == null) {
             weightsNote = "The first-layer weights figure needs " + RunFiles.MODEL + ", which " + run.location()
@@ -58,7 +47,7 @@ public final class RunReport {
             WeightImage.Figure figure = WeightImage.firstLayer(run.model());
             weightsNote = figure.caption();
             if (figure.drawn()) {
-                weights = new ReportWriter.Image(WEIGHTS_FILE, "First-layer weights after masking",
+                weights = new Html.Image(WEIGHTS_FILE, "First-layer weights after masking",
                         figure.caption(), png(figure.image()), figure.image().getWidth(),
                         figure.image().getHeight());
             } else {
@@ -72,28 +61,20 @@ public final class RunReport {
         if (run.model() != null) {
             sources.add(RunFiles.MODEL);
         }
-        String version = RunReport.class.getPackage().getImplementationVersion();
-        String generatedBy = "Generated at " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
-                + " by 'sparsevd report --input " + run.location() + "' (sparsevd "
-                + (version == null ? "development build" : version) + ") from " + String.join(", ", sources)
-                + "; charts drawn with JFreeChart.";
-        String html = ReportWriter.html(run, curves, weights, weightsNote, generatedBy);
+        String generatedBy = Html.generatedBy(run.location(), String.join(", ", sources));
+        String html = RunReportPage.html(run, curves, weights, weightsNote, generatedBy);
 
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        for (ReportWriter.Image img : curves) {
-            files.put(img.file(), img.png());
-        }
+        List<Html.Image> figures = new ArrayList<>(curves);
         if (weights != null) {
-            files.put(weights.file(), weights.png());
+            figures.add(weights);
         }
-        files.put(INDEX, html.getBytes(StandardCharsets.UTF_8));
-        return new Path(run.output().writeDirectory(DIR, files, "the report"), INDEX);
+        return Html.publish(run.output(), figures, html);
     }
 
     /** The per-epoch training curves of metrics.jsonl. */
-    static List<ReportWriter.Image> curves(List<EpochMetrics> epochs) {
+    static List<Html.Image> curves(List<EpochMetrics> epochs) {
         double[] x = column(epochs, EpochMetrics::epoch);
-        List<ReportWriter.Image> out = new ArrayList<>();
+        List<Html.Image> out = new ArrayList<>();
         Charts.Line accuracy = Charts.line("Accuracy", EPOCH, "accuracy (%)").integerX();
         if (epochs.stream().allMatch(m -> m.valAccuracy() != null)) {
             accuracy.series("validation accuracy", x, column(epochs, m -> 100 * m.valAccuracy()));
@@ -131,8 +112,8 @@ public final class RunReport {
         return out;
     }
 
-    private static ReportWriter.Image chart(String file, String title, String caption, Charts.Line line) {
-        return new ReportWriter.Image(file, title, caption, line.png(), Charts.WIDTH, Charts.HEIGHT);
+    private static Html.Image chart(String file, String title, String caption, Charts.Line line) {
+        return Html.Image.chart(file, title, caption, line);
     }
 
     private static double[] column(List<EpochMetrics> epochs, ToDoubleFunction<EpochMetrics> f) {

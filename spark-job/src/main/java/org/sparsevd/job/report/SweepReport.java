@@ -1,9 +1,6 @@
 package org.sparsevd.job.report;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,39 +48,30 @@ public final class SweepReport {
         List<SweepPoint> points = sweep.points();
         List<PointStats> stats = sweep.stats();
         PointStats selected = SweepSelection.select(stats, sweep.maxAccuracyDrop());
-        List<ReportWriter.Image> figures = figures(points, stats, selected);
+        List<Html.Image> figures = figures(points, stats, selected);
 
         Map<String, String> runReports = new LinkedHashMap<>();
         for (SweepPoint p : points) {
             String run = p.provenance().run();
             if (!runReports.containsKey(run)) {
                 RunReport.write(TrainConfig.child(input, run), conf);
-                runReports.put(run, "../" + run + "/" + RunReport.DIR + "/" + RunReport.INDEX);
+                runReports.put(run, "../" + run + "/" + Html.DIR + "/" + Html.INDEX);
             }
         }
-        String version = SweepReport.class.getPackage().getImplementationVersion();
-        String generatedBy = "Generated at " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
-                + " by 'sparsevd report --input " + location + "' (sparsevd "
-                + (version == null ? "development build" : version) + ") from " + SweepFiles.SPEC + " and "
-                + SweepFiles.ROWS + "; charts drawn with JFreeChart.";
-        String html = SweepReportWriter.html(location, sweep, stats, selected, figures, runReports, generatedBy);
+        String generatedBy = Html.generatedBy(location, SweepFiles.SPEC + " and " + SweepFiles.ROWS);
+        String html = SweepReportPage.html(location, sweep, stats, selected, figures, runReports, generatedBy);
 
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        for (ReportWriter.Image img : figures) {
-            files.put(img.file(), img.png());
-        }
-        files.put(RunReport.INDEX, html.getBytes(StandardCharsets.UTF_8));
         log.info("Sweep report of {} points, {} run reports", points.size(), runReports.size());
-        return new Path(sweep.output().writeDirectory(RunReport.DIR, files, "the report"), RunReport.INDEX);
+        return Html.publish(sweep.output(), figures, html);
     }
 
     /**
      * The sweep's figures, from each point's means over the seeds: the trade-off, then validation and test accuracy,
      * compression and each layer's sparsity per threshold.
      */
-    static List<ReportWriter.Image> figures(List<SweepPoint> points, List<PointStats> stats, PointStats selected) {
+    static List<Html.Image> figures(List<SweepPoint> points, List<PointStats> stats, PointStats selected) {
         List<Double> weights = stats.stream().map(PointStats::klWeight).distinct().toList();
-        List<ReportWriter.Image> out = new ArrayList<>();
+        List<Html.Image> out = new ArrayList<>();
 
         Charts.Line tradeoff = Charts.line("Validation accuracy vs compression", "compression: all weights / kept "
                 + "weights (\u00d7, log scale)", "validation accuracy (%)").logX();
@@ -123,7 +111,7 @@ public final class SweepReport {
         for (LayerMetrics layer : points.get(0).layers()) {
             String name = layer.name();
             out.add(image("sparsity-" + name + ".png", "Sparsity of " + name + " vs threshold",
-                    "Fraction of " + name + "'s " + ReportWriter.count(layer.weights())
+                    "Fraction of " + name + "'s " + Html.count(layer.weights())
                             + " weights pruned at each threshold, for each KL weight, mean over the seeds.",
                     perThreshold("Sparsity of layer " + name + " vs threshold", "weights pruned (%)", stats,
                             weights, p -> 100 * meanSparsity(points, p, name), false)));
@@ -166,7 +154,7 @@ public final class SweepReport {
         return points.stream().mapToDouble(f).toArray();
     }
 
-    private static ReportWriter.Image image(String file, String title, String caption, Charts.Line chart) {
-        return new ReportWriter.Image(file, title, caption, chart.png(), Charts.WIDTH, Charts.HEIGHT);
+    private static Html.Image image(String file, String title, String caption, Charts.Line chart) {
+        return Html.Image.chart(file, title, caption, chart);
     }
 }

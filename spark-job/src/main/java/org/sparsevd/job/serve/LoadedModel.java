@@ -106,7 +106,7 @@ public record LoadedModel(String location, String kind, InputSpec input, int cla
     private static LoadedModel dl4j(String where, MultiLayerNetwork net, InputSpec input, double threshold) {
         List<SparseVdLayer> sparse = SparseVdLayers.list(net);
         if (!Double.isNaN(threshold) && !sparse.isEmpty()) {
-            SparseVdLayers.setThreshold(net, checkThreshold(sparse, threshold));
+            SparseVdLayers.setThreshold(net.getLayerWiseConfigurations(), checkThreshold(sparse, threshold));
         }
         NetworkSpec checked;
         try {

@@ -119,12 +119,13 @@ public final class SweepJob {
             return;
         }
         TrainConfig run = config.run(w, seed);
-        SweepOutput.RunStart start = output.prepareRun(w, seed, run, sc.hadoopConfiguration());
+        SweepResume.RunStart start = SweepResume.prepareRun(output.directory(), w, seed, run,
+                sc.hadoopConfiguration());
         log.info("Sweep: {}", progress);
         sc.setJobGroup("sparsevd-sweep-kl-" + SweepConfig.plain(w) + "-seed-" + seed, "sparsevd sweep: " + progress,
                 false);
-        if (start != SweepOutput.RunStart.TRAINED) {
-            new TrainJob(run, start == SweepOutput.RunStart.CONTINUE, m -> { }, m -> pruner != null
+        if (start != SweepResume.RunStart.TRAINED) {
+            new TrainJob(run, start == SweepResume.RunStart.CONTINUE, m -> { }, m -> pruner != null
                     && prune(pruner, seed, m, progress)).run(sc, cached, sc.hadoopConfiguration());
         }
         sc.setJobDescription("sparsevd sweep: " + progress + ": evaluating " + config.thresholds().size()

@@ -23,9 +23,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Spark averaging loop. An epoch is a sequence of averaging rounds; in each round every worker (one partition of
- * the cached training blocks) fits {@code averagingFrequency} minibatches of its own shuffled examples, starting
- * from the driver's parameters and Adam state, and dl4j-spark's {@link ParameterAveragingTrainingMaster} averages
- * the results (broadcast, fit, tree-aggregate). Before each epoch the driver sets the epoch's KL weight and learning
+ * the cached training blocks) fits {@code averagingFrequency} minibatches of {@link ClusterOptions#workerBatchSize()}
+ * (the global minibatch / W) of its own shuffled examples, starting from the driver's parameters and Adam state, and
+ * dl4j-spark's {@link ParameterAveragingTrainingMaster} averages the results (broadcast, fit, tree-aggregate): the
+ * arithmetic mean of the parameters (log σ² included) and of Adam's moment estimates. With one step per round and
+ * plain SGD, that mean is exactly one step on the global minibatch (each worker's gradient is the mean over its
+ * share, the KL term's is the same on every worker); with F steps a round moves the model about as far as F steps
+ * of one JVM, so an epoch makes the same progress as one JVM's N / batch steps. Before each epoch the driver sets the epoch's KL weight and learning
  * rate in the network configuration, which the master broadcasts with the parameters every round.
  *
  * <p>N, the training-set size in the KL term's weight {@code klWeight / N}, is counted once over the whole training
@@ -65,9 +69,9 @@ public final class SparkTrainer {
         this.klSchedule = SparseVdLayers.list(net).isEmpty() ? KlWeightSchedule.constant(0)
                 : config.schedule().klSchedule();
         this.roundsPerEpoch = train.counts().stream()
-                .mapToInt(n -> RoundBatches.rounds(n, c.batchSize(), c.averagingFrequency())).max().orElse(0);
-        this.master = new ParameterAveragingTrainingMaster.Builder(c.workers(), c.batchSize())
-                .batchSizePerWorker(c.batchSize())
+                .mapToInt(n -> RoundBatches.rounds(n, c.workerBatchSize(), c.averagingFrequency())).max().orElse(0);
+        this.master = new ParameterAveragingTrainingMaster.Builder(c.workers(), c.workerBatchSize())
+                .batchSizePerWorker(c.workerBatchSize())
                 .averagingFrequency(c.averagingFrequency())
                 .saveUpdater(true)
                 .rngSeed(config.seed())
@@ -76,9 +80,9 @@ public final class SparkTrainer {
                 .storageLevel(null)
                 .build();
         this.sparkNet = new SparkDl4jMultiLayer(sc, net, master);
-        log.info("N = {} training examples over {} workers {}; batch {}, averaging every {} batches: "
-                + "{} averaging rounds per epoch", train.total(), c.workers(), train.counts(), c.batchSize(),
-                c.averagingFrequency(), roundsPerEpoch);
+        log.info("N = {} training examples over {} workers {}; global batch {} ({} per worker), averaging every {} "
+                + "steps: {} averaging rounds per epoch", train.total(), c.workers(), train.counts(), c.batchSize(),
+                c.workerBatchSize(), c.averagingFrequency(), roundsPerEpoch);
     }
 
     /** N: the number of training examples, counted over the whole training RDD. */
@@ -144,8 +148,8 @@ public final class SparkTrainer {
             for (int round = 0; round < roundsPerEpoch; round++) {
                 sc.setJobDescription("sparsevd: epoch " + (epoch + 1) + "/" + epochs + ", averaging round "
                         + (round + 1) + "/" + roundsPerEpoch);
-                JavaRDD<DataSet> batches = RoundBatches.of(train.rdd(), config.seed(), epoch, round, c.batchSize(),
-                        c.averagingFrequency(), normalization, config.data().augment());
+                JavaRDD<DataSet> batches = RoundBatches.of(train.rdd(), config.seed(), epoch, round,
+                        c.workerBatchSize(), c.averagingFrequency(), normalization, config.data().augment());
                 sparkNet.fit(batches);
             }
         } finally {

@@ -113,9 +113,20 @@ class NoSecretsInOutputTest {
             cases.add(fails("sweep: spec file naming " + kind, t -> one("sweep", "--spec",
                     Files.writeString(t.resolve("spec.yaml"), "data: " + uri + "\nkl-weights: [1]\nthresholds: [3]\n"
                             + "output: " + t.resolve("out") + "\n").toString())));
-            // report, kl-curve
+            // report, kl-curve, export, evaluate, predict
             cases.add(fails("report: --input " + kind, t -> one("report", "--input", uri)));
             cases.add(fails("kl-curve: --output " + kind, t -> one("kl-curve", "--output", uri, "--points", "11")));
+            cases.add(fails("export: --input " + kind, t -> one("export", "--input", uri, "--output",
+                    t.resolve("m.svd").toString())));
+            cases.add(fails("export: --output " + kind, t -> one("export", "--input", local(t, "none"), "--output",
+                    uri)));
+            cases.add(fails("evaluate: --model " + kind, t -> one("evaluate", "--model", uri, "--data", DATA)));
+            cases.add(fails("evaluate: --data " + kind, t -> one("evaluate", "--model", local(t, "none"), "--data",
+                    uri)));
+            cases.add(fails("predict: --model " + kind, t -> one("predict", "--model", uri, "--data", DATA,
+                    "--output", t.resolve("p").toString())));
+            cases.add(fails("predict: --output " + kind, t -> one("predict", "--model", local(t, "none"), "--data",
+                    DATA, "--output", uri)));
         }
         // Local locations with a secret query string: missing, taken, or of the wrong kind.
         cases.add(fails("train: missing --data with a query", t -> one("train", "--data", local(t, "nowhere"),

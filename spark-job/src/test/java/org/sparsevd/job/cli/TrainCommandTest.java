@@ -149,6 +149,9 @@ class TrainCommandTest {
                         usage, "--workers must be at least 1, got 0"),
                 new BadInput("negative batch size", t -> args(data(t), t.resolve("out"), "--batch-size", "-5"),
                         usage, "--batch-size must be at least 1, got -5"),
+                new BadInput("batch size not a multiple of the workers", t -> args(data(t), t.resolve("out"),
+                        "--workers", "8"), usage, "--batch-size 100 (the global minibatch) must be a multiple of "
+                        + "--workers 8 so that every worker fits an equal share; use 96 or 104"),
                 new BadInput("negative subset", t -> args(data(t), t.resolve("out"), "--limit-train", "-1"),
                         usage, "--limit-train must be 0 or more, got -1"),
                 new BadInput("unknown model", t -> args(data(t), t.resolve("out"), "--model", "resnet"),

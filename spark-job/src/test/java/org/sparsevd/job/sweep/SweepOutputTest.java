@@ -40,15 +40,15 @@ class SweepOutputTest {
 
     @Test
     void specHasNoCredentialsAndIgnoresWhereTheSweepRuns() {
-        String spec = SweepOutput.spec(config(null, "s3a://KEY:SECRET@out/a", List.of(1.0, 3.0))).toString();
+        String spec = SweepResume.spec(config(null, "s3a://KEY:SECRET@out/a", List.of(1.0, 3.0))).toString();
         assertFalse(spec.contains("SeCrEt") || spec.contains("AKIAEXAMPLE") || spec.contains("SECRET"), spec);
         assertTrue(spec.contains("s3a://bucket/fashion-mnist"), spec);
         assertFalse(spec.contains("\"output\""), "the output is where the spec is recorded, not part of it");
-        SweepOutput.checkSameSpec(SweepOutput.spec(config(null, "/a", List.of(1.0, 3.0))),
-                SweepOutput.spec(config("spark://m:7077", "/b", List.of(1.0, 3.0))), "--output /b");
-        JobConfigException e = assertThrows(JobConfigException.class, () -> SweepOutput.checkSameSpec(
-                SweepOutput.spec(config(null, "/a", List.of(1.0, 3.0))),
-                SweepOutput.spec(config(null, "/a", List.of(1.0, 2.0))), "--output /a"));
+        SweepResume.checkSameSpec(SweepResume.spec(config(null, "/a", List.of(1.0, 3.0))),
+                SweepResume.spec(config("spark://m:7077", "/b", List.of(1.0, 3.0))), "--output /b");
+        JobConfigException e = assertThrows(JobConfigException.class, () -> SweepResume.checkSameSpec(
+                SweepResume.spec(config(null, "/a", List.of(1.0, 3.0))),
+                SweepResume.spec(config(null, "/a", List.of(1.0, 2.0))), "--output /a"));
         assertEquals("--output /a holds a sweep started with a different spec (thresholds: [1.0,3.0] recorded, "
                 + "[1.0,2.0] given); run it with the spec it was started with to resume it, or choose a new --output",
                 e.getMessage());
@@ -92,8 +92,8 @@ class SweepOutputTest {
                     p.weights(), p.nonzero(), p.layers(), new PointProvenance(pr.run(), pr.seed(),
                     pr.trainExamples(), pr.trainSeconds(), pr.sparkMaster(), pr.sparkApplicationId(),
                     pr.finishedAt(), versions));
-            rows.add(SweepOutput.row(q));
-            csvs.add(SweepOutput.csv(List.of(q)));
+            rows.add(SweepRows.row(q));
+            csvs.add(SweepRows.csv(List.of(q)));
         }
         assertEquals(rows.get(0), rows.get(1));
         assertEquals(csvs.get(0), csvs.get(1));
@@ -111,18 +111,18 @@ class SweepOutputTest {
                 SweepSelectionTest.row(0.1, 3, 7, 0.86, 0.83, 5));
         StringBuilder jsonl = new StringBuilder();
         for (SweepPoint p : points) {
-            jsonl.append(SweepOutput.row(p)).append('\n');
+            jsonl.append(SweepRows.row(p)).append('\n');
         }
         List<SweepPoint> read = SweepRecord.parseRows(jsonl.toString(), "sweep.jsonl");
         assertEquals(points, read);
         for (int i = 0; i < points.size(); i++) {
-            assertEquals(SweepOutput.row(points.get(i)), SweepOutput.row(read.get(i)), "read back, written alike");
+            assertEquals(SweepRows.row(points.get(i)), SweepRows.row(read.get(i)), "read back, written alike");
         }
         OutputException bad = assertThrows(OutputException.class,
                 () -> SweepRecord.parseRows(jsonl + "{\"kl_weight\": 1}\n", "x/sweep.jsonl"));
         assertTrue(bad.getMessage().startsWith("x/sweep.jsonl line 3 is not a valid sweep row: "), bad.getMessage());
 
-        List<String> csv = SweepOutput.csv(points).lines().toList();
+        List<String> csv = SweepRows.csv(points).lines().toList();
         assertEquals(3, csv.size());
         assertTrue(csv.get(0).startsWith("kl_weight,threshold,val_accuracy,test_accuracy,pruned_at_epoch,compression,"),
                 csv.get(0));

@@ -202,7 +202,8 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
         C c = layerConf();
         double klWeight = c.getKlWeight();
         if (klWeight != 0.0) {
-            double coef = klWeight / c.getTrainSetSize() * (conf.isMiniBatch() ? minibatch : 1);
+            // the updater divides the whole gradient by the minibatch size
+            double coef = SparseVdKl.perExample(klWeight, conf.isMiniBatch() ? minibatch : 1, c.getTrainSetSize());
             cachedKlSum = SparseVdKl.addGradient(getParam(WEIGHT_KEY), getParam(LOG_SIGMA2_KEY), expLogSigma2, gradW,
                     gradLogSigma2, coef, c.getLogAlphaMin(), c.getLogAlphaMax(), mgr);
             cachedKlSumValid = true;
@@ -227,7 +228,7 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
             klSum = klWeight == 0.0 ? 0.0 : SparseVdKl.klSum(getParam(WEIGHT_KEY), getParam(LOG_SIGMA2_KEY),
                     c.getLogAlphaMin(), c.getLogAlphaMax());
         }
-        lastRegularizationScore = score + klWeight / c.getTrainSetSize() * klSum;
+        lastRegularizationScore = score + SparseVdKl.perExample(klWeight, klSum, c.getTrainSetSize());
         return lastRegularizationScore;
     }
 

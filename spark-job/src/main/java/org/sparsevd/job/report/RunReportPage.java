@@ -1,7 +1,15 @@
 package org.sparsevd.job.report;
 
+import static org.sparsevd.job.report.Html.compression;
+import static org.sparsevd.job.report.Html.count;
+import static org.sparsevd.job.report.Html.esc;
+import static org.sparsevd.job.report.Html.figure;
+import static org.sparsevd.job.report.Html.page;
+import static org.sparsevd.job.report.Html.pretty;
+import static org.sparsevd.job.report.Html.row;
+import static org.sparsevd.job.report.Html.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -9,48 +17,15 @@ import java.util.Map;
 import java.util.Objects;
 import org.sparsevd.job.metrics.EpochMetrics;
 import org.sparsevd.job.metrics.LayerMetrics;
-import org.sparsevd.job.output.Json;
 import org.sparsevd.job.output.RunReader;
 
 /**
- * Assembles a report's {@code index.html}: one self-contained file (images embedded as base64 data URIs, styles
- * inline) with the run's header (from {@code run.json}, whatever it holds), the per-layer table of the last
- * epoch, the figures, and a footer saying how it was generated.
+ * A run report's {@code index.html} ({@link Html#page}): the run's header (from {@code run.json}, whatever it
+ * holds), the per-layer table of the last epoch, the training curves and the first-layer weights.
  */
-final class ReportWriter {
+final class RunReportPage {
 
-    /**
-     * A figure of the report.
-     *
-     * @param file    its PNG file name beside index.html
-     * @param title   its heading (and alt text)
-     * @param caption what it shows
-     * @param png     the PNG bytes
-     * @param width   width in pixels
-     * @param height  height in pixels
-     */
-    record Image(String file, String title, String caption, byte[] png, int width, int height) {
-    }
-
-    static final String STYLE = """
-            body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 960px;
-                   color: #222; background: #fff; line-height: 1.4; padding: 0 1em; }
-            h1 { margin-bottom: 0.2em; }
-            .where { color: #555; font-family: monospace; margin-top: 0; word-break: break-all; }
-            table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
-            th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.8em; text-align: left; }
-            td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
-            tr.total td { font-weight: bold; border-top: 2px solid #999; }
-            .headline { font-size: 1.3em; margin: 0.5em 0 1em; }
-            figure { margin: 1.5em 0; }
-            figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
-            figcaption { color: #444; font-size: 0.95em; }
-            .note { background: #fff8e1; border-left: 4px solid #f0b400; padding: 0.6em 1em; }
-            pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; font-size: 0.85em; }
-            footer { margin-top: 3em; color: #666; font-size: 0.9em; border-top: 1px solid #ddd; padding-top: 0.8em; }
-            """;
-
-    private ReportWriter() {
+    private RunReportPage() {
     }
 
     /**
@@ -62,16 +37,10 @@ final class ReportWriter {
      * @param weightsNote   shown instead of the weights figure when there is none
      * @param generatedBy   the footer's sentence
      */
-    static String html(RunReader.Run run, List<Image> curves, Image weights, String weightsNote, String generatedBy) {
+    static String html(RunReader.Run run, List<Html.Image> curves, Html.Image weights, String weightsNote, String generatedBy) {
         EpochMetrics last = run.last();
         JsonNode info = run.info();
         StringBuilder h = new StringBuilder(64 * 1024);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>sparsevd report: ")
-                .append(esc(Objects.requireNonNullElse(text(info, "config", "model", "name"), "run")))
-                .append(", ").append(last.epoch()).append(" epochs</title>\n<style>\n").append(STYLE)
-                .append("</style>\n</head>\n<body>\n");
 
         h.append("<header>\n<h1>Sparse VD training report</h1>\n<p class=\"where\">").append(esc(run.location()))
                 .append("</p>\n");
@@ -88,10 +57,10 @@ final class ReportWriter {
         row(h, "epochs", epochs(run.epochs().size(), last.epoch(), text(info, "config", "schedule", "epochs")));
         row(h, "seed", text(info, "seed"));
         row(h, "training examples", count(last.trainExamples()));
-        row(h, "validation examples", count(text(info, "validation_examples")));
-        row(h, "test examples", count(text(info, "test_examples")));
+        row(h, "validation examples", countText(text(info, "validation_examples")));
+        row(h, "test examples", countText(text(info, "test_examples")));
         row(h, "threshold (log \u03b1)", text(info, "config", "model", "threshold"));
-        row(h, "workers \u00d7 batch size", workers(info));
+        row(h, "workers, global batch size", workers(info));
         row(h, "Spark master", text(info, "spark_master"));
         row(h, "status", text(info, "status"));
         row(h, "started", text(info, "started_at"));
@@ -110,7 +79,7 @@ final class ReportWriter {
                 }
                 h.append("</table>\n");
             }
-            h.append("<details><summary>Full run.json</summary>\n<pre>").append(esc(pretty(info)))
+            h.append("<details><summary>Full run.json</summary>\n<pre>").append(pretty(info))
                     .append("</pre>\n</details>\n");
         }
         h.append("</header>\n");
@@ -120,7 +89,7 @@ final class ReportWriter {
         h.append("</section>\n");
 
         h.append("<section>\n<h2>Training curves</h2>\n");
-        for (Image img : curves) {
+        for (Html.Image img : curves) {
             figure(h, img);
         }
         h.append("</section>\n");
@@ -133,8 +102,8 @@ final class ReportWriter {
         }
         h.append("</section>\n");
 
-        h.append("<footer>").append(esc(generatedBy)).append("</footer>\n</body>\n</html>\n");
-        return h.toString();
+        return page("sparsevd report: " + Objects.requireNonNullElse(text(info, "config", "model", "name"), "run")
+                + ", " + last.epoch() + " epochs", h, generatedBy);
     }
 
     private static void layerTable(StringBuilder h, EpochMetrics m) {
@@ -161,34 +130,6 @@ final class ReportWriter {
                 meanLogAlpha == null ? "&ndash;" : String.format(Locale.ROOT, "%.2f", meanLogAlpha)));
     }
 
-    static void figure(StringBuilder h, Image img) {
-        h.append("<figure id=\"").append(esc(img.file())).append("\">\n<h3>").append(esc(img.title()))
-                .append("</h3>\n<img src=\"data:image/png;base64,")
-                .append(Base64.getEncoder().encodeToString(img.png()))
-                .append("\" alt=\"").append(esc(img.title())).append("\" width=\"").append(img.width())
-                .append("\" height=\"").append(img.height()).append("\">\n<figcaption>").append(esc(img.caption()))
-                .append(" (<a href=\"").append(esc(img.file())).append("\">").append(esc(img.file()))
-                .append("</a>)</figcaption>\n</figure>\n");
-    }
-
-    static void row(StringBuilder h, String key, String value) {
-        if (value != null && !value.isEmpty()) {
-            h.append("<tr><th>").append(esc(key)).append("</th><td>").append(esc(value)).append("</td></tr>\n");
-        }
-    }
-
-    /** The text at {@code path} in {@code node}, or null if there is no node or the value is absent or null. */
-    static String text(JsonNode node, String... path) {
-        if (node == null) {
-            return null;
-        }
-        JsonNode n = node;
-        for (String key : path) {
-            n = n.path(key);
-        }
-        return n.isMissingNode() || n.isNull() ? null : n.asText();
-    }
-
     private static String epochs(int records, int lastEpoch, String planned) {
         String s = String.valueOf(lastEpoch);
         if (planned != null && !planned.equals(s)) {
@@ -200,7 +141,7 @@ final class ReportWriter {
     private static String workers(JsonNode info) {
         String workers = text(info, "config", "cluster", "workers");
         String batch = text(info, "config", "cluster", "batch_size");
-        return workers == null || batch == null ? null : workers + " \u00d7 " + batch;
+        return workers == null || batch == null ? null : workers + ", " + batch;
     }
 
     private static long weights(EpochMetrics m) {
@@ -211,35 +152,8 @@ final class ReportWriter {
         return m.layers().stream().mapToLong(LayerMetrics::nonzero).sum();
     }
 
-    static String count(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
-    }
-
     /** A whole number from JSON with digit grouping; anything else (or null) as it is. */
-    private static String count(String n) {
+    private static String countText(String n) {
         return n != null && n.matches("\\d+") ? count(Long.parseLong(n)) : n;
-    }
-
-    static String compression(double c) {
-        return Double.isInfinite(c) ? "\u221e (nothing kept)" : String.format(Locale.ROOT, "%.2f\u00d7", c);
-    }
-
-    static String pretty(JsonNode node) {
-        return Json.pretty(node).stripTrailing();
-    }
-
-    /** HTML-escapes text for element content and double-quoted attributes. */
-    static String esc(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '&' -> b.append("&amp;");
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '"' -> b.append("&quot;");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
     }
 }

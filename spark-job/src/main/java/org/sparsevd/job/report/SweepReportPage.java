@@ -13,50 +13,46 @@ import org.sparsevd.job.metrics.SweepPoint;
 import org.sparsevd.job.metrics.SweepSelection;
 
 /**
- * A sweep report's {@code index.html}, self-contained like a run's ({@link ReportWriter}): the selected point and
- * the rule, the figures, the table of every point (mean &plusmn; standard deviation over the seeds), the table of
- * every row, links to the runs' reports, and the spec.
+ * A sweep report's {@code index.html} ({@link Html#page}): the selected point and the rule, the figures, the table
+ * of every point (mean &plusmn; standard deviation over the seeds), the table of every row, links to the runs'
+ * reports, and the spec.
  */
-final class SweepReportWriter {
-    private SweepReportWriter() {
+final class SweepReportPage {
+    private SweepReportPage() {
     }
 
     static String html(String location, SweepRecord sweep, List<PointStats> stats, PointStats selected,
-                       List<ReportWriter.Image> figures, Map<String, String> runReports, String generatedBy) {
+                       List<Html.Image> figures, Map<String, String> runReports, String generatedBy) {
         List<SweepPoint> points = sweep.points();
         JsonNode spec = sweep.record().path("spec");
         StringBuilder h = new StringBuilder(64 * 1024);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>sparsevd sweep report: ").append(points.size()).append(" points</title>\n<style>\n")
-                .append(ReportWriter.STYLE).append("</style>\n</head>\n<body>\n");
         h.append("<header>\n<h1>Sparse VD sweep report</h1>\n<p class=\"where\">")
-                .append(ReportWriter.esc(location)).append("</p>\n");
+                .append(Html.esc(location)).append("</p>\n");
         h.append(String.format(Locale.ROOT, "<p class=\"headline\">Selected on validation accuracy: <b>kl_weight %s, "
                         + "threshold %s</b>: validation accuracy <b>%s</b>, test accuracy <b>%s</b>, compression "
                         + "<b>%s</b> (mean%s over %d seed(s); best mean validation accuracy of the sweep %.2f%%).</p>%n",
                 SweepConfig.plain(selected.klWeight()), SweepConfig.plain(selected.threshold()),
                 percent(selected.valAccuracy(), selected.valAccuracyStd()),
                 percent(selected.testAccuracy(), selected.testAccuracyStd()),
-                ReportWriter.compression(selected.compression()), selected.seeds().size() > 1 ? " \u00b1 standard "
+                Html.compression(selected.compression()), selected.seeds().size() > 1 ? " \u00b1 standard "
                         + "deviation" : "", selected.seeds().size(), 100 * SweepSelection.bestAccuracy(stats)));
         h.append("<table>\n");
-        ReportWriter.row(h, "selection rule", SweepSelection.rule(sweep.maxAccuracyDrop()));
-        ReportWriter.row(h, "rows", points.size() + " of " + sweep.rowsTotal()
+        Html.row(h, "selection rule", SweepSelection.rule(sweep.maxAccuracyDrop()));
+        Html.row(h, "rows", points.size() + " of " + sweep.rowsTotal()
                 + (points.size() == sweep.rowsTotal() ? "" : " (the sweep is not finished)"));
-        ReportWriter.row(h, "model", ReportWriter.text(spec, "train", "model", "name"));
-        ReportWriter.row(h, "data", ReportWriter.text(spec, "train", "data", "train"));
-        ReportWriter.row(h, "epochs per run", ReportWriter.text(spec, "train", "schedule", "epochs"));
-        ReportWriter.row(h, "training examples", ReportWriter.count(points.get(0).provenance().trainExamples()));
-        ReportWriter.row(h, "seeds", spec.path("seeds").toString());
-        ReportWriter.row(h, "validation", ReportWriter.text(spec, "train", "data", "validation")
+        Html.row(h, "model", Html.text(spec, "train", "model", "name"));
+        Html.row(h, "data", Html.text(spec, "train", "data", "train"));
+        Html.row(h, "epochs per run", Html.text(spec, "train", "schedule", "epochs"));
+        Html.row(h, "training examples", Html.count(points.get(0).provenance().trainExamples()));
+        Html.row(h, "seeds", spec.path("seeds").toString());
+        Html.row(h, "validation", Html.text(spec, "train", "data", "validation")
                 + " held out of the training set (count, or fraction), stratified by class, per seed");
-        ReportWriter.row(h, "started", ReportWriter.text(sweep.record(), "started_at"));
+        Html.row(h, "started", Html.text(sweep.record(), "started_at"));
         h.append("</table>\n</header>\n");
 
         h.append("<section>\n<h2>Figures</h2>\n");
-        for (ReportWriter.Image img : figures) {
-            ReportWriter.figure(h, img);
+        for (Html.Image img : figures) {
+            Html.figure(h, img);
         }
         h.append("</section>\n");
 
@@ -76,7 +72,7 @@ final class SweepReportWriter {
                                     + (p.pruned() == 0 ? "" : " (" + p.pruned() + " pruned: not a candidate)"),
                             percent(p.valAccuracy(), p.valAccuracyStd()),
                             percent(p.testAccuracy(), p.testAccuracyStd()),
-                            ReportWriter.compression(p.compression())))
+                            Html.compression(p.compression())))
                     .append("<td>").append(SweepSelection.onFront(p, stats) ? "\u2713" : "")
                     .append(chosen ? " selected" : "").append("</td></tr>\n");
         }
@@ -88,7 +84,7 @@ final class SweepReportWriter {
                 + "<th class=\"n\">validation accuracy</th><th class=\"n\">test accuracy</th>"
                 + "<th class=\"n\">compression</th><th class=\"n\">kept weights</th>");
         for (LayerMetrics l : points.get(0).layers()) {
-            h.append("<th class=\"n\">").append(ReportWriter.esc(l.name())).append(" sparsity</th>");
+            h.append("<th class=\"n\">").append(Html.esc(l.name())).append(" sparsity</th>");
         }
         h.append("<th>run</th></tr>\n");
         for (SweepPoint p : points) {
@@ -98,15 +94,15 @@ final class SweepReportWriter {
                                     + "<td class=\"n\">%d</td><td class=\"n\">%.2f%%</td><td class=\"n\">%.2f%%</td>"
                                     + "<td class=\"n\">%s</td><td class=\"n\">%s</td>",
                             SweepConfig.plain(p.klWeight()), SweepConfig.plain(p.threshold()), p.provenance().seed(),
-                            100 * p.valAccuracy(), 100 * p.testAccuracy(), ReportWriter.compression(p.compression()),
-                            ReportWriter.count(p.nonzero())));
+                            100 * p.valAccuracy(), 100 * p.testAccuracy(), Html.compression(p.compression()),
+                            Html.count(p.nonzero())));
             for (LayerMetrics l : p.layers()) {
                 h.append(String.format(Locale.ROOT, "<td class=\"n\">%.1f%%</td>", 100 * l.sparsity()));
             }
             String run = p.provenance().run();
             h.append("<td><a href=\"")
-                    .append(ReportWriter.esc(runReports.getOrDefault(run, "../" + run))).append("\">")
-                    .append(ReportWriter.esc(run)).append("</a>")
+                    .append(Html.esc(runReports.getOrDefault(run, "../" + run))).append("\">")
+                    .append(Html.esc(run)).append("</a>")
                     .append(p.prunedAtEpoch() == null ? "" : " pruned at epoch " + p.prunedAtEpoch())
                     .append("</td></tr>\n");
         }
@@ -114,15 +110,14 @@ final class SweepReportWriter {
 
         h.append("<section>\n<h2>Training runs</h2>\n<ul>\n");
         for (Map.Entry<String, String> run : runReports.entrySet()) {
-            h.append("<li><a href=\"").append(ReportWriter.esc(run.getValue())).append("\">")
-                    .append(ReportWriter.esc(run.getKey())).append("</a>: training curves, per-layer table, "
+            h.append("<li><a href=\"").append(Html.esc(run.getValue())).append("\">")
+                    .append(Html.esc(run.getKey())).append("</a>: training curves, per-layer table, "
                             + "first-layer weights</li>\n");
         }
         h.append("</ul>\n<details><summary>Spec (").append(SweepFiles.SPEC).append(")</summary>\n<pre>")
-                .append(ReportWriter.esc(ReportWriter.pretty(sweep.record()))).append("</pre>\n</details>\n")
+                .append(Html.pretty(sweep.record())).append("</pre>\n</details>\n")
                 .append("</section>\n");
-        h.append("<footer>").append(ReportWriter.esc(generatedBy)).append("</footer>\n</body>\n</html>\n");
-        return h.toString();
+        return Html.page("sparsevd sweep report: " + points.size() + " points", h, generatedBy);
     }
 
     /** An accuracy in percent with its standard deviation over the seeds, if there is one. */

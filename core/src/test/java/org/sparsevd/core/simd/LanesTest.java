@@ -1,0 +1,129 @@
+package org.sparsevd.core.simd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.UnaryOperator;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.junit.jupiter.api.Test;
+
+/** {@link Lanes}' exp and log: accurate against {@code Math}, and the same bits whatever the species and the JIT. */
+class LanesTest {
+    private static final VectorSpecies<Float> WIDE = FloatVector.SPECIES_512;
+
+    @Test
+    void expIsWithinOneUlpOfTheExactValueOverTheWholeFloatRange() {
+        float[] x = new float[1 << 20];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = -104f + 193f * i / (x.length - 1);                      // [-104, 89]: subnormal to overflow
+        }
+        float[] y = apply(Lanes::exp, x, Lanes.FLOATS);
+        double worst = 0;
+        for (int i = 0; i < x.length; i++) {
+            worst = Math.max(worst, ulps(y[i], Math.exp(x[i]), x[i]));
+        }
+        assertTrue(worst <= 1, "worst error " + worst + " ulps");
+        float[] special = {Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, -200f, 88.72f, 88.73f, 0f,
+                -0f, -87.34f, -103.9f, 1f, -1f, 10f, -10f, 50f, -50f}; // 16: a whole number of vectors
+        float[] got = apply(Lanes::exp, special, Lanes.FLOATS);
+        assertTrue(Float.isNaN(got[0]));
+        assertEquals(0f, got[1]);
+        assertEquals(Float.POSITIVE_INFINITY, got[2]);
+        assertEquals(0f, got[3]);
+        for (int i = 4; i < special.length; i++) {
+            assertEquals((float) Math.exp(special[i]), got[i], Math.ulp((float) Math.exp(special[i])), "exp(" + special[i] + ")");
+        }
+    }
+
+    @Test
+    void logIsWithinOneUlpOfTheExactValueOverAllPositiveNormalFloats() {
+        int from = Float.floatToRawIntBits(Float.MIN_NORMAL);
+        int to = Float.floatToRawIntBits(Float.MAX_VALUE);
+        float[] x = new float[1 << 20];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Float.intBitsToFloat(from + (int) ((long) (to - from) * i / (x.length - 1)));
+        }
+        float[] y = apply(Lanes::log, x, Lanes.FLOATS);
+        double worst = 0;
+        for (int i = 0; i < x.length; i++) {
+            worst = Math.max(worst, ulps(y[i], Math.log(x[i]), x[i]));
+        }
+        assertTrue(worst <= 1, "worst error " + worst + " ulps");
+        // dense near 1, where log is small and relative accuracy matters most (log(1 + 1/alpha) for large alpha)
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Float.intBitsToFloat(Float.floatToRawIntBits(0.99f) + i);
+        }
+        y = apply(Lanes::log, x, Lanes.FLOATS);
+        worst = 0;
+        for (int i = 0; i < x.length; i++) {
+            worst = Math.max(worst, ulps(y[i], Math.log(x[i]), x[i]));
+        }
+        assertTrue(worst <= 1, "near 1: worst error " + worst + " ulps");
+    }
+
+    /**
+     * Every lane gives the same bits with 128-, 256- and 512-bit species, at the first calls (interpreted or
+     * in the Vector API's Java fallback) and after the JIT has compiled the loops (intrinsics).
+     */
+    @Test
+    void sameBitsWhateverTheSpeciesAndTheJit() {
+        float[] x = new float[1024];
+        java.util.Random r = new java.util.Random(5);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (r.nextGaussian() * 30);
+        }
+        float[] positive = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            positive[i] = (float) Math.exp(x[i] / 3);
+        }
+        float[] coldExp = apply(Lanes::exp, x, WIDE);
+        float[] coldLog = apply(Lanes::log, positive, WIDE);
+        for (VectorSpecies<Float> s : new VectorSpecies[]{FloatVector.SPECIES_128,
+                FloatVector.SPECIES_256, FloatVector.SPECIES_512, Lanes.FLOATS}) {
+            for (int warm = 0; warm < 100; warm++) {
+                apply(Lanes::exp, x, s);
+                apply(Lanes::log, positive, s);
+            }
+            assertArrayEquals(bits(coldExp), bits(apply(Lanes::exp, x, s)), "exp, " + s);
+            assertArrayEquals(bits(coldLog), bits(apply(Lanes::log, positive, s)), "log, " + s);
+        }
+    }
+
+    @Test
+    void speciesPropertyAcceptsOnlyTheNamedWidths() {
+        assertEquals(FloatVector.SPECIES_256, Lanes.species("256"));
+        assertEquals(FloatVector.SPECIES_512, Lanes.species("512"));
+        assertEquals(FloatVector.SPECIES_PREFERRED, Lanes.species("preferred"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Lanes.species("1024"));
+        assertEquals("system property sparsevd.simd.species must be preferred, 256 or 512, got '1024'", e.getMessage());
+    }
+
+    /** |got − exact| in units of the last place of the float nearest the exact value. */
+    private static double ulps(float got, double exact, float x) {
+        float nearest = (float) exact;
+        if (Float.isInfinite(nearest)) {
+            assertEquals(nearest, got, "at " + x);
+            return 0;
+        }
+        return Math.abs(got - exact) / Math.ulp(nearest);
+    }
+
+    private static float[] apply(UnaryOperator<FloatVector> f, float[] x, VectorSpecies<Float> s) {
+        float[] y = new float[x.length];
+        for (int i = 0; i < x.length; i += s.length()) {
+            f.apply(FloatVector.fromArray(s, x, i)).intoArray(y, i);
+        }
+        return y;
+    }
+
+    private static int[] bits(float[] x) {
+        int[] b = new int[x.length];
+        for (int i = 0; i < x.length; i++) {
+            b[i] = Float.floatToRawIntBits(x[i]);
+        }
+        return b;
+    }
+}
