@@ -65,8 +65,9 @@ class GpuGuardIT {
     @Test
     void theLauncherOfTheGpuBuildRefusesAHopperGpuAndAcceptsTheOthers() throws Exception {
         String launcher = Path.of("bin/sparsevd").toAbsolutePath().toString();
-        assertEquals("2 sparsevd: " + H100_REFUSAL, run(gpuBuild(), launcher, "train", "--help"));
-        Map<String, String> onlyA100 = new java.util.HashMap<>(gpuBuild());
+        Map<String, String> gpuBuild = gpuBuild();
+        assertEquals("2 sparsevd: " + H100_REFUSAL, run(gpuBuild, launcher, "train", "--help"));
+        Map<String, String> onlyA100 = new java.util.HashMap<>(gpuBuild);
         onlyA100.put("CUDA_VISIBLE_DEVICES", "GPU-aaa");
         assertEquals("0 java ran", run(onlyA100, launcher, "train", "--help"));
     }

@@ -66,9 +66,12 @@ class LauncherIT {
     void shortTrainingRunPrintsEpochLinesAndWritesTheRun() throws Exception {
         Path out = tmp.resolve("run");
         Run r = sparsevd("train", "--data", DATA, "--output", out.toString(), "--limit-train", "1000",
-                "--epochs", "2", "--workers", "2");
+                "--epochs", "2", "--workers", "2", "--report");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("epoch 1/2") && r.err().contains("epoch 2/2"), r.err());
+        assertTrue(r.err().contains("INFO  TrainJob: Spark UI: http://"), r.err());
+        String live = Files.readString(out.resolve("report/index.html"));
+        assertTrue(live.contains("data:image/png;base64,") && !live.contains("http-equiv"), "the final report");
         assertTrue(r.err().contains("The KL weight reaches only 0.000 of its target 1, in the run's last epoch, 2: it "
                 + "is 0 in epochs 1-6 and reaches 1 in epoch 21 (--kl-zero-epochs 5, --kl-ramp-epochs 15)"), r.err());
         assertEquals(2, Files.readAllLines(out.resolve("metrics.jsonl")).size());
@@ -82,10 +85,11 @@ class LauncherIT {
 
     @Test
     void runWhoseLayersAreAllPrunedSaysSo() throws Exception {
-        // KL weight 1 from the first step with a high learning rate: the untrained network is pruned away
+        // KL weight 1 from the first step with a high learning rate: the untrained network is pruned away (2 workers
+        // of 10 examples a step, the configuration this test was written for before --batch-size became global)
         Path out = tmp.resolve("collapsed");
         Run r = sparsevd("train", "--data", DATA, "--output", out.toString(), "--limit-train", "1000", "--epochs", "1",
-                "--kl-zero-epochs", "0", "--kl-ramp-epochs", "0", "--batch-size", "10", "--lr", "0.01");
+                "--kl-zero-epochs", "0", "--kl-ramp-epochs", "0", "--batch-size", "20", "--lr", "0.01");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("Epoch 1: every weight of [dense2, dense3] is pruned (log alpha >= 3.0): the "
                 + "network's output no longer depends on its input."), r.err());

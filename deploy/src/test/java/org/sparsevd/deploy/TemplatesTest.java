@@ -143,6 +143,21 @@ class TemplatesTest {
     }
 
     @Test
+    void dockerImageHoldsEveryFileTheGpuSettingsName() throws IOException {
+        String dockerfile = Files.readString(Path.of("docker/Dockerfile"));
+        Matcher named = Pattern.compile("/opt/sparsevd/(\\S+)").matcher(Files.readString(Path.of("conf/spark-gpu.conf")));
+        assertTrue(named.find(), "spark-gpu.conf names the image's discovery script");
+        do {
+            String file = named.group(1);
+            String dir = file.substring(0, file.lastIndexOf('/') + 1);
+            assertTrue(dockerfile.contains("COPY deploy/" + file + " /opt/sparsevd/" + dir + "\n"),
+                    "the Dockerfile copies " + file + " into /opt/sparsevd/" + dir);
+        } while (named.find());
+        // gpu-discovery sources the guard from ../conf.
+        assertTrue(dockerfile.contains("COPY deploy/conf/gpu-guard.sh /opt/sparsevd/conf/\n"));
+    }
+
+    @Test
     void sparkDefaultsTemplateCarriesTheRequiredSettings() throws IOException {
         Map<String, String> conf = new HashMap<>();
         for (String line : Files.readAllLines(Path.of("conf/spark-defaults.conf.template"))) {

@@ -1,5 +1,7 @@
 package org.sparsevd.job;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,9 +24,11 @@ import org.sparsevd.job.config.ClusterOptions;
 import org.sparsevd.job.config.JobConfigException;
 import org.sparsevd.job.config.SweepConfig;
 import org.sparsevd.job.config.TrainConfig;
+import org.sparsevd.job.eval.EvalCounts;
 import org.sparsevd.job.eval.MaskedEvaluator;
 import org.sparsevd.job.metrics.EpochMetrics;
 import org.sparsevd.job.metrics.LayerMetrics;
+import org.sparsevd.job.metrics.LogAlphaHistogram;
 import org.sparsevd.job.output.MetricsWriter;
 import org.sparsevd.job.output.Checkpoint;
 import org.sparsevd.job.output.Json;
@@ -32,9 +36,11 @@ import org.sparsevd.job.output.Provenance;
 import org.sparsevd.job.output.RunFiles;
 import org.sparsevd.job.serve.ModelInput;
 import org.sparsevd.job.output.RunOutput;
+import org.sparsevd.job.report.RunReport;
 import org.sparsevd.job.train.CachedBlocks;
 import org.sparsevd.job.train.CachedData;
 import org.sparsevd.job.train.EpochFit;
+import org.sparsevd.job.train.EpochProgress;
 import org.sparsevd.job.train.Models;
 import org.sparsevd.job.train.SparkTrainer;
 import org.sparsevd.job.train.TrainingData;
@@ -60,23 +66,28 @@ public final class TrainJob {
     public static final String COMPLETED = "completed";
     /** run.json's status of a run stopped early by its {@code stopAfter} test (its last epoch in pruned_at_epoch). */
     public static final String PRUNED = "pruned";
+    /** Bounds of the live report's reload interval, which is otherwise the last epoch's length. */
+    private static final int MIN_REFRESH_SECONDS = 10;
+    private static final int MAX_REFRESH_SECONDS = 300;
 
     private final TrainConfig config;
     private final boolean resume;
     private final Consumer<EpochMetrics> afterEpoch;
     private final Predicate<EpochMetrics> stopAfter;
+    private final Watch watch;
 
     /** A new run; {@code config.output()} must not exist or be empty. */
     public TrainJob(TrainConfig config) {
-        this(config, false, m -> { });
+        this(config, false, m -> { }, Watch.DEFAULT);
     }
 
     /**
      * @param resume     continue the run in {@code config.output()} from its checkpoint instead of starting one
      * @param afterEpoch called on the driver after each epoch's checkpoint and metrics are written
+     * @param watch      progress lines and live report
      */
-    public TrainJob(TrainConfig config, boolean resume, Consumer<EpochMetrics> afterEpoch) {
-        this(config, resume, afterEpoch, m -> false);
+    public TrainJob(TrainConfig config, boolean resume, Consumer<EpochMetrics> afterEpoch, Watch watch) {
+        this(config, resume, afterEpoch, m -> false, watch);
     }
 
     /**
@@ -84,11 +95,12 @@ public final class TrainJob {
      *                  {@link #PRUNED}: its model and run.json are written as for a completed run
      */
     public TrainJob(TrainConfig config, boolean resume, Consumer<EpochMetrics> afterEpoch,
-                    Predicate<EpochMetrics> stopAfter) {
+                    Predicate<EpochMetrics> stopAfter, Watch watch) {
         this.config = Objects.requireNonNull(config, "config");
         this.resume = resume;
         this.afterEpoch = Objects.requireNonNull(afterEpoch, "afterEpoch");
         this.stopAfter = Objects.requireNonNull(stopAfter, "stopAfter");
+        this.watch = Objects.requireNonNull(watch, "watch");
     }
 
     /**
@@ -108,6 +120,7 @@ public final class TrainJob {
         TrainingData data = TrainingData.load(config.data(), config.seed(), hadoopConf);
         Models.checkInput(config.model(), data.train());
         try (JavaSparkContext sc = new JavaSparkContext(sparkConf(config))) {
+            logSparkUi(sc);
             return run(sc, data, sc.hadoopConfiguration());
         }
     }
@@ -144,6 +157,9 @@ public final class TrainJob {
                 log.info("Resuming {} after epoch {}/{}", Provenance.redact(output.uri()), checkpointed, epochs);
             }
             SparkTrainer trainer = new SparkTrainer(sc, config, net, train, data.normalization());
+            if (watch.progress()) {
+                trainer.listen(new EpochProgress(epochs, train.total(), Clock.systemUTC(), log::info));
+            }
             warnIfShortOfTarget(trainer, epochs);
             MetricsWriter metrics = MetricsWriter.resumed(output,
                     resumed == null ? List.of() : resumed.metrics());
@@ -158,13 +174,15 @@ public final class TrainJob {
                 sc.setJobDescription("sparsevd: epoch " + (epoch + 1) + "/" + epochs + " evaluation");
                 checkFinite(epoch + 1, fit.dataLoss(), trainer.network());
                 List<LayerSparsity> layers = SparsityReport.of(trainer.network());
-                Double valAccuracy = cached.validation() == null ? null : accuracy(sc, trainer, cached.validation(),
-                        data);
-                double accuracy = accuracy(sc, trainer, cached.test(), data);
+                Double valAccuracy = cached.validation() == null ? null
+                        : MaskedEvaluator.evaluate(sc, trainer.network(), cached.validation().rdd(),
+                                data.normalization(), null).accuracy(0);
+                EvalCounts tested = MaskedEvaluator.evaluate(sc, trainer.network(), cached.test().rdd(),
+                        data.normalization(), null);
                 sc.setJobDescription(null);
                 long end = System.nanoTime(); // one instant for both times, as after the checkpoint write below
                 double now = before + (end - t0) / 1e9;
-                EpochMetrics m = metrics(epoch, (end - e0) / 1e9, now, trainer, fit, valAccuracy, accuracy, layers);
+                EpochMetrics m = metrics(epoch, (end - e0) / 1e9, now, trainer, fit, valAccuracy, tested, layers);
                 List<EpochMetrics> done = new ArrayList<>(metrics.epochs());
                 done.add(m);
                 new Checkpoint(epoch + 1, now, done, trainer.network()).writeTo(output, config, train.total());
@@ -182,6 +200,13 @@ public final class TrainJob {
                             + "that has not learned yet: warm up with --kl-zero-epochs/--kl-ramp-epochs or start "
                             + "--init-from a trained plain network", epoch + 1, emptied, config.model().threshold());
                 }
+                if (watch.report()) {
+                    // The page reloads about once an epoch.
+                    int refresh = (int) Math.min(MAX_REFRESH_SECONDS, Math.max(MIN_REFRESH_SECONDS,
+                            Math.ceil(m.seconds())));
+                    report(output, metrics.epochs(), Json.mapper().valueToTree(
+                            runInfo(sc, trainer, data, started, resumedAfter(resumed))), trainer.network(), refresh);
+                }
                 afterEpoch.accept(m);
                 if (epoch + 1 < epochs && stopAfter.test(m)) {
                     prunedAt = epoch + 1;
@@ -190,8 +215,12 @@ public final class TrainJob {
                 }
             }
             output.write(RunFiles.MODEL, out -> ModelSerializer.writeModel(trainer.network(), out, true));
-            output.writeText(RunFiles.RUN, runRecord(sc, trainer, data, started, metrics.epochs(),
-                    resumed == null ? 0 : resumed.epochsDone(), prunedAt));
+            Map<String, Object> record = runRecord(runInfo(sc, trainer, data, started, resumedAfter(resumed)),
+                    trainer, metrics.epochs(), prunedAt);
+            output.writeText(RunFiles.RUN, Json.pretty(record));
+            if (watch.report()) {
+                report(output, metrics.epochs(), Json.mapper().valueToTree(record), trainer.network(), 0);
+            }
             log.info("Wrote {} epochs of metrics, {} and {} to {}", metrics.epochs().size(), RunFiles.MODEL,
                     RunFiles.RUN,
                     Provenance.redact(output.uri()));
@@ -259,6 +288,13 @@ public final class TrainJob {
         }
     }
 
+    /** Logs the address of the Spark UI of {@code sc}, if it has one (spark.ui.enabled). */
+    public static void logSparkUi(JavaSparkContext sc) {
+        if (sc.sc().uiWebUrl().isDefined()) {
+            log.info("Spark UI: {}", sc.sc().uiWebUrl().get());
+        }
+    }
+
     static SparkConf sparkConf(TrainConfig config) {
         return sparkConf("sparsevd train " + config.model().name(), config.cluster());
     }
@@ -274,23 +310,19 @@ public final class TrainJob {
         return conf;
     }
 
-    /** Accuracy of the masked network on {@code blocks}. */
-    private static double accuracy(JavaSparkContext sc, SparkTrainer trainer, CachedBlocks blocks, TrainingData data) {
-        return MaskedEvaluator.evaluate(sc, trainer.network(), blocks.rdd(), data.normalization(), null).accuracy(0);
-    }
-
     private static EpochMetrics metrics(int epoch, double seconds, double elapsed, SparkTrainer trainer,
-                                        EpochFit fit, Double valAccuracy, double accuracy,
+                                        EpochFit fit, Double valAccuracy, EvalCounts tested,
                                         List<LayerSparsity> layers) {
         List<LayerMetrics> lm = new ArrayList<>();
         double kl = 0;
+        Map<String, LogAlphaHistogram> histograms = LogAlphaHistogram.of(trainer.network());
         for (LayerSparsity l : layers) {
             kl += l.kl();
-            lm.add(LayerMetrics.of(l));
+            lm.add(LayerMetrics.of(l, histograms.get(l.name())));
         }
         return new EpochMetrics(epoch + 1, seconds, elapsed, fit.klWeight(), trainer.learningRate(epoch),
-                fit.dataLoss(), kl, fit.objective(), trainer.trainSetSize(), valAccuracy, accuracy,
-                SparsityReport.compression(layers), lm);
+                fit.dataLoss(), kl, fit.objective(), trainer.trainSetSize(), valAccuracy, tested.accuracy(0),
+                SparsityReport.compression(layers), lm, fit.trainAccuracy(), tested.loss(0));
     }
 
     private static void checkFinite(int epoch, double dataLoss, MultiLayerNetwork net) {
@@ -309,14 +341,33 @@ public final class TrainJob {
         }
     }
 
-    private String runRecord(JavaSparkContext sc, SparkTrainer trainer, TrainingData data, Instant started,
-                             List<EpochMetrics> epochs, int resumedAfter, Integer prunedAt) {
+    private static int resumedAfter(Checkpoint resumed) {
+        return resumed == null ? 0 : resumed.epochsDone();
+    }
+
+    /**
+     * Rewrites the live report; a report that cannot be written is logged and the run goes on (it can be made
+     * later with {@code sparsevd report}).
+     */
+    private static void report(RunOutput output, List<EpochMetrics> epochs, JsonNode info, MultiLayerNetwork net,
+                               int refreshSeconds) {
+        long t0 = System.nanoTime();
+        try {
+            var index = RunReport.writeLive(output, epochs, info, net, refreshSeconds);
+            log.info(String.format(java.util.Locale.ROOT, "Report %s (%.2f s)", Provenance.redact(index.toUri()),
+                    (System.nanoTime() - t0) / 1e9));
+        } catch (RuntimeException e) {
+            log.warn("The report could not be written (the run goes on; 'sparsevd report' can write it later): {}",
+                    e.getMessage());
+        }
+    }
+
+    /** What run.json says while the run trains: the configuration, data, Spark and versions. */
+    private Map<String, Object> runInfo(JavaSparkContext sc, SparkTrainer trainer, TrainingData data,
+                                        Instant started, int resumedAfter) {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("command", "train");
-        run.put("status", prunedAt == null ? COMPLETED : PRUNED);
-        if (prunedAt != null) {
-            run.put("pruned_at_epoch", prunedAt);
-        }
+        run.put("status", "training");
         run.put("config", config);
         run.put("seed", config.seed());
         run.put("train_examples", trainer.trainSetSize());
@@ -327,10 +378,21 @@ public final class TrainJob {
         run.put("spark_application_id", sc.sc().applicationId());
         run.put("versions", Provenance.versions(sc.version()));
         run.put("resumed_after_epoch", resumedAfter);
-        run.put("examples_per_executor", trainer.examplesPerExecutor());
         run.put("started_at", started.toString());
+        return run;
+    }
+
+    /** The record of the finished run: {@code info} and how it ended ({@code prunedAt}: null unless pruned). */
+    private static Map<String, Object> runRecord(Map<String, Object> info, SparkTrainer trainer,
+                                                 List<EpochMetrics> epochs, Integer prunedAt) {
+        Map<String, Object> run = new LinkedHashMap<>(info);
+        run.put("status", prunedAt == null ? COMPLETED : PRUNED);
+        if (prunedAt != null) {
+            run.put("pruned_at_epoch", prunedAt);
+        }
+        run.put("examples_per_executor", trainer.examplesPerExecutor());
         run.put("finished_at", Instant.now().toString());
         run.put("final", epochs.get(epochs.size() - 1));
-        return Json.pretty(run);
+        return run;
     }
 }

@@ -86,7 +86,7 @@ class ResumeTest {
             if (m.epoch() == 2) {
                 throw new Crash(m.epoch());
             }
-        }).run());
+        }, Watch.DEFAULT).run());
         assertTrue(crash.getMessage().contains("epoch 2"));
         assertTrue(Files.exists(stopped.resolve(RunFiles.CHECKPOINT)), "the failed run keeps its checkpoint");
         assertEquals(2, Files.readAllLines(stopped.resolve("metrics.jsonl")).size());

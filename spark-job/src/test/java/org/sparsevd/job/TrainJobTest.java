@@ -15,7 +15,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparsevd.job.cli.TrainOptions;
 import org.sparsevd.job.metrics.EpochMetrics;
+import picocli.CommandLine;
 
 /** {@code train} end to end in embedded local mode on a Fashion-MNIST subset: metrics, model and provenance. */
 class TrainJobTest {
@@ -41,7 +43,8 @@ class TrainJobTest {
             JsonNode m = json.readTree(lines.get(i));
             assertEquals(i + 1, m.get("epoch").asInt());
             for (String field : List.of("seconds", "kl_weight", "data_loss", "kl", "sgvlb", "val_accuracy",
-                    "test_accuracy", "compression", "learning_rate", "train_examples")) {
+                    "test_accuracy", "compression", "learning_rate", "train_examples", "train_accuracy",
+                    "test_loss")) {
                 assertTrue(m.get(field).isNumber(), field + " in " + m);
             }
             assertEquals(2700, m.get("train_examples").asLong(), "N: the 3,000 examples less the 300 held out");
@@ -78,6 +81,15 @@ class TrainJobTest {
         JsonNode last = json.readTree(lines.get(2));
         assertTrue(last.get("test_accuracy").asDouble() > 0.6, "learns: " + last);
         assertTrue(last.get("val_accuracy").asDouble() > 0.6, "learns: " + last);
+        // Train accuracy from the training passes, under the noise: it climbs with the test accuracy.
+        double firstTrain = json.readTree(lines.get(0)).get("train_accuracy").asDouble();
+        assertTrue(last.get("train_accuracy").asDouble() > 0.6 && last.get("train_accuracy").asDouble() <= 1
+                && last.get("train_accuracy").asDouble() > firstTrain, "train accuracy: " + last);
+        assertTrue(last.get("test_loss").asDouble() > 0.1 && last.get("test_loss").asDouble() < 1.5,
+                "test cross-entropy: " + last);
+        JsonNode histogram = last.get("layers").get(0).get("log_alpha_histogram");
+        assertEquals(784 * 300, sum(histogram.get("counts")), "every weight of dense1 in a bin: " + histogram);
+        assertEquals(-8, histogram.get("min").asDouble());
         assertEquals(784 * 300, last.get("layers").get(0).get("weights").asLong());
 
         List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
@@ -160,12 +172,62 @@ class TrainJobTest {
         assertTrue(plainMetrics.get("layers").get(0).get("mean_log_alpha").isNull(), "plain layers have no log alpha");
         assertEquals(0.0, plainMetrics.get("kl_weight").asDouble(), "a plain network has no KL term to weight");
         double plainAccuracy = plainMetrics.get("test_accuracy").asDouble();
+        assertTrue(plainMetrics.get("train_accuracy").asDouble() > 0.35, "the output layer's scores: " + plainMetrics);
+        assertTrue(plainMetrics.get("layers").get(0).get("log_alpha_histogram").isNull());
         assertTrue(plainAccuracy > 0.35, "the plain network learned: " + plainMetrics);
         assertTrue(m.get("test_accuracy").asDouble() > plainAccuracy - 0.15, "kept what the plain network learned: " + m);
         JsonNode config = json.readTree(out.resolve("run.json").toFile()).get("config");
         assertEquals(0.5, config.get("data").get("random_labels").asDouble());
         assertTrue(config.get("model").get("init_from").asText().endsWith("plain/model.zip"));
         assertEquals("sparsevd", config.get("model").get("variant").asText());
+    }
+
+    @Test
+    void reportIsRewrittenAfterEveryEpochAndReloadsUntilTheRunEnds() throws Exception {
+        Path out = tmp.resolve("live");
+        TrainOptions options = new TrainOptions();
+        new CommandLine(options).parseArgs("--data", FashionMnist.DIR.toString(), "--output", out.toString(),
+                "--limit-train", "600", "--epochs", "2", "--kl-zero-epochs", "0", "--kl-ramp-epochs", "1");
+        Path index = out.resolve("report/index.html");
+        List<String> during = new java.util.ArrayList<>();
+        new TrainJob(options.config(), false, m -> {
+            try {
+                during.add(Files.readString(index));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, new Watch(false, true)).run();
+        assertEquals(2, during.size());
+        for (int e = 0; e < 2; e++) {
+            String html = during.get(e);
+            assertTrue(html.contains("<meta http-equiv=\"refresh\""), "reloads while training");
+            assertTrue(html.contains(", " + (e + 1) + " epochs</title>"), "after epoch " + (e + 1));
+            assertTrue(html.contains("<th>status</th><td>training</td>"), "the run record so far");
+            assertTrue(html.contains(" by 'sparsevd train --report' after epoch " + (e + 1) + " (sparsevd "),
+                    "the footer names the command that wrote it");
+            assertFalse(html.contains("sparsevd report --input"), "not the after-the-fact command");
+        }
+        String last = Files.readString(index);
+        assertFalse(last.contains("http-equiv"), "the final report does not reload");
+        assertTrue(last.contains("<th>status</th><td>completed</td>"));
+        try (var files = Files.list(out.resolve("report"))) {
+            List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+            assertFalse(names.stream().anyMatch(n -> n.endsWith(".tmp")), "no temporary files: " + names);
+            assertTrue(names.contains("weights.png") && names.contains("accuracy.png"), names.toString());
+            // The final report has the files 'sparsevd report' writes.
+            assertEquals(0, Main.run("report", "--input", out.toString()));
+            try (var again = Files.list(out.resolve("report"))) {
+                assertEquals(names, again.map(p -> p.getFileName().toString()).sorted().toList());
+            }
+        }
+    }
+
+    private static long sum(JsonNode counts) {
+        long n = 0;
+        for (JsonNode c : counts) {
+            n += c.asLong();
+        }
+        return n;
     }
 
     private static List<String> names(JsonNode layers) {
@@ -192,12 +254,13 @@ class TrainJobTest {
     @Test
     void metricsSummaryLineIsReadable() {
         EpochMetrics m = new EpochMetrics(3, 12.5, 40, 0.5, 1e-3, 0.41, 1234.5, 0.42, 60000, 0.8654, 0.8712, 10.3,
-                List.of(new org.sparsevd.job.metrics.LayerMetrics("dense1", 235200, 19757, 0.916, 900, 2.1)));
+                List.of(new org.sparsevd.job.metrics.LayerMetrics("dense1", 235200, 19757, 0.916, 900, 2.1, null)),
+                0.88, 0.35);
         String line = m.summary(20, 425);
         assertTrue(line.startsWith("epoch 3/20  12.5s (eta 7m05s)"), line);
         assertTrue(line.contains("val_acc=0.8654 test_acc=0.8712") && line.contains("dense1=91.6%"), line);
         EpochMetrics noValidation = new EpochMetrics(3, 12.5, 40, 0.5, 1e-3, 0.41, 1234.5, 0.42, 60000, null, 0.8712,
-                10.3, m.layers());
+                10.3, m.layers(), 0.88, 0.35);
         assertFalse(noValidation.summary(20, 425).contains("val_acc"));
     }
 }

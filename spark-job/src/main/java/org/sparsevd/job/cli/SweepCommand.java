@@ -44,12 +44,15 @@ public final class SweepCommand implements Callable<Integer> {
     @Mixin
     SweepOptions options;
 
+    @Mixin
+    WatchOptions watch;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        new SweepJob(config()).run();
+        new SweepJob(config(), watch.watch()).run();
         return 0;
     }
 
@@ -63,7 +66,7 @@ public final class SweepCommand implements Callable<Integer> {
         List<String> given = new ArrayList<>();
         Set<String> givenNames = new HashSet<>();
         for (OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
-            if (!option.longestName().equals("--spec")) {
+            if (!option.longestName().equals("--spec") && !WatchOptions.NAMES.contains(option.longestName())) {
                 givenNames.add(option.longestName());
                 option.originalStringValues().forEach(v -> given.add(option.longestName() + "=" + v));
             }

@@ -18,13 +18,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainOptions options;
 
+    @Mixin
+    WatchOptions watch;
+
     @Option(names = "--resume",
             description = "Continue the run in --output from its last checkpoint; give the run's own options.")
     boolean resume;
 
     @Override
     public Integer call() {
-        new TrainJob(options.config(), resume, m -> { }).run();
+        new TrainJob(options.config(), resume, m -> { }, watch.watch()).run();
         return 0;
     }
 }

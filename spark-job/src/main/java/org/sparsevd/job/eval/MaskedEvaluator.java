@@ -18,7 +18,7 @@ import org.sparsevd.datasets.LabeledImages;
 import org.sparsevd.datasets.Minibatches;
 
 /**
- * Accuracy of the masked, deterministic network on a distributed data set, for one or several mask thresholds in
+ * Accuracy and cross-entropy of the masked, deterministic network on a distributed data set, for one or several mask thresholds in
  * a single pass: the parameters are broadcast once, every partition rebuilds the network and scores its batches
  * under each threshold, and the counts are tree-aggregated to the driver. Thresholds never need retraining.
  */
@@ -75,7 +75,7 @@ public final class MaskedEvaluator {
                     if (s.thresholds() != null) {
                         SparseVdLayers.setThreshold(conf, s.thresholds()[t]);
                     }
-                    counts.add(t, net.output(batch.getFeatures(), false), actual);
+                    counts.add(t, net.output(batch.getFeatures(), false), batch.getLabels(), actual);
                 }
                 counts.addExamples(batch.numExamples());
             }

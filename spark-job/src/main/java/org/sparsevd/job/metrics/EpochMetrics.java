@@ -1,5 +1,9 @@
 package org.sparsevd.job.metrics;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import java.util.List;
 
 /**
@@ -18,10 +22,15 @@ import java.util.List;
  *                       i.e. the negative SGVLB (eq. 3 of the paper) divided by the number N of examples trained on
  * @param trainExamples  N, the number of examples trained on (the training set without its validation examples)
  * @param valAccuracy    accuracy of the masked (deterministic) network on the held-out validation set, or
- *                       {@code null} without one
+ *                       {@code null} without one (and in files written before validation splits existed)
  * @param testAccuracy   accuracy of the masked (deterministic) network on the test set
  * @param compression    total weights / non-zero weights
  * @param layers         per-layer sparsity and KL
+ * @param trainAccuracy  the share of the epoch's training examples classified right in their training forward
+ *                       passes (under the training noise, before each update: no extra pass over the data); null
+ *                       in files written before it was recorded
+ * @param testLoss       mean cross-entropy of the masked (deterministic) network on the test set; null in files
+ *                       written before it was recorded
  */
 public record EpochMetrics(int epoch, double seconds, double elapsedSeconds,
                            double klWeight,
@@ -29,15 +38,51 @@ public record EpochMetrics(int epoch, double seconds, double elapsedSeconds,
                            double dataLoss, double kl, double sgvlb,
                            long trainExamples,
                            Double valAccuracy, double testAccuracy, double compression,
-                           List<LayerMetrics> layers) {
-    public EpochMetrics {
-        layers = List.copyOf(layers);
+                           List<LayerMetrics> layers,
+                           Double trainAccuracy, Double testLoss) {
+    /**
+     * The value of the fields added after files without them were written: annotated
+     * {@code @JacksonInject(value = ABSENT, useInput = TRUE)}, such a field reads as null when a file lacks it.
+     */
+    public static final String ABSENT = "sparsevd-absent";
+
+    /** The canonical constructor, spelt out for the annotations of the fields older files lack. */
+    @JsonCreator
+    public EpochMetrics(@JsonProperty("epoch") int epoch, @JsonProperty("seconds") double seconds,
+                        @JsonProperty("elapsed_seconds") double elapsedSeconds,
+                        @JsonProperty("kl_weight") double klWeight, @JsonProperty("learning_rate") double learningRate,
+                        @JsonProperty("data_loss") double dataLoss, @JsonProperty("kl") double kl,
+                        @JsonProperty("sgvlb") double sgvlb, @JsonProperty("train_examples") long trainExamples,
+                        @JacksonInject(value = ABSENT, useInput = OptBoolean.TRUE)
+                        @JsonProperty("val_accuracy") Double valAccuracy,
+                        @JsonProperty("test_accuracy") double testAccuracy,
+                        @JsonProperty("compression") double compression,
+                        @JsonProperty("layers") List<LayerMetrics> layers,
+                        @JacksonInject(value = ABSENT, useInput = OptBoolean.TRUE)
+                        @JsonProperty("train_accuracy") Double trainAccuracy,
+                        @JacksonInject(value = ABSENT, useInput = OptBoolean.TRUE)
+                        @JsonProperty("test_loss") Double testLoss) {
+        this.epoch = epoch;
+        this.seconds = seconds;
+        this.elapsedSeconds = elapsedSeconds;
+        this.klWeight = klWeight;
+        this.learningRate = learningRate;
+        this.dataLoss = dataLoss;
+        this.kl = kl;
+        this.sgvlb = sgvlb;
+        this.trainExamples = trainExamples;
+        this.valAccuracy = valAccuracy;
+        this.testAccuracy = testAccuracy;
+        this.compression = compression;
+        this.layers = List.copyOf(layers);
+        this.trainAccuracy = trainAccuracy;
+        this.testLoss = testLoss;
     }
 
     /** These metrics with other wall times. */
     public EpochMetrics withTimes(double seconds, double elapsedSeconds) {
         return new EpochMetrics(epoch, seconds, elapsedSeconds, klWeight, learningRate, dataLoss, kl, sgvlb,
-                trainExamples, valAccuracy, testAccuracy, compression, layers);
+                trainExamples, valAccuracy, testAccuracy, compression, layers, trainAccuracy, testLoss);
     }
 
     /** The one-line human summary logged after each epoch. */
@@ -54,7 +99,8 @@ public record EpochMetrics(int epoch, double seconds, double elapsedSeconds,
         return sb.toString();
     }
 
-    private static String formatDuration(double seconds) {
+    /** {@code 0m41s}, or {@code 1h05m} from an hour on. */
+    public static String formatDuration(double seconds) {
         long s = Math.round(seconds);
         return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
                 : String.format("%dm%02ds", s / 60, s % 60);

@@ -1,5 +1,9 @@
 package org.sparsevd.job.metrics;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import org.sparsevd.core.sparsity.LayerSparsity;
 
 /**
@@ -11,13 +15,31 @@ import org.sparsevd.core.sparsity.LayerSparsity;
  * @param sparsity     fraction of weights masked to zero
  * @param kl           KL divergence of the layer's posterior from the log-uniform prior, in nats (0 for plain layers)
  * @param meanLogAlpha mean clipped log alpha, {@code null} for layers without one
+ * @param logAlphaHistogram the distribution of the clipped log alpha, {@code null} for layers without one (and in
+ *                     files written before it was recorded)
  */
 public record LayerMetrics(String name, long weights, long nonzero, double sparsity, double kl,
-                           Double meanLogAlpha) {
+                           Double meanLogAlpha, LogAlphaHistogram logAlphaHistogram) {
 
-    /** The record of one layer of a {@code SparsityReport}. */
-    public static LayerMetrics of(LayerSparsity l) {
+    /** The canonical constructor, spelt out for its last parameter's annotation (absent in older files). */
+    @JsonCreator
+    public LayerMetrics(@JsonProperty("name") String name, @JsonProperty("weights") long weights,
+                        @JsonProperty("nonzero") long nonzero, @JsonProperty("sparsity") double sparsity,
+                        @JsonProperty("kl") double kl, @JsonProperty("mean_log_alpha") Double meanLogAlpha,
+                        @JacksonInject(value = EpochMetrics.ABSENT, useInput = OptBoolean.TRUE)
+                        @JsonProperty("log_alpha_histogram") LogAlphaHistogram logAlphaHistogram) {
+        this.name = name;
+        this.weights = weights;
+        this.nonzero = nonzero;
+        this.sparsity = sparsity;
+        this.kl = kl;
+        this.meanLogAlpha = meanLogAlpha;
+        this.logAlphaHistogram = logAlphaHistogram;
+    }
+
+    /** The record of one layer of a {@code SparsityReport}, with its log alpha histogram or null. */
+    public static LayerMetrics of(LayerSparsity l, LogAlphaHistogram logAlphaHistogram) {
         return new LayerMetrics(l.name(), l.weights(), l.nonzero(), l.sparsity(), l.kl(),
-                Double.isNaN(l.meanLogAlpha()) ? null : l.meanLogAlpha());
+                Double.isNaN(l.meanLogAlpha()) ? null : l.meanLogAlpha(), logAlphaHistogram);
     }
 }

@@ -2,6 +2,7 @@ package org.sparsevd.job.output;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -12,6 +13,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.sparsevd.job.metrics.EpochMetrics;
 
 /**
  * The JSON every sparsevd file is written and read with: one mapper configuration, JSON Lines
@@ -45,11 +47,12 @@ public final class Json {
     }
 
     /**
-     * The mapper sparsevd JSON files are read with: the writer's naming, every field of a record must be present,
-     * unknown fields are ignored.
+     * The mapper sparsevd JSON files are read with: the writer's naming, every field of a record must be present
+     * (but those marked {@link EpochMetrics#ABSENT}, null when absent), unknown fields are ignored.
      */
     public static ObjectMapper readingMapper() {
         return mapper()
+                .setInjectableValues(new InjectableValues.Std().addValue(EpochMetrics.ABSENT, null))
                 .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparsevd.datasets.SourceNames;
 import org.sparsevd.job.config.JobConfigException;
+import org.sparsevd.job.config.TrainConfig;
 
 /**
  * A run's output directory on any Hadoop FileSystem. Every file is written to a temporary name of its own and renamed
@@ -96,10 +97,7 @@ public final class RunOutput {
             }
             RunOutput output = new RunOutput(uri, dir, fs, FileContext.getFileContext(dir.toUri(), conf), false,
                     uri.toString());
-            for (FileStatus st : fs.listStatus(dir, p -> p.getName().startsWith(".") && p.getName().endsWith(".tmp"))) {
-                log.info("Removing {}, left by an interrupted write", SourceNames.redact(st.getPath().toString()));
-                output.deleteQuietly(st.getPath());
-            }
+            output.removeTemporaries();
             return output;
         } catch (IOException e) {
             throw new OutputException("--output " + uri + " cannot be used: " + e.getMessage(), e);
@@ -124,6 +122,33 @@ public final class RunOutput {
             return new RunOutput(uri, dir, fs, FileContext.getFileContext(dir.toUri(), conf), false, where);
         } catch (IOException e) {
             throw new OutputException(where + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes the temporary files interrupted writes left. */
+    private void removeTemporaries() throws IOException {
+        for (FileStatus st : fs.listStatus(dir, p -> p.getName().startsWith(".") && p.getName().endsWith(".tmp"))) {
+            log.info("Removing {}, left by an interrupted write", SourceNames.redact(st.getPath().toString()));
+            deleteQuietly(st.getPath());
+        }
+    }
+
+    /**
+     * The subdirectory {@code name} of this output (created if missing, temporary files of interrupted writes
+     * removed) as an output of its own, whose files are written atomically in the same way.
+     */
+    public RunOutput subdirectory(String name) {
+        Path sub = path(name);
+        try {
+            if (!fs.mkdirs(sub)) {
+                throw new IOException("mkdirs failed");
+            }
+            RunOutput output = new RunOutput(TrainConfig.child(uri, name), sub, fs, fc, false, label + "/" + name);
+            output.removeTemporaries();
+            return output;
+        } catch (IOException e) {
+            throw new OutputException(Provenance.redact(uri) + ": could not create " + name + "/: " + e.getMessage(),
+                    e);
         }
     }
 

@@ -83,33 +83,15 @@ public final class RunReader {
 
     /**
      * One record per non-blank line; {@code file} names the source in messages. Records written before validation
-     * splits existed have no {@code val_accuracy}: they are read as runs without one.
+     * splits existed have no {@code val_accuracy}: they are read as runs without one ({@link EpochMetrics#ABSENT}).
      */
     static List<EpochMetrics> parseMetrics(String text, String file) {
-        List<EpochMetrics> epochs = Json.readLines(withValAccuracy(text), EpochMetrics.class, file,
+        List<EpochMetrics> epochs = Json.readLines(text, EpochMetrics.class, file,
                 "a valid epoch record");
         if (epochs.isEmpty()) {
             throw new OutputException(file + " is empty: no epoch has finished yet");
         }
         return epochs;
-    }
-
-    /** {@code text} with {@code "val_accuracy": null} added to every JSON object line that lacks it. */
-    private static String withValAccuracy(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 64);
-        for (String line : text.split("\n", -1)) {
-            if (!line.isBlank() && !line.contains("\"val_accuracy\"")) {
-                try {
-                    if (Json.mapper().readTree(line) instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
-                        line = o.putNull("val_accuracy").toString();
-                    }
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    // left as it is: Json.readLines reports the line
-                }
-            }
-            out.append(line).append('\n');
-        }
-        return out.toString();
     }
 
     private static JsonNode parseRunJson(String text, String file) {

@@ -71,6 +71,9 @@ public final class Charts {
         private final String xLabel;
         private final String yLabel;
         private final XYSeriesCollection data = new XYSeriesCollection();
+        /** Series on the right-hand axis, drawn dashed; null until {@link #rightAxis}. */
+        private XYSeriesCollection right;
+        private String rightLabel;
         private final List<ValueMarker> markers = new ArrayList<>();
         private final Set<Integer> dashed = new HashSet<>();
         private final Set<Integer> highlighted = new HashSet<>();
@@ -94,12 +97,24 @@ public final class Charts {
                         + " y values");
             }
             XYSeries s = new XYSeries(name, false, true);
+            boolean onLeft = right == null;
             for (int i = 0; i < x.length; i++) {
-                if (Double.isFinite(x[i]) && Double.isFinite(y[i]) && (!logX || x[i] > 0) && (!logY || y[i] > 0)) {
+                if (Double.isFinite(x[i]) && Double.isFinite(y[i]) && (!logX || x[i] > 0)
+                        && (!logY || !onLeft || y[i] > 0)) {
                     s.add(x[i], y[i]);
                 }
             }
-            data.addSeries(s);
+            (onLeft ? data : right).addSeries(s);
+            return this;
+        }
+
+        /**
+         * A linear right-hand axis labelled {@code label}: the series added after this call are drawn against it,
+         * dashed (e.g. the schedules next to the objective they shape).
+         */
+        public Line rightAxis(String label) {
+            this.right = new XYSeriesCollection();
+            this.rightLabel = label;
             return this;
         }
 
@@ -180,12 +195,6 @@ public final class Charts {
                 }
                 yAxis = y;
             }
-            for (ValueAxis axis : List.of(xAxis, yAxis)) {
-                axis.setLabelFont(new Font(FONT, Font.PLAIN, 16));
-                axis.setTickLabelFont(new Font(FONT, Font.PLAIN, 14));
-                axis.setLabelPaint(Color.BLACK);
-                axis.setTickLabelPaint(Color.BLACK);
-            }
 
             XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
             renderer.setDrawSeriesLineAsPath(true); // one path per series, so dashes survive many short segments
@@ -204,28 +213,30 @@ public final class Charts {
             }
             XYPlot plot = new XYPlot(data, xAxis, yAxis, renderer);
             plot.setSeriesRenderingOrder(SeriesRenderingOrder.FORWARD); // later series on top
-            plot.setBackgroundPaint(Color.WHITE);
-            plot.setDomainGridlinePaint(new Color(0xd9d9d9));
-            plot.setRangeGridlinePaint(new Color(0xd9d9d9));
-            plot.setDomainGridlineStroke(new BasicStroke(1f));
-            plot.setRangeGridlineStroke(new BasicStroke(1f));
-            plot.setOutlinePaint(Color.GRAY);
-            plot.setAxisOffset(RectangleInsets.ZERO_INSETS);
             markers.forEach(plot::addRangeMarker);
-
-            JFreeChart chart = new JFreeChart(title, new Font(FONT, Font.BOLD, 20), plot, data.getSeriesCount() > 1);
-            chart.setBackgroundPaint(Color.WHITE);
-            chart.setPadding(new RectangleInsets(8, 8, 8, 16));
-            LegendTitle legend = chart.getLegend();
-            if (legend != null) {
-                legend.setItemFont(new Font(FONT, Font.PLAIN, 14));
-                legend.setBackgroundPaint(Color.WHITE);
-                legend.setPosition(RectangleEdge.BOTTOM);
+            int rightSeries = right == null ? 0 : right.getSeriesCount();
+            if (rightSeries > 0) {
+                NumberAxis axis = new NumberAxis(rightLabel);
+                axis.setAutoRangeIncludesZero(true);
+                style(axis);
+                XYLineAndShapeRenderer dashedLines = new XYLineAndShapeRenderer(true, false);
+                dashedLines.setDrawSeriesLineAsPath(true);
+                for (int i = 0; i < rightSeries; i++) {
+                    dashedLines.setSeriesPaint(i, PALETTE[(data.getSeriesCount() + i) % PALETTE.length]);
+                    dashedLines.setSeriesStroke(i, new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND,
+                            10f, new float[] {7f, 5f}, 0f));
+                }
+                plot.setRangeAxis(1, axis);
+                plot.setDataset(1, right);
+                plot.setRenderer(1, dashedLines);
+                plot.mapDatasetToRangeAxis(1, 1);
             }
-            return chart;
+
+            return styled(plot, title, data.getSeriesCount() + rightSeries > 1);
         }
 
-        /** The range of all drawn y (or x) values and, for y, markers; null if there are none. */
+
+        /** The range of all drawn y (or x) values on the left axis and, for y, markers; null if there are none. */
         private Range range(boolean y) {
             Range r = null;
             for (int i = 0; i < data.getSeriesCount(); i++) {
@@ -252,6 +263,37 @@ public final class Charts {
             }
             return out.toByteArray();
         }
+    }
+
+    /** An axis in the house style. */
+    static void style(ValueAxis axis) {
+        axis.setLabelFont(new Font(FONT, Font.PLAIN, 16));
+        axis.setTickLabelFont(new Font(FONT, Font.PLAIN, 14));
+        axis.setLabelPaint(Color.BLACK);
+        axis.setTickLabelPaint(Color.BLACK);
+    }
+
+    /** A chart of {@code plot} in the house style (its axes styled too), with a legend below if asked. */
+    static JFreeChart styled(XYPlot plot, String title, boolean legend) {
+        style(plot.getDomainAxis());
+        style(plot.getRangeAxis());
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(new Color(0xd9d9d9));
+        plot.setRangeGridlinePaint(new Color(0xd9d9d9));
+        plot.setDomainGridlineStroke(new BasicStroke(1f));
+        plot.setRangeGridlineStroke(new BasicStroke(1f));
+        plot.setOutlinePaint(Color.GRAY);
+        plot.setAxisOffset(RectangleInsets.ZERO_INSETS);
+        JFreeChart chart = new JFreeChart(title, new Font(FONT, Font.BOLD, 20), plot, legend);
+        chart.setBackgroundPaint(Color.WHITE);
+        chart.setPadding(new RectangleInsets(8, 8, 8, 16));
+        LegendTitle legendTitle = chart.getLegend();
+        if (legendTitle != null) {
+            legendTitle.setItemFont(new Font(FONT, Font.PLAIN, 14));
+            legendTitle.setBackgroundPaint(Color.WHITE);
+            legendTitle.setPosition(RectangleEdge.BOTTOM);
+        }
+        return chart;
     }
 
     /** {@code r} widened by 5% on each side in log space, and to at least a factor 1.5 overall. */

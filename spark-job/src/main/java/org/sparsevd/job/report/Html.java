@@ -63,17 +63,28 @@ final class Html {
 
     /** The whole page: {@code title} in the head, {@code body} (HTML), and the footer {@code generatedBy}. */
     static String page(String title, CharSequence body, String generatedBy) {
+        return page(title, body, generatedBy, 0);
+    }
+
+    /** As {@link #page(String, CharSequence, String)}, reloading itself every {@code refreshSeconds} (0: never). */
+    static String page(String title, CharSequence body, String generatedBy, int refreshSeconds) {
         return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                + (refreshSeconds > 0 ? "<meta http-equiv=\"refresh\" content=\"" + refreshSeconds + "\">\n" : "")
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                 + "<title>" + esc(title) + "</title>\n<style>\n" + STYLE + "</style>\n</head>\n<body>\n"
                 + body + "<footer>" + esc(generatedBy) + "</footer>\n</body>\n</html>\n";
     }
 
-    /** The footer's sentence: when, by which command and version, from which files of {@code location}. */
-    static String generatedBy(String location, String sources) {
+    /** The command that writes a report of {@code location} after the fact. */
+    static String reportCommand(String location) {
+        return "'sparsevd report --input " + location + "'";
+    }
+
+    /** The footer's sentence: when, by which command ({@code by}) and version, from which files. */
+    static String generatedBy(String by, String sources) {
         String version = Html.class.getPackage().getImplementationVersion();
         return "Generated at " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
-                + " by 'sparsevd report --input " + location + "' (sparsevd "
+                + " by " + by + " (sparsevd "
                 + (version == null ? "development build" : version) + ") from " + sources
                 + "; charts drawn with JFreeChart.";
     }

@@ -1,21 +1,28 @@
 package org.sparsevd.job.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.sparsevd.core.layers.SparseVdLayer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparsevd.job.metrics.EpochMetrics;
 import org.sparsevd.job.metrics.LayerMetrics;
 import org.sparsevd.job.output.RunFiles;
+import org.sparsevd.job.output.RunOutput;
 import org.sparsevd.job.output.RunReader;
 
 /**
@@ -37,7 +44,38 @@ public final class RunReport {
     /** Writes the report of the train output at {@code input}; returns the location of its index.html. */
     public static Path write(URI input, Configuration conf) {
         RunReader.Run run = RunReader.read(input, conf);
-        List<Html.Image> curves = curves(run.epochs());
+        Map<String, byte[]> files = files(run, 0, Html.reportCommand(run.location()));
+        return new Path(run.output().writeDirectory(Html.DIR, files, "the report"), Html.INDEX);
+    }
+
+    /**
+     * Writes the report of a run that is training (or has just finished) into {@code <output>/report/}: each file
+     * to a temporary name and renamed over the previous one, index.html last, so a browser never reads a half
+     * file and the page it reloads is always whole. Returns the location of index.html.
+     *
+     * @param epochs         the epochs so far
+     * @param info           the run record (run.json, or what there is of it while the run trains)
+     * @param model          the network as it is now
+     * @param refreshSeconds how often the page reloads itself; 0 for never (the final report, as {@link #write}
+     *                       would write it)
+     */
+    public static Path writeLive(RunOutput output, List<EpochMetrics> epochs, JsonNode info, MultiLayerNetwork model,
+                                 int refreshSeconds) {
+        RunReader.Run run = new RunReader.Run(output, epochs, info, model);
+        Map<String, byte[]> files = files(run, refreshSeconds, "'sparsevd train --report' after epoch "
+                + run.last().epoch());
+        RunOutput dir = output.subdirectory(Html.DIR);
+        files.forEach((name, bytes) -> dir.write(name, out -> out.write(bytes)));
+        return dir.path(Html.INDEX);
+    }
+
+    /** The report's files, index.html last. */
+    private static Map<String, byte[]> files(RunReader.Run run, int refreshSeconds, String command) {
+        List<Html.Image> curves = new ArrayList<>(curves(run.epochs()));
+        Html.Image logAlpha = LogAlphaFigure.draw(run.epochs(), threshold(run));
+        if (logAlpha != null) {
+            curves.add(logAlpha);
+        }
         Html.Image weights = null;
         String weightsNote;
         if (run.model() == null) {
@@ -61,14 +99,34 @@ public final class RunReport {
         if (run.model() != null) {
             sources.add(RunFiles.MODEL);
         }
-        String generatedBy = Html.generatedBy(run.location(), String.join(", ", sources));
-        String html = RunReportPage.html(run, curves, weights, weightsNote, generatedBy);
+        String generatedBy = Html.generatedBy(command, String.join(", ", sources));
+        String html = RunReportPage.html(run, curves, weights, weightsNote, generatedBy, refreshSeconds);
 
-        List<Html.Image> figures = new ArrayList<>(curves);
-        if (weights != null) {
-            figures.add(weights);
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (Html.Image img : curves) {
+            files.put(img.file(), img.png());
         }
-        return Html.publish(run.output(), figures, html);
+        if (weights != null) {
+            files.put(weights.file(), weights.png());
+        }
+        files.put(Html.INDEX, html.getBytes(StandardCharsets.UTF_8));
+        return files;
+    }
+
+    /** The run's pruning threshold: from run.json, else from the model's first Sparse VD layer; null if neither. */
+    private static Double threshold(RunReader.Run run) {
+        String configured = Html.text(run.info(), "config", "model", "threshold");
+        if (configured != null) {
+            return Double.valueOf(configured);
+        }
+        if (run.model() != null) {
+            for (var layer : run.model().getLayerWiseConfigurations().getConfs()) {
+                if (layer.getLayer() instanceof SparseVdLayer sparse) {
+                    return sparse.getThreshold();
+                }
+            }
+        }
+        return null;
     }
 
     /** The per-epoch training curves of metrics.jsonl. */
@@ -79,24 +137,37 @@ public final class RunReport {
         if (epochs.stream().allMatch(m -> m.valAccuracy() != null)) {
             accuracy.series("validation accuracy", x, column(epochs, m -> 100 * m.valAccuracy()));
         }
-        accuracy.series("test accuracy", x, column(epochs, m -> 100 * m.testAccuracy()));
+        accuracy.series("test accuracy", x, column(epochs, m -> 100 * m.testAccuracy()))
+                .series("train accuracy (training passes)", x, column(epochs, m -> 100 * orNaN(m.trainAccuracy())));
         out.add(chart("accuracy.png", "Accuracy",
-                "Accuracy of the masked, deterministic network on the held-out validation set (if any) and the test "
-                        + "set after each epoch.", accuracy));
-        out.add(chart("data-loss.png", "Data loss",
-                "Mean cross-entropy of the epoch's training minibatches, under the training noise.",
-                Charts.line("Data loss (training)", EPOCH, "cross-entropy (nats per example)").integerX()
-                        .series("data loss", x, column(epochs, EpochMetrics::dataLoss))));
+                "Validation and test: accuracy of the masked, deterministic network on the held-out validation set "
+                        + "(if any) and on the test set after each epoch. Train: the share of the epoch's training "
+                        + "examples classified right in their training forward passes (under the training noise, "
+                        + "before each update; absent from metrics written before it was recorded).",
+                accuracy));
+        out.add(chart("data-loss.png", "Loss",
+                "Data loss: mean cross-entropy of the epoch's training minibatches, under the training noise. "
+                        + "Test loss: mean cross-entropy of the masked, deterministic network on the test set "
+                        + "(absent from metrics written before it was recorded).",
+                Charts.line("Cross-entropy", EPOCH, "cross-entropy (nats per example)").integerX()
+                        .series("data loss (training)", x, column(epochs, EpochMetrics::dataLoss))
+                        .series("test loss", x, column(epochs, m -> orNaN(m.testLoss())))));
         out.add(chart("kl.png", "KL divergence",
                 "KL(q||p) of all layers at the end of each epoch (eq. 14 approximation), unweighted.",
                 Charts.line("KL divergence from the log-uniform prior", EPOCH, "KL, summed over layers (nats)")
                         .integerX().series("KL", x, column(epochs, EpochMetrics::kl))));
-        out.add(chart("sgvlb.png", "Objective (negative SGVLB per example)",
+        double lr0 = epochs.get(0).learningRate();
+        String lr0Text = String.format(java.util.Locale.ROOT, "%.2g", lr0);
+        out.add(chart("sgvlb.png", "Objective (negative SGVLB per example) and schedules",
                 "The minimized objective: data loss + kl_weight * KL / N, per example; it jumps while the KL "
-                        + "weight warms up.",
+                        + "weight warms up. Dashed, on the right axis: the epoch's KL weight and its learning rate "
+                        + "relative to the first epoch's (" + lr0Text + ").",
                 Charts.line("Objective: negative SGVLB per example", EPOCH,
                                 "data loss + kl_weight \u00b7 KL / N (nats per example)").integerX()
-                        .series("objective", x, column(epochs, EpochMetrics::sgvlb))));
+                        .series("objective", x, column(epochs, EpochMetrics::sgvlb))
+                        .rightAxis("schedule: KL weight, learning rate / " + lr0Text)
+                        .series("KL weight", x, column(epochs, EpochMetrics::klWeight))
+                        .series("learning rate / " + lr0Text, x, column(epochs, m -> m.learningRate() / lr0))));
         out.add(chart("compression.png", "Compression",
                 "Total weights divided by the weights kept by the inference mask (log alpha < threshold), "
                         + "biases not counted; log scale.",
@@ -116,6 +187,11 @@ public final class RunReport {
         return Html.Image.chart(file, title, caption, line);
     }
 
+    /** A value that older metrics files lack as NaN, which charts leave out. */
+    private static double orNaN(Double value) {
+        return value == null ? Double.NaN : value;
+    }
+
     private static double[] column(List<EpochMetrics> epochs, ToDoubleFunction<EpochMetrics> f) {
         return epochs.stream().mapToDouble(f).toArray();
     }
@@ -132,7 +208,7 @@ public final class RunReport {
         return names;
     }
 
-    private static byte[] png(BufferedImage image) {
+    static byte[] png(BufferedImage image) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             ImageIO.write(image, "png", out);

@@ -36,8 +36,10 @@ final class RunReportPage {
      * @param weights       the first-layer weights figure, or null if there is none
      * @param weightsNote   shown instead of the weights figure when there is none
      * @param generatedBy   the footer's sentence
+     * @param refreshSeconds how often the page reloads itself while the run trains; 0 for never
      */
-    static String html(RunReader.Run run, List<Html.Image> curves, Html.Image weights, String weightsNote, String generatedBy) {
+    static String html(RunReader.Run run, List<Html.Image> curves, Html.Image weights, String weightsNote, String generatedBy,
+                       int refreshSeconds) {
         EpochMetrics last = run.last();
         JsonNode info = run.info();
         StringBuilder h = new StringBuilder(64 * 1024);
@@ -50,6 +52,10 @@ final class RunReportPage {
                         100 * last.valAccuracy()),
                 100 * last.testAccuracy(), compression(last.compression()), count(nonzero(last)),
                 count(weights(last)), last.epoch()));
+        if (refreshSeconds > 0) {
+            h.append("<p class=\"note\">The run is training: this report is rewritten after every epoch and the "
+                    + "page reloads itself every ").append(refreshSeconds).append(" s.</p>\n");
+        }
         h.append("<table>\n");
         row(h, "model", text(info, "config", "model", "name"));
         row(h, "data", text(info, "config", "data", "train"));
@@ -103,7 +109,7 @@ final class RunReportPage {
         h.append("</section>\n");
 
         return page("sparsevd report: " + Objects.requireNonNullElse(text(info, "config", "model", "name"), "run")
-                + ", " + last.epoch() + " epochs", h, generatedBy);
+                + ", " + last.epoch() + " epochs", h, generatedBy, refreshSeconds);
     }
 
     private static void layerTable(StringBuilder h, EpochMetrics m) {

@@ -58,7 +58,7 @@ public final class SweepReport {
                 runReports.put(run, "../" + run + "/" + Html.DIR + "/" + Html.INDEX);
             }
         }
-        String generatedBy = Html.generatedBy(location, SweepFiles.SPEC + " and " + SweepFiles.ROWS);
+        String generatedBy = Html.generatedBy(Html.reportCommand(location), SweepFiles.SPEC + " and " + SweepFiles.ROWS);
         String html = SweepReportPage.html(location, sweep, stats, selected, figures, runReports, generatedBy);
 
         log.info("Sweep report of {} points, {} run reports", points.size(), runReports.size());

@@ -14,6 +14,7 @@ import org.sparsevd.core.sparsity.LayerSparsity;
 import org.sparsevd.core.sparsity.SparsityReport;
 import org.sparsevd.datasets.ChannelNormalization;
 import org.sparsevd.job.TrainJob;
+import org.sparsevd.job.Watch;
 import org.sparsevd.job.config.SweepConfig;
 import org.sparsevd.job.config.TrainConfig;
 import org.sparsevd.job.eval.EvalCounts;
@@ -27,6 +28,7 @@ import org.sparsevd.job.metrics.SweepSelection;
 import org.sparsevd.job.output.Provenance;
 import org.sparsevd.job.output.RunReader;
 import org.sparsevd.job.output.SweepFiles;
+import org.sparsevd.job.report.SweepReport;
 import org.sparsevd.job.train.CachedData;
 import org.sparsevd.job.train.Models;
 import org.sparsevd.job.train.TrainingData;
@@ -52,12 +54,15 @@ public final class SweepJob {
     private static final Logger log = LoggerFactory.getLogger(SweepJob.class);
 
     private final SweepConfig config;
+    private final Watch watch;
 
-    public SweepJob(SweepConfig config) {
-        if (config == null) {
-            throw new IllegalArgumentException("a sweep needs its configuration");
+    /** @param watch progress lines and live reports of the sweep's runs */
+    public SweepJob(SweepConfig config, Watch watch) {
+        if (config == null || watch == null) {
+            throw new IllegalArgumentException("a sweep needs its configuration and watch options");
         }
         this.config = config;
+        this.watch = watch;
     }
 
     /** Runs (or resumes) the sweep and returns all its rows, in spec order. */
@@ -82,6 +87,7 @@ public final class SweepJob {
         Models.checkInput(train.model(), first.train());
         try (JavaSparkContext sc = new JavaSparkContext(TrainJob.sparkConf(
                 "sparsevd sweep " + train.model().name(), train.cluster()))) {
+            TrainJob.logSparkUi(sc);
             Map<String, String> versions = Provenance.versions(sc.version());
             output.start(versions, sc.hadoopConfiguration());
             MedianPruner pruner = config.prunes() ? pruner(output.points(), sc.hadoopConfiguration()) : null;
@@ -126,7 +132,7 @@ public final class SweepJob {
                 false);
         if (start != SweepResume.RunStart.TRAINED) {
             new TrainJob(run, start == SweepResume.RunStart.CONTINUE, m -> { }, m -> pruner != null
-                    && prune(pruner, seed, m, progress)).run(sc, cached, sc.hadoopConfiguration());
+                    && prune(pruner, seed, m, progress), watch).run(sc, cached, sc.hadoopConfiguration());
         }
         sc.setJobDescription("sparsevd sweep: " + progress + ": evaluating " + config.thresholds().size()
                 + " thresholds");
@@ -137,12 +143,25 @@ public final class SweepJob {
         if (pruner != null) {
             pruner.add(seed, valAccuracies(run.output(), sc.hadoopConfiguration()));
         }
+        if (watch.report()) {
+            report(config.train().output(), sc.hadoopConfiguration());
+        }
         int recorded = output.points().size() - points.size();
         for (SweepPoint p : points) {
             log.info(String.format(Locale.ROOT, "Sweep: row %d/%d: kl_weight=%s threshold=%s seed=%d  val_acc=%.4f "
                             + "test_acc=%.4f  compression=%.2fx%s", ++recorded, config.rows(), SweepConfig.plain(w),
                     SweepConfig.plain(p.threshold()), seed, p.valAccuracy(), p.testAccuracy(), p.compression(),
                     p.prunedAtEpoch() == null ? "" : "  pruned at epoch " + p.prunedAtEpoch()));
+        }
+    }
+
+    /** Rewrites the sweep's report (and its runs'); if it cannot be written, says so and the sweep goes on. */
+    private static void report(URI sweep, Configuration hadoopConf) {
+        try {
+            log.info("Sweep report {}", Provenance.redact(SweepReport.write(sweep, hadoopConf).toUri()));
+        } catch (RuntimeException e) {
+            log.warn("The sweep report could not be written (the sweep goes on; 'sparsevd report' can write it "
+                    + "later): {}", e.getMessage());
         }
     }
 
@@ -209,7 +228,7 @@ public final class SweepJob {
             long nonzero = layers.stream().mapToLong(LayerSparsity::nonzero).sum();
             points.add(new SweepPoint(klWeight, thresholds[t], val.accuracy(t), test.accuracy(t), prunedAt,
                     SparsityReport.compression(layers), weights, nonzero,
-                    layers.stream().map(LayerMetrics::of).toList(), provenance));
+                    layers.stream().map(l -> LayerMetrics.of(l, null)).toList(), provenance));
         }
         return points;
     }

@@ -8,6 +8,8 @@ package org.sparsevd.job.train;
  * @param dataLoss  mean cross-entropy of the minibatches
  * @param objective mean of the minimized objective per example, {@code dataLoss + klWeight · KL / N} per minibatch:
  *                  the negative SGVLB (eq. 3 of Molchanov et al., 2017) divided by N
+ * @param trainAccuracy the share of the minibatches' examples classified right in their training forward passes
+ *                  ({@link TrainAccuracy})
  */
-public record EpochFit(double klWeight, double dataLoss, double objective) {
+public record EpochFit(double klWeight, double dataLoss, double objective, double trainAccuracy) {
 }

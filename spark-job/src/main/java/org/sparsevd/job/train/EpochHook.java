@@ -1,10 +1,13 @@
 package org.sparsevd.job.train;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.spark.api.TrainingHook;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -29,15 +32,17 @@ final class EpochHook implements TrainingHook {
     private final DoubleAccumulator dataLossSum;
     private final DoubleAccumulator objectiveSum;
     private final LongAccumulator examples;
+    private final LongAccumulator correct;
     private final ExecutorWork work;
 
     EpochHook(long seed, int epoch, DoubleAccumulator dataLossSum, DoubleAccumulator objectiveSum,
-              LongAccumulator examples, ExecutorWork work) {
+              LongAccumulator examples, LongAccumulator correct, ExecutorWork work) {
         this.seed = seed;
         this.epoch = epoch;
         this.dataLossSum = dataLossSum;
         this.objectiveSum = objectiveSum;
         this.examples = examples;
+        this.correct = correct;
         this.work = work;
     }
 
@@ -45,6 +50,20 @@ final class EpochHook implements TrainingHook {
     public void preUpdate(DataSet minibatch, Model model) {
         NativeThreads.apply();
         NoiseSeed.apply(seed, epoch, (org.nd4j.linalg.dataset.DataSet) minibatch);
+        countCorrect((MultiLayerNetwork) model);
+    }
+
+    /** Makes the worker's network count its right answers in the training forward pass into this epoch's counter. */
+    private void countCorrect(MultiLayerNetwork net) {
+        List<TrainingListener> listeners = new ArrayList<>();
+        if (net.getListeners() != null) {
+            listeners.addAll(net.getListeners());
+        }
+        if (listeners.stream().noneMatch(l -> l instanceof TrainAccuracy t && t.countsInto(correct))) {
+            listeners.removeIf(l -> l instanceof TrainAccuracy);
+            listeners.add(new TrainAccuracy(correct));
+            net.setListeners(listeners);
+        }
     }
 
     @Override

@@ -47,6 +47,7 @@ public final class SparkTrainer {
     private final KlWeightSchedule klSchedule;
     private final int roundsPerEpoch;
     private EpochHook hook;
+    private RoundListener rounds = RoundListener.NONE;
     private final Map<String, Long> work = new TreeMap<>();
 
     /**
@@ -124,6 +125,11 @@ public final class SparkTrainer {
         master.addHook(extra);
     }
 
+    /** Tells {@code listener} about the averaging rounds of the epochs fitted from now on. */
+    public void listen(RoundListener listener) {
+        this.rounds = java.util.Objects.requireNonNull(listener, "listener");
+    }
+
     /** Fits one epoch (0-based) and returns its KL weight and the means of its minibatches' losses. */
     public EpochFit fitEpoch(int epoch) {
         MultiLayerNetwork net = sparkNet.getNetwork();
@@ -134,16 +140,18 @@ public final class SparkTrainer {
         DoubleAccumulator lossSum = sc.sc().doubleAccumulator();
         DoubleAccumulator objectiveSum = sc.sc().doubleAccumulator();
         LongAccumulator examples = sc.sc().longAccumulator();
+        LongAccumulator correct = sc.sc().longAccumulator();
         ExecutorWork epochWork = new ExecutorWork();
         sc.sc().register(epochWork, "sparsevd: examples per executor, epoch " + (epoch + 1));
         if (hook != null) {
             master.removeHook(hook);
         }
-        hook = new EpochHook(config.seed(), epoch, lossSum, objectiveSum, examples, epochWork);
+        hook = new EpochHook(config.seed(), epoch, lossSum, objectiveSum, examples, correct, epochWork);
         master.addHook(hook);
 
         int epochs = config.schedule().epochs();
         ClusterOptions c = config.cluster();
+        rounds.epochStarted(epoch, roundsPerEpoch);
         try {
             for (int round = 0; round < roundsPerEpoch; round++) {
                 sc.setJobDescription("sparsevd: epoch " + (epoch + 1) + "/" + epochs + ", averaging round "
@@ -151,6 +159,7 @@ public final class SparkTrainer {
                 JavaRDD<DataSet> batches = RoundBatches.of(train.rdd(), config.seed(), epoch, round,
                         c.workerBatchSize(), c.averagingFrequency(), normalization, config.data().augment());
                 sparkNet.fit(batches);
+                rounds.roundDone(round + 1, examples.value());
             }
         } finally {
             sc.setJobDescription(null);
@@ -159,6 +168,6 @@ public final class SparkTrainer {
         epochWork.value().forEach((executor, n) -> work.merge(executor, n, Long::sum));
         long n = examples.value();
         return new EpochFit(klWeight, n == 0 ? Double.NaN : lossSum.value() / n,
-                n == 0 ? Double.NaN : objectiveSum.value() / n);
+                n == 0 ? Double.NaN : objectiveSum.value() / n, n == 0 ? Double.NaN : (double) correct.value() / n);
     }
 }

@@ -93,7 +93,7 @@ class ServeCommandsTest {
         }
         ModelSerializer.writeModel(net, run.resolve("model.zip").toFile(), true);
         EpochMetrics m = new EpochMetrics(1, 1, 1, 0, 1e-3, 0.5, 10, 0.5, TRAIN, null, 0.1, 1,
-                List.of(new LayerMetrics("dense1", 10, 5, 0.5, 1, -3.0)));
+                List.of(new LayerMetrics("dense1", 10, 5, 0.5, 1, -3.0, null)), 0.1, 2.0);
         Files.writeString(run.resolve(RunFiles.METRICS_JSONL), Json.mapper().writeValueAsString(m) + "\n");
         Files.writeString(run.resolve("run.json"), "{\"command\":\"train\",\"config\":{\"data\":{\"train\":\""
                 + data(tmp).toUri() + "\",\"dataset\":\"idx\"},\"model\":{\"name\":\"lenet300\",\"threshold\":3.0}},"

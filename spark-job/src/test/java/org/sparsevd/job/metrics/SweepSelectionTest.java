@@ -16,7 +16,7 @@ public class SweepSelectionTest {
         long weights = 1000;
         long kept = Math.round(weights / compression);
         return new SweepPoint(klWeight, threshold, val, test, null, compression, weights, kept,
-                List.of(new LayerMetrics("dense1", weights, kept, 1 - (double) kept / weights, 10, -2.0)),
+                List.of(new LayerMetrics("dense1", weights, kept, 1 - (double) kept / weights, 10, -2.0, null)),
                 new PointProvenance("runs/kl-" + klWeight + "-seed-" + seed, seed, 600, 12.5, "local[2]", "app-1",
                         "2026-01-01T00:00:00Z", Map.of("sparsevd", "test")));
     }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparsevd.job.FashionMnist;
 import org.sparsevd.job.TrainJob;
+import org.sparsevd.job.Watch;
 import org.sparsevd.job.cli.TrainOptions;
 import org.sparsevd.job.config.SweepConfig;
 import org.sparsevd.job.config.TrainConfig;
@@ -126,7 +127,7 @@ class SweepJobTest {
                 List.of(1.0, 2.0, 3.0, 4.0, 5.0), List.of(7L, 13L), 1.0, SweepConfig.PRUNE_NONE, 1).run(0.1, 13);
         assertThrows(IllegalStateException.class, () -> new TrainJob(secondRun, false, m -> {
             throw new IllegalStateException("killed after epoch " + m.epoch());
-        }).run());
+        }, Watch.DEFAULT).run());
         assertTrue(Files.exists(second.resolve(RunFiles.CHECKPOINT)) && !Files.exists(second.resolve("model.zip")));
         Path third = out.resolve(run(1, 13));
         deleteTree(third);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -140,7 +141,22 @@ class SparkTrainerTest {
         trainer.addHook(new ObservingHook(batches, observed));
 
         assertEquals(1000, trainer.trainSetSize());
+        List<String> rounds = new ArrayList<>();
+        trainer.listen(new RoundListener() {
+            @Override
+            public void epochStarted(int epoch, int n) {
+                rounds.add("epoch " + epoch + " of " + n + " rounds");
+            }
+
+            @Override
+            public void roundDone(int round, long examples) {
+                rounds.add("round " + round + ": " + examples);
+            }
+        });
         trainer.fitEpoch(0);
+        // 500 examples per worker in batches of 50, averaged every 2: 5 rounds of 2 x 100 examples.
+        assertEquals(List.of("epoch 0 of 5 rounds", "round 1: 200", "round 2: 400", "round 3: 600", "round 4: 800",
+                "round 5: 1000"), rounds, "the driver hears of every round with the examples fitted so far");
 
         Set<String> partitions = new TreeSet<>();
         for (String o : observed.value()) {
