@@ -340,7 +340,7 @@ public final class TrainJob {
                                         Instant started, int resumedAfter) {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("command", "train");
-        run.put("status", "training");
+        run.put("status", RunFiles.STATUS_TRAINING);
         run.put("config", config);
         run.put("seed", config.seed());
         run.put("train_examples", trainer.trainSetSize());
@@ -358,7 +358,7 @@ public final class TrainJob {
     private static Map<String, Object> runRecord(Map<String, Object> info, SparkTrainer trainer,
                                                  List<EpochMetrics> epochs) {
         Map<String, Object> run = new LinkedHashMap<>(info);
-        run.put("status", "completed");
+        run.put("status", RunFiles.STATUS_COMPLETED);
         run.put("examples_per_executor", trainer.examplesPerExecutor());
         run.put("finished_at", Instant.now().toString());
         run.put("final", epochs.get(epochs.size() - 1));
