@@ -134,7 +134,7 @@ public final class TrainJob {
         int epochs = config.schedule().epochs();
         int checkpointed = resumed == null ? 0 : resumed.epochsDone();
         try {
-            MultiLayerNetwork net = resumed == null ? Models.build(config.model(), config.seed(), train.total())
+            MultiLayerNetwork net = resumed == null ? Models.build(config, train.total())
                     : resumed.network();
             if (resumed != null) {
                 checkResumedData(resumed, net, train.total());
@@ -255,7 +255,7 @@ public final class TrainJob {
             throw new JobConfigException("--resume: the checkpoint was trained on " + saved
                     + " examples, but --data now has " + trainExamples);
         }
-        long expected = Models.build(config.model(), config.seed(), trainExamples).numParams();
+        long expected = Models.build(config, trainExamples).numParams();
         if (net.numParams() != expected) {
             throw new JobConfigException("--resume: the checkpoint's network has " + net.numParams()
                     + " parameters, --model " + config.model().name() + " has " + expected);
