@@ -62,10 +62,6 @@ import org.sparsevd.datasets.SourceNames;
 public final class TrainJob {
     private static final Logger log = LoggerFactory.getLogger(TrainJob.class);
 
-    /** run.json's status of a run that trained all its epochs. */
-    public static final String COMPLETED = "completed";
-    /** run.json's status of a run stopped early by its {@code stopAfter} test (its last epoch in pruned_at_epoch). */
-    public static final String PRUNED = "pruned";
     /** Bounds of the live report's reload interval, which is otherwise the last epoch's length. */
     private static final int MIN_REFRESH_SECONDS = 10;
     private static final int MAX_REFRESH_SECONDS = 300;
@@ -92,7 +88,7 @@ public final class TrainJob {
 
     /**
      * @param stopAfter asked after each epoch (after {@code afterEpoch}); {@code true} ends the run there as
-     *                  {@link #PRUNED}: its model and run.json are written as for a completed run
+     *                  {@link RunFiles#STATUS_PRUNED}: its model and run.json are written as for a completed run
      */
     public TrainJob(TrainConfig config, boolean resume, Consumer<EpochMetrics> afterEpoch,
                     Predicate<EpochMetrics> stopAfter, Watch watch) {
@@ -150,7 +146,7 @@ public final class TrainJob {
         int epochs = config.schedule().epochs();
         int checkpointed = resumed == null ? 0 : resumed.epochsDone();
         try {
-            MultiLayerNetwork net = resumed == null ? Models.build(config.model(), config.seed(), train.total())
+            MultiLayerNetwork net = resumed == null ? Models.build(config, train.total())
                     : resumed.network();
             if (resumed != null) {
                 checkResumedData(resumed, net, train.total());
@@ -210,7 +206,7 @@ public final class TrainJob {
                 afterEpoch.accept(m);
                 if (epoch + 1 < epochs && stopAfter.test(m)) {
                     prunedAt = epoch + 1;
-                    log.info("Stopped early after epoch {}/{} ({})", prunedAt, epochs, PRUNED);
+                    log.info("Stopped early after epoch {}/{} ({})", prunedAt, epochs, RunFiles.STATUS_PRUNED);
                     break;
                 }
             }
@@ -281,7 +277,7 @@ public final class TrainJob {
             throw new JobConfigException("--resume: the checkpoint was trained on " + saved
                     + " examples, but --data now has " + trainExamples);
         }
-        long expected = Models.build(config.model(), config.seed(), trainExamples).numParams();
+        long expected = Models.build(config, trainExamples).numParams();
         if (net.numParams() != expected) {
             throw new JobConfigException("--resume: the checkpoint's network has " + net.numParams()
                     + " parameters, --model " + config.model().name() + " has " + expected);
@@ -367,7 +363,7 @@ public final class TrainJob {
                                         Instant started, int resumedAfter) {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("command", "train");
-        run.put("status", "training");
+        run.put("status", RunFiles.STATUS_TRAINING);
         run.put("config", config);
         run.put("seed", config.seed());
         run.put("train_examples", trainer.trainSetSize());
@@ -386,7 +382,7 @@ public final class TrainJob {
     private static Map<String, Object> runRecord(Map<String, Object> info, SparkTrainer trainer,
                                                  List<EpochMetrics> epochs, Integer prunedAt) {
         Map<String, Object> run = new LinkedHashMap<>(info);
-        run.put("status", prunedAt == null ? COMPLETED : PRUNED);
+        run.put("status", prunedAt == null ? RunFiles.STATUS_COMPLETED : RunFiles.STATUS_PRUNED);
         if (prunedAt != null) {
             run.put("pruned_at_epoch", prunedAt);
         }

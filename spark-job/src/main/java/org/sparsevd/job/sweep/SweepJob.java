@@ -26,6 +26,7 @@ import org.sparsevd.job.metrics.PointProvenance;
 import org.sparsevd.job.metrics.SweepPoint;
 import org.sparsevd.job.metrics.SweepSelection;
 import org.sparsevd.job.output.Provenance;
+import org.sparsevd.job.output.RunFiles;
 import org.sparsevd.job.output.RunReader;
 import org.sparsevd.job.output.SweepFiles;
 import org.sparsevd.job.report.SweepReport;
@@ -216,7 +217,7 @@ public final class SweepJob {
         EvalCounts val = MaskedEvaluator.evaluate(sc, net, cached.validation().rdd(), normalization, thresholds);
         EvalCounts test = MaskedEvaluator.evaluate(sc, net, cached.test().rdd(), normalization, thresholds);
         double klWeight = runConfig.schedule().klWeight();
-        Integer prunedAt = TrainJob.PRUNED.equals(run.info().path("status").asText())
+        Integer prunedAt = RunFiles.STATUS_PRUNED.equals(run.info().path("status").asText())
                 ? run.info().get("pruned_at_epoch").asInt() : null;
         PointProvenance provenance = new PointProvenance(SweepConfig.runDirectory(klWeight, runConfig.seed()),
                 runConfig.seed(), run.last().trainExamples(), run.last().elapsedSeconds(), sc.master(),
