@@ -26,6 +26,7 @@ import org.sparsevd.job.metrics.SweepSelection;
 import org.sparsevd.job.output.Provenance;
 import org.sparsevd.job.output.RunReader;
 import org.sparsevd.job.output.SweepFiles;
+import org.sparsevd.job.report.RunReport;
 import org.sparsevd.job.report.SweepReport;
 import org.sparsevd.job.train.CachedBlocks;
 import org.sparsevd.job.train.Models;
@@ -72,6 +73,9 @@ public final class SweepJob {
             log.info("Sweep: all {} points are already recorded in {}; nothing to do", n, where);
             logSelection(output.points(), where);
             return output.points();
+        }
+        if (watch.report()) {
+            RunReport.warmUpInBackground();
         }
         TrainingData data = TrainingData.load(train.data(), train.seed(), hadoopConf);
         Models.checkInput(train.model(), data.train());
