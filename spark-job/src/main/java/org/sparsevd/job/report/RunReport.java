@@ -70,7 +70,10 @@ public final class RunReport {
     /**
      * Writes the report of a run that is training (or has just finished) into {@code <output>/report/}: each file
      * to a temporary name and renamed over the previous one, index.html last, so a browser never reads a half
-     * file and the page it reloads is always whole. Returns the location of index.html.
+     * file and the page it reloads is always whole. While the run trains ({@code refreshSeconds > 0}) that is
+     * index.html alone, its figures embedded (each atomic write costs several file system calls, on HDFS round
+     * trips to the name node); the final report adds the figures' PNG files beside it, as {@link #write} does.
+     * Returns the location of index.html.
      *
      * @param epochs         the epochs so far
      * @param info           the run record (run.json, or what there is of it while the run trains)
@@ -88,7 +91,7 @@ public final class RunReport {
         return dir.path(Html.INDEX);
     }
 
-    /** The report's files, index.html last. */
+    /** The report's files, index.html last: only index.html while the run trains ({@code refreshSeconds > 0}). */
     private static Map<String, byte[]> files(RunReader.Run run, int refreshSeconds, String command) {
         List<Html.Image> curves = new ArrayList<>(curves(run.epochs()));
         Html.Image logAlpha = LogAlphaFigure.draw(run.epochs(), threshold(run));
@@ -111,6 +114,7 @@ public final class RunReport {
                 log.warn("No weights figure: {}", figure.caption());
             }
         }
+        boolean live = refreshSeconds > 0;
         List<String> sources = new ArrayList<>(List.of(RunFiles.METRICS_JSONL));
         if (run.info() != null) {
             sources.add(RunFiles.RUN);
@@ -122,10 +126,10 @@ public final class RunReport {
         String html = RunReportPage.html(run, curves, weights, weightsNote, generatedBy, refreshSeconds);
 
         Map<String, byte[]> files = new LinkedHashMap<>();
-        for (Html.Image img : curves) {
+        for (Html.Image img : live ? List.<Html.Image>of() : curves) {
             files.put(img.file(), img.png());
         }
-        if (weights != null) {
+        if (weights != null && !live) {
             files.put(weights.file(), weights.png());
         }
         files.put(Html.INDEX, html.getBytes(StandardCharsets.UTF_8));
@@ -152,15 +156,18 @@ public final class RunReport {
     static List<Html.Image> curves(List<EpochMetrics> epochs) {
         double[] x = column(epochs, EpochMetrics::epoch);
         List<Html.Image> out = new ArrayList<>();
+        Charts.Line accuracy = Charts.line("Accuracy", EPOCH, "accuracy (%)").integerX();
+        if (epochs.stream().allMatch(m -> m.valAccuracy() != null)) {
+            accuracy.series("validation accuracy", x, column(epochs, m -> 100 * m.valAccuracy()));
+        }
+        accuracy.series("test accuracy", x, column(epochs, m -> 100 * m.testAccuracy()))
+                .series("train accuracy (training passes)", x, column(epochs, m -> 100 * orNaN(m.trainAccuracy())));
         out.add(chart("accuracy.png", "Accuracy",
-                "Test: accuracy of the masked, deterministic network on the test set after each epoch. Train: the "
-                        + "share of the epoch's training examples classified right in their training forward passes "
-                        + "(under the training noise, before each update; absent from metrics written before it "
-                        + "was recorded).",
-                Charts.line("Accuracy", EPOCH, "accuracy (%)").integerX()
-                        .series("test accuracy", x, column(epochs, m -> 100 * m.testAccuracy()))
-                        .series("train accuracy (training passes)", x,
-                                column(epochs, m -> 100 * orNaN(m.trainAccuracy())))));
+                "Validation and test: accuracy of the masked, deterministic network on the held-out validation set "
+                        + "(if any) and on the test set after each epoch. Train: the share of the epoch's training "
+                        + "examples classified right in their training forward passes (under the training noise, "
+                        + "before each update; absent from metrics written before it was recorded).",
+                accuracy));
         out.add(chart("data-loss.png", "Loss",
                 "Data loss: mean cross-entropy of the epoch's training minibatches, under the training noise. "
                         + "Test loss: mean cross-entropy of the masked, deterministic network on the test set "

@@ -32,8 +32,8 @@ class SweepLiveReportTest {
     Path tmp;
 
     private static final String SWEEP_PAGE = "report/index.html";
-    private static final List<String> RUN_PAGES = List.of("runs/kl-0.1/report/index.html",
-            "runs/kl-1/report/index.html");
+    private static final List<String> RUN_PAGES = List.of("runs/kl-0.1-seed-3/report/index.html",
+            "runs/kl-1-seed-3/report/index.html");
 
     @Test
     void theLiveSweepReportIsRewrittenWholeAfterEveryEpochAndPointAndEndsAsReportWritesIt() throws Exception {
@@ -63,9 +63,9 @@ class SweepLiveReportTest {
         int code;
         try {
             code = Main.run("sweep", "--data", FashionMnist.DIR.toString(), "--output", out.toString(),
-                    "--kl-weights", "0.1,1", "--thresholds", "1,3", "--limit-train", "300", "--epochs", "2",
-                    "--kl-zero-epochs", "0", "--kl-ramp-epochs", "1", "--workers", "2", "--seed", "3", "--quiet",
-                    "--report");
+                    "--kl-weights", "0.1,1", "--thresholds", "1,3", "--limit-train", "300", "--validation", "60",
+                    "--epochs", "2", "--kl-zero-epochs", "0", "--kl-ramp-epochs", "1", "--workers", "2", "--seed", "3",
+                    "--quiet", "--report");
         } finally {
             running.set(false);
             watcher.join();
@@ -89,9 +89,9 @@ class SweepLiveReportTest {
                     page + ": the last version is the final report");
         }
         List<String> sweepVersions = seen.get(SWEEP_PAGE);
-        assertTrue(sweepVersions.stream().anyMatch(h -> h.contains("runs/kl-0.1/report/index.html")
-                && !h.contains("runs/kl-1/report/index.html")), "the sweep's report after the first run's points");
-        assertTrue(sweepVersions.get(sweepVersions.size() - 1).contains("runs/kl-1/report/index.html"),
+        assertTrue(sweepVersions.stream().anyMatch(h -> h.contains(RUN_PAGES.get(0)) && !h.contains(RUN_PAGES.get(1))),
+                "the sweep's report after the first run's points");
+        assertTrue(sweepVersions.get(sweepVersions.size() - 1).contains(RUN_PAGES.get(1)),
                 "and after the second's");
 
         // The last pages and figures are what 'sparsevd report' writes (but for the time in the footer).
