@@ -52,7 +52,7 @@ public final class SparkEpochBench {
         double spark;
         try (JavaSparkContext sc = new JavaSparkContext(conf);
              CachedBlocks blocks = new CachedBlocks(sc, data.train(), workers)) {
-            MultiLayerNetwork net = Models.build(config.model(), config.seed(), blocks.total());
+            MultiLayerNetwork net = Models.build(config, blocks.total());
             SparkTrainer trainer = new SparkTrainer(sc, config, net, blocks, null);
             trainer.fitEpoch(0);
             long t0 = System.nanoTime();
@@ -65,7 +65,7 @@ public final class SparkEpochBench {
     }
 
     private static double singleJvmEpochSeconds(TrainConfig config, LabeledImages train, int batch) {
-        MultiLayerNetwork net = Models.build(config.model(), config.seed(), train.count());
+        MultiLayerNetwork net = Models.build(config, train.count());
         List<DataSet> batches = Minibatches.shuffled(train, batch, 1, null);
         double seconds = 0;
         for (int epoch = 0; epoch < 2; epoch++) {

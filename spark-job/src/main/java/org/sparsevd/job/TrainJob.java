@@ -134,7 +134,7 @@ public final class TrainJob {
         int epochs = config.schedule().epochs();
         int checkpointed = resumed == null ? 0 : resumed.epochsDone();
         try {
-            MultiLayerNetwork net = resumed == null ? Models.build(config.model(), config.seed(), train.total())
+            MultiLayerNetwork net = resumed == null ? Models.build(config, train.total())
                     : resumed.network();
             if (resumed != null) {
                 checkResumedData(resumed, net, train.total());
@@ -255,7 +255,7 @@ public final class TrainJob {
             throw new JobConfigException("--resume: the checkpoint was trained on " + saved
                     + " examples, but --data now has " + trainExamples);
         }
-        long expected = Models.build(config.model(), config.seed(), trainExamples).numParams();
+        long expected = Models.build(config, trainExamples).numParams();
         if (net.numParams() != expected) {
             throw new JobConfigException("--resume: the checkpoint's network has " + net.numParams()
                     + " parameters, --model " + config.model().name() + " has " + expected);
@@ -340,7 +340,7 @@ public final class TrainJob {
                                         Instant started, int resumedAfter) {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("command", "train");
-        run.put("status", "training");
+        run.put("status", RunFiles.STATUS_TRAINING);
         run.put("config", config);
         run.put("seed", config.seed());
         run.put("train_examples", trainer.trainSetSize());
@@ -358,7 +358,7 @@ public final class TrainJob {
     private static Map<String, Object> runRecord(Map<String, Object> info, SparkTrainer trainer,
                                                  List<EpochMetrics> epochs) {
         Map<String, Object> run = new LinkedHashMap<>(info);
-        run.put("status", "completed");
+        run.put("status", RunFiles.STATUS_COMPLETED);
         run.put("examples_per_executor", trainer.examplesPerExecutor());
         run.put("finished_at", Instant.now().toString());
         run.put("final", epochs.get(epochs.size() - 1));

@@ -196,6 +196,9 @@ class TrainJobTest {
             assertTrue(html.contains("<meta http-equiv=\"refresh\""), "reloads while training");
             assertTrue(html.contains(", " + (e + 1) + " epochs</title>"), "after epoch " + (e + 1));
             assertTrue(html.contains("<th>status</th><td>training</td>"), "the run record so far");
+            assertTrue(html.contains("<p class=\"headline\">Test accuracy after epoch " + (e + 1)
+                    + " of 2 (running): <b>"), "the headline says the run is going");
+            assertFalse(html.contains("Final test accuracy"), "no final result while training");
             assertTrue(html.contains(" by 'sparsevd train --report' after epoch " + (e + 1) + " (sparsevd "),
                     "the footer names the command that wrote it");
             assertFalse(html.contains("sparsevd report --input"), "not the after-the-fact command");
@@ -203,6 +206,8 @@ class TrainJobTest {
         String last = Files.readString(index);
         assertFalse(last.contains("http-equiv"), "the final report does not reload");
         assertTrue(last.contains("<th>status</th><td>completed</td>"));
+        assertTrue(last.contains("<p class=\"headline\">Final test accuracy <b>"), "the final report's headline");
+        assertTrue(last.contains(" after epoch 2.</p>"), "the final report's headline");
         try (var files = Files.list(out.resolve("report"))) {
             List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
             assertFalse(names.stream().anyMatch(n -> n.endsWith(".tmp")), "no temporary files: " + names);

@@ -229,6 +229,12 @@ class ServeCommandsTest {
                         + "--no-quantize does not have"),
                 new BadInput("export: NaN threshold", t -> List.of("export", "--input", finishedRun(t).toString(),
                         "--output", t.resolve("o").toString(), "--threshold", "NaN"), usage, "--threshold must be a finite"),
+                new BadInput("export: threshold above --log-alpha-max", t -> List.of("export", "--input",
+                        finishedRun(t).toString(), "--output", t.resolve("o").toString(), "--threshold", "8.5"), usage,
+                        "--threshold 8.5 is outside (--log-alpha-min -8, --log-alpha-max 8]"),
+                new BadInput("export: threshold at --log-alpha-min", t -> List.of("export", "--input",
+                        finishedRun(t).toString(), "--output", t.resolve("o").toString(), "--threshold", "-8"), usage,
+                        "so every weight would be pruned"),
                 new BadInput("export: existing output", t -> {
                     Files.writeString(t.resolve("o"), "keep me");
                     return List.of("export", "--input", finishedRun(t).toString(), "--output", t.resolve("o").toString());
@@ -273,6 +279,13 @@ class ServeCommandsTest {
                 }, usage, "holds images of 1x14x14 but the model takes 1x28x28"),
                 new BadInput("evaluate: NaN threshold", t -> List.of("evaluate", "--model", finishedRun(t).toString(),
                         "--data", data(t).toString(), "--threshold", "NaN"), usage, "--threshold must be a finite"),
+                new BadInput("evaluate: threshold above --log-alpha-max", t -> List.of("evaluate", "--model",
+                        finishedRun(t).toString(), "--data", data(t).toString(), "--threshold", "9", "--output",
+                        t.resolve("e.json").toString()), usage,
+                        "--threshold 9 is outside (--log-alpha-min -8, --log-alpha-max 8]"),
+                new BadInput("evaluate: threshold below --log-alpha-min", t -> List.of("evaluate", "--model",
+                        finishedRun(t).resolve("model.zip").toString(), "--data", data(t).toString(), "--threshold",
+                        "-9"), usage, "so every weight would be pruned"),
                 new BadInput("evaluate: existing output", t -> {
                     Files.writeString(t.resolve("e.json"), "{}");
                     return List.of("evaluate", "--model", finishedRun(t).toString(), "--data", data(t).toString(),

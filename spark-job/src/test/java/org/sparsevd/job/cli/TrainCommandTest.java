@@ -305,7 +305,7 @@ class TrainCommandTest {
         RunOutput output = RunOutput.create(config.output(), new Configuration());
         EpochMetrics m = new EpochMetrics(1, 1, 1, 0, 1e-3, 0.5, 10, 0.5, TRAIN, 0.5, 1,
                 List.of(new LayerMetrics("dense1", 10, 5, 0.5, 1, -3.0, null)), 0.5, 1.0);
-        new Checkpoint(1, 1, List.of(m), Models.build(config.model(), config.seed(), TRAIN))
+        new Checkpoint(1, 1, List.of(m), Models.build(config, TRAIN))
                 .writeTo(output, config, TRAIN);
         args.addAll(List.of(resumedWith));
         args.add("--resume");

@@ -48,7 +48,7 @@ class ReportPicturesTest {
     @ValueSource(strings = {"lenet300", "lenet5", "vgglike", "alexnet"})
     void everyPictureIsWrittenForEveryArchitecture(String model) throws IOException {
         MultiLayerNetwork net = Models.build(new ModelOptions(model, "sparsevd", 0.5,
-                model.equals("vgglike") ? 0.125 : 1, null, 3, -10, -8, 8), 1, 1000);
+                model.equals("vgglike") ? 0.125 : 1, null, 3, -10, -8, 8), 1.0, 1, 1000);
         List<EpochMetrics> epochs = new ArrayList<>();
         for (int e = 1; e <= 3; e++) {
             prune(net, e);
