@@ -37,7 +37,7 @@ public final class SparkEpochBench {
         int averaging = Integer.parseInt(args[2]);
         int examples = args.length > 3 ? Integer.parseInt(args[3]) : 60000;
         int batch = args.length > 4 ? Integer.parseInt(args[4]) : 100;
-        TrainConfig config = new TrainConfig(new DataOptions(URI.create("file://" + dir), null, examples, DataOptions.IDX, 0, false),
+        TrainConfig config = new TrainConfig(new DataOptions(URI.create("file://" + dir), null, examples, DataOptions.IDX, 0, false, 0),
                 new ModelOptions("lenet300", "sparsevd", 0.5, 1, null, 3, -10, -8, 8),
                 new ScheduleOptions(2, 1e-3, "constant", 0, 1, 0, 0),
                 new ClusterOptions("local[" + workers + "]", workers, batch, averaging),

@@ -17,6 +17,8 @@ public final class RunFiles {
     public static final String STATUS_TRAINING = "training";
     /** run.json's {@code status} once the run has trained all its epochs. */
     public static final String STATUS_COMPLETED = "completed";
+    /** run.json's {@code status} of a run stopped early by a sweep's pruner (its last epoch in pruned_at_epoch). */
+    public static final String STATUS_PRUNED = "pruned";
 
     private RunFiles() {
     }

@@ -50,9 +50,11 @@ final class RunReportPage {
         // run.json is written when the run ends (runs before the status was recorded have none); while the run
         // trains, the live report's record says "training"
         boolean completed = info != null && !RunFiles.STATUS_TRAINING.equals(text(info, "status"));
-        h.append(String.format(Locale.ROOT, "<p class=\"headline\">%s <b>%.2f%%</b>, compression <b>%s</b> (%s of %s "
-                        + "weights kept)%s.</p>%n", esc(completed ? "Final test accuracy" : unfinished(run, refreshSeconds)),
-                100 * last.testAccuracy(), compression(last.compression()), count(nonzero(last)),
+        h.append(String.format(Locale.ROOT, "<p class=\"headline\">%s <b>%.2f%%</b>%s, compression <b>%s</b> (%s of "
+                        + "%s weights kept)%s.</p>%n", esc(completed ? "Final test accuracy" : unfinished(run, refreshSeconds)),
+                100 * last.testAccuracy(), last.valAccuracy() == null ? ""
+                        : String.format(Locale.ROOT, " (validation <b>%.2f%%</b>)", 100 * last.valAccuracy()),
+                compression(last.compression()), count(nonzero(last)),
                 count(weights(last)), completed ? " after epoch " + last.epoch() : ""));
         if (refreshSeconds > 0) {
             h.append("<p class=\"note\">The run is training: this report is rewritten after every epoch and the "
@@ -65,6 +67,7 @@ final class RunReportPage {
         row(h, "epochs", epochs(run.epochs().size(), last.epoch(), text(info, "config", "schedule", "epochs")));
         row(h, "seed", text(info, "seed"));
         row(h, "training examples", count(last.trainExamples()));
+        row(h, "validation examples", countText(text(info, "validation_examples")));
         row(h, "test examples", countText(text(info, "test_examples")));
         row(h, "threshold (log \u03b1)", text(info, "config", "model", "threshold"));
         row(h, "workers, global batch size", workers(info));

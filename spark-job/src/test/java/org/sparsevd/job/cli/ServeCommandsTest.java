@@ -92,7 +92,7 @@ class ServeCommandsTest {
             net.setParam(layer + "_logSigma2", net.getParam(layer + "_logSigma2").assign(-7.0));
         }
         ModelSerializer.writeModel(net, run.resolve("model.zip").toFile(), true);
-        EpochMetrics m = new EpochMetrics(1, 1, 1, 0, 1e-3, 0.5, 10, 0.5, TRAIN, 0.1, 1,
+        EpochMetrics m = new EpochMetrics(1, 1, 1, 0, 1e-3, 0.5, 10, 0.5, TRAIN, null, 0.1, 1,
                 List.of(new LayerMetrics("dense1", 10, 5, 0.5, 1, -3.0, null)), 0.1, 2.0);
         Files.writeString(run.resolve(RunFiles.METRICS_JSONL), Json.mapper().writeValueAsString(m) + "\n");
         Files.writeString(run.resolve("run.json"), "{\"command\":\"train\",\"config\":{\"data\":{\"train\":\""

@@ -108,7 +108,7 @@ class ReportPicturesTest {
         List<LayerSparsity> layers = SparsityReport.of(net);
         Map<String, LogAlphaHistogram> histograms = LogAlphaHistogram.of(net);
         List<LayerMetrics> lm = layers.stream().map(l -> LayerMetrics.of(l, histograms.get(l.name()))).toList();
-        return new EpochMetrics(epoch, 10, 10 * epoch, 0.5 * epoch, 1e-3, 1.0 / epoch, 1000, 1.0, 1000,
+        return new EpochMetrics(epoch, 10, 10 * epoch, 0.5 * epoch, 1e-3, 1.0 / epoch, 1000, 1.0, 1000, null,
                 0.5 + 0.1 * epoch, SparsityReport.compression(layers), lm, 0.6 + 0.1 * epoch, 0.9 / epoch);
     }
 

@@ -58,7 +58,7 @@ class SparkTrainerTest {
     }
 
     private static TrainConfig config(int workers, int batch, int averaging, ScheduleOptions schedule) {
-        return new TrainConfig(new DataOptions(FashionMnist.uri(), null, 0, DataOptions.IDX, 0, false),
+        return new TrainConfig(new DataOptions(FashionMnist.uri(), null, 0, DataOptions.IDX, 0, false, 0),
                 new ModelOptions("lenet300", "sparsevd", 0.5, 1, null, 3, -10, -8, 8),
                 schedule,
                 new ClusterOptions(null, workers, batch, averaging),
