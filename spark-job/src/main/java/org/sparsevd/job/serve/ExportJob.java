@@ -1,6 +1,7 @@
 package org.sparsevd.job.serve;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -24,10 +25,13 @@ import org.sparsevd.core.engine.SparseNetwork;
 import org.sparsevd.core.export.Dl4jExport;
 import org.sparsevd.core.layers.SparseVdLayer;
 import org.sparsevd.core.layers.SparseVdLayers;
+import org.sparsevd.datasets.LabeledImages;
 import org.sparsevd.datasets.SourceNames;
+import org.sparsevd.job.config.DataOptions;
 import org.sparsevd.job.config.ExportConfig;
 import org.sparsevd.job.config.JobConfigException;
 import org.sparsevd.job.output.Json;
+import org.sparsevd.job.train.TrainingData;
 
 /**
  * {@code sparsevd export}: a trained run (or a sweep's selected point) to one model file ({@link ModelFile}) and a
@@ -80,12 +84,10 @@ public final class ExportJob {
             NetworkSpec quantized = Codebook.decode(pruned, books);
             stages.add(new Stage("quantized", "k-means centroids", quantized, accuracy(quantized, test)));
             if (config.retrainEpochs() > 0) {
-                // The run's own training examples (its --limit-train subset), or --data's whole training split.
-                int limit = config.data() == null ? model.run().path("config").path("data").path("limit_train")
-                        .asInt(0) : 0;
                 long seed = model.run().path("seed").asLong(0);
-                ScoringData train = ScoringData.labelled(data, model.input().shape(), ScoringData.Split.TRAIN, limit,
-                        seed, conf);
+                ScoringData train = config.data() != null
+                        ? ScoringData.labelled(data, model.input().shape(), ScoringData.Split.TRAIN, conf)
+                        : ScoringData.of(runTrainingSet(model, seed, conf), model.input().shape(), data);
                 CentroidTraining.Examples examples = new CentroidTraining.Examples(train.pixels(), train.labels());
                 CentroidTraining.Settings settings = new CentroidTraining.Settings(config.retrainEpochs(),
                         config.retrainLr(), RETRAIN_BATCH, seed);
@@ -169,6 +171,23 @@ public final class ExportJob {
             this.spec = spec;
             this.testAccuracy = testAccuracy;
         }
+    }
+
+    /**
+     * The examples the run trained on, derived from its recorded data options as {@code train} derived them: its
+     * {@code --limit-train} subset without its {@code --validation} hold-out.
+     */
+    private static LabeledImages runTrainingSet(TrainedModel model, long seed, Configuration conf) {
+        DataOptions options;
+        try {
+            // Options a run of an earlier version did not record (e.g. validation) read as none.
+            options = Json.mapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .treeToValue(model.run().path("config").path("data"), DataOptions.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new JobConfigException(model.location() + "/run.json does not say which data the run trained on ("
+                    + e.getMessage().lines().findFirst().orElse("") + "); give --data");
+        }
+        return TrainingData.load(options, seed, conf).train();
     }
 
     private static double accuracy(NetworkSpec spec, ScoringData test) {

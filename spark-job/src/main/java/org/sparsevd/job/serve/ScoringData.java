@@ -20,7 +20,6 @@ import org.sparsevd.datasets.IdxDataset;
 import org.sparsevd.datasets.LabeledImages;
 import org.sparsevd.datasets.SourceNames;
 import org.sparsevd.datasets.TrainAndTestSets;
-import org.sparsevd.datasets.TrainingSubset;
 import org.sparsevd.job.config.JobConfigException;
 
 /**
@@ -44,24 +43,17 @@ public record ScoringData(String source, Shape shape, byte[] pixels, String[] id
 
     /** Labelled data (IDX or CIFAR-10) for a model taking {@code shape}. */
     public static ScoringData labelled(URI data, Shape shape, Split split, Configuration conf) {
-        return labelled(data, shape, split, 0, 0, conf);
-    }
-
-    /**
-     * Labelled data (IDX or CIFAR-10) for a model taking {@code shape}; with {@code limit} &gt; 0 the seeded subset
-     * of that many examples that {@code train --limit-train} takes ({@link TrainingSubset#limit}).
-     */
-    public static ScoringData labelled(URI data, Shape shape, Split split, int limit, long seed, Configuration conf) {
         TrainAndTestSets tt = shape.channels() == 3 ? Cifar10Reader.load(data, conf)
                 : IdxDataset.loadDirectory(data, null, conf);
-        LabeledImages images = split == Split.TRAIN ? tt.train() : tt.test();
+        return of(split == Split.TRAIN ? tt.train() : tt.test(), shape, data);
+    }
+
+    /** Labelled images read from {@code data}, for a model taking {@code shape}. */
+    public static ScoringData of(LabeledImages images, Shape shape, URI data) {
         Shape got = new Shape(images.channels(), images.height(), images.width());
         if (!got.equals(shape)) {
             throw new JobConfigException("--data " + SourceNames.redact(data.toString()) + " holds images of " + got
                     + " but the model takes " + shape);
-        }
-        if (limit > 0) {
-            images = TrainingSubset.limit(images, limit, seed);
         }
         byte[] pixels = new byte[images.count() * shape.size()];
         byte[] labels = new byte[images.count()];
