@@ -37,7 +37,7 @@ public final class SparkEpochBench {
         int averaging = Integer.parseInt(args[2]);
         int examples = args.length > 3 ? Integer.parseInt(args[3]) : 60000;
         int batch = args.length > 4 ? Integer.parseInt(args[4]) : 100;
-        TrainConfig config = new TrainConfig(new DataOptions(URI.create("file://" + dir), null, examples, DataOptions.IDX, 0, false),
+        TrainConfig config = new TrainConfig(new DataOptions(URI.create("file://" + dir), null, examples, DataOptions.IDX, 0, false, 0),
                 new ModelOptions("lenet300", "sparsevd", 0.5, 1, null, 3, -10, -8, 8),
                 new ScheduleOptions(2, 1e-3, "constant", 0, 1, 0, 0),
                 new ClusterOptions("local[" + workers + "]", workers, batch, averaging),
@@ -52,7 +52,7 @@ public final class SparkEpochBench {
         double spark;
         try (JavaSparkContext sc = new JavaSparkContext(conf);
              CachedBlocks blocks = new CachedBlocks(sc, data.train(), workers)) {
-            MultiLayerNetwork net = Models.build(config.model(), config.seed(), blocks.total());
+            MultiLayerNetwork net = Models.build(config, blocks.total());
             SparkTrainer trainer = new SparkTrainer(sc, config, net, blocks, null);
             trainer.fitEpoch(0);
             long t0 = System.nanoTime();
@@ -65,7 +65,7 @@ public final class SparkEpochBench {
     }
 
     private static double singleJvmEpochSeconds(TrainConfig config, LabeledImages train, int batch) {
-        MultiLayerNetwork net = Models.build(config.model(), config.seed(), train.count());
+        MultiLayerNetwork net = Models.build(config, train.count());
         List<DataSet> batches = Minibatches.shuffled(train, batch, 1, null);
         double seconds = 0;
         for (int epoch = 0; epoch < 2; epoch++) {

@@ -133,4 +133,63 @@ class TrainingSubsetTest {
         assertThrows(IllegalArgumentException.class, () -> TrainingSubset.randomizeLabels(data, 1.5, 1));
         assertThrows(IllegalArgumentException.class, () -> TrainingSubset.randomizeLabels(data, Double.NaN, 1));
     }
+
+    @Test
+    void holdOutSplitsDisjointlyStratifiedAndKeepsOrder() {
+        LabeledImages data = numbered(); // 25 examples of each of 10 classes
+
+        TrainingSubset.Split split = TrainingSubset.holdOut(data, 50, 1);
+
+        assertEquals(200, split.train().count());
+        assertEquals(50, split.validation().count());
+        int[] perClass = split.validation().classCounts();
+        for (int count : perClass) {
+            assertEquals(5, count, java.util.Arrays.toString(perClass));
+        }
+        Set<Integer> seen = new HashSet<>();
+        for (LabeledImages part : new LabeledImages[] {split.train(), split.validation()}) {
+            int[] ids = firstPixels(part);
+            for (int k = 0; k < ids.length; k++) {
+                int id = ids[k] & 0xff;
+                assertTrue(seen.add(id), "example " + id + " in both parts");
+                assertEquals(id % 10, part.label(k), "label kept");
+                if (k > 0) {
+                    assertTrue(id > (ids[k - 1] & 0xff), "original order");
+                }
+            }
+        }
+        assertEquals(250, seen.size());
+    }
+
+    @Test
+    void holdOutIsDeterministicForASeed() {
+        LabeledImages data = numbered();
+
+        assertArrayEquals(firstPixels(TrainingSubset.holdOut(data, 30, 5).validation()),
+                firstPixels(TrainingSubset.holdOut(data, 30, 5).validation()));
+        assertNotEquals(java.util.Arrays.toString(firstPixels(TrainingSubset.holdOut(data, 30, 5).validation())),
+                java.util.Arrays.toString(firstPixels(TrainingSubset.holdOut(data, 30, 6).validation())));
+    }
+
+    @Test
+    void quotasFollowTheClassSharesAndLeaveEveryClassAnExample() {
+        assertArrayEquals(new int[] {2, 1, 0}, TrainingSubset.stratifiedQuotas(new int[] {60, 30, 10}, 3));
+        assertArrayEquals(new int[] {6, 3, 1}, TrainingSubset.stratifiedQuotas(new int[] {60, 30, 10}, 10));
+        // the most that can be held out: all but one of each class, the empty class excepted
+        assertArrayEquals(new int[] {59, 29, 0, 9}, TrainingSubset.stratifiedQuotas(new int[] {60, 30, 0, 10}, 97));
+        assertArrayEquals(new int[] {0, 1}, TrainingSubset.stratifiedQuotas(new int[] {1, 5}, 1));
+    }
+
+    @Test
+    void holdOutChecksTheCount() {
+        LabeledImages data = numbered();
+
+        assertEquals(240, TrainingSubset.maxHeldOut(data));
+        assertEquals(10, TrainingSubset.holdOut(data, 240, 1).train().count());
+        IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
+                () -> TrainingSubset.holdOut(data, 241, 1));
+        assertEquals("cannot hold out 241 of 250 examples in 10 classes: between 1 and 240 can be (every class keeps "
+                + "one example to train on)", tooMany.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TrainingSubset.holdOut(data, 0, 1));
+    }
 }

@@ -32,7 +32,7 @@ class SweepKillIT {
                 "--data", "/usr/share/datasets/fashion-mnist", "--output", out.toString(),
                 "--kl-weights", "0.1,0.3,1", "--thresholds", "1,2,3,4,5", "--limit-train", "1000", "--epochs", "2",
                 "--kl-zero-epochs", "0", "--kl-ramp-epochs", "2", "--workers", "2", "--averaging-frequency", "3",
-                "--seed", "11");
+                "--seed", "11", "--validation", "200");
         pb.environment().put("SPARSEVD_DRIVER_MEMORY", "3g");
         pb.redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(
                 Path.of("/dev/null").toFile()));
@@ -42,7 +42,7 @@ class SweepKillIT {
     @Test
     void killedDuringTheSecondRunAndRestartedEndsWithEveryPointOnce() throws Exception {
         Path out = tmp.resolve("sweep");
-        Path secondRun = out.resolve("runs/kl-0.3/metrics.jsonl");
+        Path secondRun = out.resolve("runs/kl-0.3-seed-11/metrics.jsonl");
         Process first = start(out, tmp.resolve("first.log"));
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
         while (!Files.exists(secondRun) && first.isAlive() && System.nanoTime() < deadline) {
@@ -57,16 +57,16 @@ class SweepKillIT {
         List<String> before = Files.readAllLines(out.resolve("sweep.jsonl"));
         List<String> csvBefore = Files.readAllLines(out.resolve("sweep.csv"));
         assertEquals(5, before.size(), "the first run's points were recorded before the kill");
-        assertFalse(Files.exists(out.resolve("runs/kl-0.3/run.json")), "the second run was unfinished");
+        assertFalse(Files.exists(out.resolve("runs/kl-0.3-seed-11/run.json")), "the second run was unfinished");
 
         Process second = start(out, tmp.resolve("second.log"));
         assertTrue(second.waitFor(5, TimeUnit.MINUTES));
         String log = Files.readString(tmp.resolve("second.log"));
         assertEquals(0, second.exitValue(), log);
-        assertTrue(log.contains("training run 1/3, kl_weight=0.1 (points 1-5 of 15): already recorded, skipped"), log);
-        assertTrue(log.contains("continuing the unfinished runs/kl-0.3 of an earlier attempt from its checkpoint "
+        assertTrue(log.contains("training run 1/3, kl_weight=0.1 seed=11: already recorded, skipped"), log);
+        assertTrue(log.contains("continuing the unfinished runs/kl-0.3-seed-11 of an earlier attempt from its checkpoint "
                 + "(epoch "), log); // the kill came after its first epoch's checkpoint (metrics.jsonl is written after it)
-        assertTrue(log.contains("point 15/15"), log);
+        assertTrue(log.contains("row 15/15"), log);
 
         List<String> after = Files.readAllLines(out.resolve("sweep.jsonl"));
         assertEquals(15, after.size(), "every point exactly once");
@@ -82,8 +82,8 @@ class SweepKillIT {
         assertEquals(16, csvAfter.size());
         assertEquals(csvBefore, csvAfter.subList(0, 6), "sweep.csv header and rows finished before the kill");
         assertTrue(JSON.readTree(out.resolve("best.json").toFile()).get("complete").asBoolean());
-        assertEquals(2, Files.readAllLines(out.resolve("runs/kl-0.3/metrics.jsonl")).size(), "each epoch once");
-        int resumedAfter = JSON.readTree(out.resolve("runs/kl-0.3/run.json").toFile()).get("resumed_after_epoch").asInt();
+        assertEquals(2, Files.readAllLines(out.resolve("runs/kl-0.3-seed-11/metrics.jsonl")).size(), "each epoch once");
+        int resumedAfter = JSON.readTree(out.resolve("runs/kl-0.3-seed-11/run.json").toFile()).get("resumed_after_epoch").asInt();
         assertTrue(resumedAfter >= 1, "continued from its checkpoint, not trained again: " + resumedAfter);
     }
 }

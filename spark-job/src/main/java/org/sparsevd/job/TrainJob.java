@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -37,6 +38,7 @@ import org.sparsevd.job.serve.ModelInput;
 import org.sparsevd.job.output.RunOutput;
 import org.sparsevd.job.report.RunReport;
 import org.sparsevd.job.train.CachedBlocks;
+import org.sparsevd.job.train.CachedData;
 import org.sparsevd.job.train.EpochFit;
 import org.sparsevd.job.train.EpochProgress;
 import org.sparsevd.job.train.Models;
@@ -67,6 +69,7 @@ public final class TrainJob {
     private final TrainConfig config;
     private final boolean resume;
     private final Consumer<EpochMetrics> afterEpoch;
+    private final Predicate<EpochMetrics> stopAfter;
     private final Watch watch;
 
     /** A new run; {@code config.output()} must not exist or be empty. */
@@ -80,9 +83,19 @@ public final class TrainJob {
      * @param watch      progress lines and live report
      */
     public TrainJob(TrainConfig config, boolean resume, Consumer<EpochMetrics> afterEpoch, Watch watch) {
+        this(config, resume, afterEpoch, m -> false, watch);
+    }
+
+    /**
+     * @param stopAfter asked after each epoch (after {@code afterEpoch}); {@code true} ends the run there as
+     *                  {@link RunFiles#STATUS_PRUNED}: its model and run.json are written as for a completed run
+     */
+    public TrainJob(TrainConfig config, boolean resume, Consumer<EpochMetrics> afterEpoch,
+                    Predicate<EpochMetrics> stopAfter, Watch watch) {
         this.config = Objects.requireNonNull(config, "config");
         this.resume = resume;
         this.afterEpoch = Objects.requireNonNull(afterEpoch, "afterEpoch");
+        this.stopAfter = Objects.requireNonNull(stopAfter, "stopAfter");
         this.watch = Objects.requireNonNull(watch, "watch");
     }
 
@@ -110,19 +123,18 @@ public final class TrainJob {
 
     /** Runs the job in an existing Spark context on already loaded data, cached here for this run only. */
     public List<EpochMetrics> run(JavaSparkContext sc, TrainingData data, Configuration hadoopConf) {
-        int workers = config.cluster().workers();
-        try (CachedBlocks train = new CachedBlocks(sc, data.train(), workers);
-             CachedBlocks test = new CachedBlocks(sc, data.test(), Math.min(workers, data.test().count()))) {
-            return run(sc, data, train, test, hadoopConf);
+        try (CachedData cached = CachedData.of(sc, data, config.cluster().workers())) {
+            return run(sc, cached, hadoopConf);
         }
     }
 
     /**
-     * Runs the job on data already cached on the executors (several runs can share it), {@code train} in one block
-     * per worker of this job's configuration.
+     * Runs the job on data already cached on the executors (several runs can share it), the examples trained on in
+     * one block per worker of this job's configuration.
      */
-    public List<EpochMetrics> run(JavaSparkContext sc, TrainingData data, CachedBlocks train, CachedBlocks test,
-                                  Configuration hadoopConf) {
+    public List<EpochMetrics> run(JavaSparkContext sc, CachedData cached, Configuration hadoopConf) {
+        TrainingData data = cached.data();
+        CachedBlocks train = cached.train();
         Instant started = Instant.now();
         RunOutput output = resume ? RunOutput.open(config.output(), hadoopConf)
                 : RunOutput.create(config.output(), hadoopConf);
@@ -134,7 +146,7 @@ public final class TrainJob {
         int epochs = config.schedule().epochs();
         int checkpointed = resumed == null ? 0 : resumed.epochsDone();
         try {
-            MultiLayerNetwork net = resumed == null ? Models.build(config.model(), config.seed(), train.total())
+            MultiLayerNetwork net = resumed == null ? Models.build(config, train.total())
                     : resumed.network();
             if (resumed != null) {
                 checkResumedData(resumed, net, train.total());
@@ -150,6 +162,7 @@ public final class TrainJob {
             double before = metrics.epochs().isEmpty() ? 0
                     : metrics.epochs().get(metrics.epochs().size() - 1).elapsedSeconds();
             int first = checkpointed;
+            Integer prunedAt = null;
             long t0 = System.nanoTime();
             for (int epoch = first; epoch < epochs; epoch++) {
                 long e0 = System.nanoTime();
@@ -157,12 +170,15 @@ public final class TrainJob {
                 sc.setJobDescription("sparsevd: epoch " + (epoch + 1) + "/" + epochs + " evaluation");
                 checkFinite(epoch + 1, fit.dataLoss(), trainer.network());
                 List<LayerSparsity> layers = SparsityReport.of(trainer.network());
-                EvalCounts tested = MaskedEvaluator.evaluate(sc, trainer.network(), test.rdd(),
+                Double valAccuracy = cached.validation() == null ? null
+                        : MaskedEvaluator.evaluate(sc, trainer.network(), cached.validation().rdd(),
+                                data.normalization(), null).accuracy(0);
+                EvalCounts tested = MaskedEvaluator.evaluate(sc, trainer.network(), cached.test().rdd(),
                         data.normalization(), null);
                 sc.setJobDescription(null);
                 long end = System.nanoTime(); // one instant for both times, as after the checkpoint write below
                 double now = before + (end - t0) / 1e9;
-                EpochMetrics m = metrics(epoch, (end - e0) / 1e9, now, trainer, fit, tested, layers);
+                EpochMetrics m = metrics(epoch, (end - e0) / 1e9, now, trainer, fit, valAccuracy, tested, layers);
                 List<EpochMetrics> done = new ArrayList<>(metrics.epochs());
                 done.add(m);
                 new Checkpoint(epoch + 1, now, done, trainer.network()).writeTo(output, config, train.total());
@@ -188,15 +204,21 @@ public final class TrainJob {
                             runInfo(sc, trainer, data, started, resumedAfter(resumed))), trainer.network(), refresh);
                 }
                 afterEpoch.accept(m);
+                if (epoch + 1 < epochs && stopAfter.test(m)) {
+                    prunedAt = epoch + 1;
+                    log.info("Stopped early after epoch {}/{} ({})", prunedAt, epochs, RunFiles.STATUS_PRUNED);
+                    break;
+                }
             }
             output.write(RunFiles.MODEL, out -> ModelSerializer.writeModel(trainer.network(), out, true));
             Map<String, Object> record = runRecord(runInfo(sc, trainer, data, started, resumedAfter(resumed)),
-                    trainer, metrics.epochs());
+                    trainer, metrics.epochs(), prunedAt);
             output.writeText(RunFiles.RUN, Json.pretty(record));
             if (watch.report()) {
                 report(output, metrics.epochs(), Json.mapper().valueToTree(record), trainer.network(), 0);
             }
-            log.info("Wrote {} epochs of metrics, {} and {} to {}", epochs, RunFiles.MODEL, RunFiles.RUN,
+            log.info("Wrote {} epochs of metrics, {} and {} to {}", metrics.epochs().size(), RunFiles.MODEL,
+                    RunFiles.RUN,
                     Provenance.redact(output.uri()));
             return metrics.epochs();
         } catch (TrainingDivergedException e) {
@@ -255,7 +277,7 @@ public final class TrainJob {
             throw new JobConfigException("--resume: the checkpoint was trained on " + saved
                     + " examples, but --data now has " + trainExamples);
         }
-        long expected = Models.build(config.model(), config.seed(), trainExamples).numParams();
+        long expected = Models.build(config, trainExamples).numParams();
         if (net.numParams() != expected) {
             throw new JobConfigException("--resume: the checkpoint's network has " + net.numParams()
                     + " parameters, --model " + config.model().name() + " has " + expected);
@@ -285,7 +307,8 @@ public final class TrainJob {
     }
 
     private static EpochMetrics metrics(int epoch, double seconds, double elapsed, SparkTrainer trainer,
-                                        EpochFit fit, EvalCounts tested, List<LayerSparsity> layers) {
+                                        EpochFit fit, Double valAccuracy, EvalCounts tested,
+                                        List<LayerSparsity> layers) {
         List<LayerMetrics> lm = new ArrayList<>();
         double kl = 0;
         Map<String, LogAlphaHistogram> histograms = LogAlphaHistogram.of(trainer.network());
@@ -294,7 +317,7 @@ public final class TrainJob {
             lm.add(LayerMetrics.of(l, histograms.get(l.name())));
         }
         return new EpochMetrics(epoch + 1, seconds, elapsed, fit.klWeight(), trainer.learningRate(epoch),
-                fit.dataLoss(), kl, fit.objective(), trainer.trainSetSize(), tested.accuracy(0),
+                fit.dataLoss(), kl, fit.objective(), trainer.trainSetSize(), valAccuracy, tested.accuracy(0),
                 SparsityReport.compression(layers), lm, fit.trainAccuracy(), tested.loss(0));
     }
 
@@ -340,10 +363,11 @@ public final class TrainJob {
                                         Instant started, int resumedAfter) {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("command", "train");
-        run.put("status", "training");
+        run.put("status", RunFiles.STATUS_TRAINING);
         run.put("config", config);
         run.put("seed", config.seed());
         run.put("train_examples", trainer.trainSetSize());
+        run.put("validation_examples", data.validation() == null ? 0 : data.validation().count());
         run.put("test_examples", data.test().count());
         run.put(ModelInput.RUN_KEY, ModelInput.record(data.train(), data.normalization()));
         run.put("spark_master", sc.master());
@@ -354,11 +378,14 @@ public final class TrainJob {
         return run;
     }
 
-    /** The record of the completed run: {@code info} and how it ended. */
+    /** The record of the finished run: {@code info} and how it ended ({@code prunedAt}: null unless pruned). */
     private static Map<String, Object> runRecord(Map<String, Object> info, SparkTrainer trainer,
-                                                 List<EpochMetrics> epochs) {
+                                                 List<EpochMetrics> epochs, Integer prunedAt) {
         Map<String, Object> run = new LinkedHashMap<>(info);
-        run.put("status", "completed");
+        run.put("status", prunedAt == null ? RunFiles.STATUS_COMPLETED : RunFiles.STATUS_PRUNED);
+        if (prunedAt != null) {
+            run.put("pruned_at_epoch", prunedAt);
+        }
         run.put("examples_per_executor", trainer.examplesPerExecutor());
         run.put("finished_at", Instant.now().toString());
         run.put("final", epochs.get(epochs.size() - 1));

@@ -28,10 +28,12 @@ class TrainJobTest {
     void trainWritesPerEpochMetricsAModelAndTheRunRecord() throws Exception {
         Path out = tmp.resolve("run");
         int code = Main.run("train", "--data", FashionMnist.DIR.toString(), "--output", out.toString(),
-                "--limit-train", "3000", "--epochs", "3", "--kl-zero-epochs", "1", "--kl-ramp-epochs", "1",
-                "--workers", "2", "--batch-size", "200", "--averaging-frequency", "3", "--seed", "5");
-        // 100 examples per worker (15 steps an epoch): with 50 each (30 steps) the KL term falls about 5x within
-        // epoch 3, the first at KL weight 1, and its epoch mean is no longer near its end-of-epoch value.
+                "--limit-train", "3000", "--validation", "0.1", "--epochs", "3", "--kl-zero-epochs", "1",
+                "--kl-ramp-epochs", "1", "--workers", "2", "--batch-size", "200", "--averaging-frequency", "3",
+                "--seed", "5");
+        // 100 examples per worker (14 steps an epoch on the 2,700 trained on): with 50 each (27 steps) the KL term
+        // falls about 5x within epoch 3, the first at KL weight 1, and its epoch mean is no longer near its
+        // end-of-epoch value.
         assertEquals(0, code);
 
         List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
@@ -40,11 +42,12 @@ class TrainJobTest {
         for (int i = 0; i < 3; i++) {
             JsonNode m = json.readTree(lines.get(i));
             assertEquals(i + 1, m.get("epoch").asInt());
-            for (String field : List.of("seconds", "kl_weight", "data_loss", "kl", "sgvlb", "test_accuracy",
-                    "compression", "learning_rate", "train_examples", "train_accuracy", "test_loss")) {
+            for (String field : List.of("seconds", "kl_weight", "data_loss", "kl", "sgvlb", "val_accuracy",
+                    "test_accuracy", "compression", "learning_rate", "train_examples", "train_accuracy",
+                    "test_loss")) {
                 assertTrue(m.get(field).isNumber(), field + " in " + m);
             }
-            assertEquals(3000, m.get("train_examples").asLong());
+            assertEquals(2700, m.get("train_examples").asLong(), "N: the 3,000 examples less the 300 held out");
             // The paper's schedule: weight(e) = clamp((e - zero) / ramp, 0, 1) for 0-based epochs e.
             assertEquals(i < 2 ? 0.0 : 1.0, m.get("kl_weight").asDouble(), 1e-12, "zero 1 epoch, ramp 1 epoch");
             assertEquals(3, m.get("layers").size());
@@ -60,7 +63,7 @@ class TrainJobTest {
                 assertEquals(dataLoss, m.get("sgvlb").asDouble(), "KL weight 0: the objective is the data loss");
             } else {
                 double klPart = m.get("sgvlb").asDouble() - dataLoss;
-                double endOfEpoch = m.get("kl_weight").asDouble() * m.get("kl").asDouble() / 3000;
+                double endOfEpoch = m.get("kl_weight").asDouble() * m.get("kl").asDouble() / 2700;
                 assertTrue(klPart > 0.5 * endOfEpoch && klPart < 2 * endOfEpoch,
                         "the mean KL term of the epoch is near its end-of-epoch value: " + klPart + " vs " + endOfEpoch);
             }
@@ -77,6 +80,7 @@ class TrainJobTest {
                 1e-6);
         JsonNode last = json.readTree(lines.get(2));
         assertTrue(last.get("test_accuracy").asDouble() > 0.6, "learns: " + last);
+        assertTrue(last.get("val_accuracy").asDouble() > 0.6, "learns: " + last);
         // Train accuracy from the training passes, under the noise: it climbs with the test accuracy.
         double firstTrain = json.readTree(lines.get(0)).get("train_accuracy").asDouble();
         assertTrue(last.get("train_accuracy").asDouble() > 0.6 && last.get("train_accuracy").asDouble() <= 1
@@ -91,6 +95,7 @@ class TrainJobTest {
         List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
         assertEquals(4, csv.size());
         assertTrue(csv.get(0).startsWith("epoch,seconds,"));
+        assertTrue(csv.get(0).contains(",train_examples,val_accuracy,test_accuracy,"), csv.get(0));
         assertTrue(csv.get(0).contains("dense1_sparsity"), csv.get(0));
 
         MultiLayerNetwork model = ModelSerializer.restoreMultiLayerNetwork(out.resolve("model.zip").toFile(), true);
@@ -99,9 +104,11 @@ class TrainJobTest {
         JsonNode run = json.readTree(out.resolve("run.json").toFile());
         assertEquals("completed", run.get("status").asText());
         assertEquals(5, run.get("seed").asLong());
+        assertEquals(2700, run.get("train_examples").asLong());
+        assertEquals(300, run.get("validation_examples").asLong());
         assertEquals("lenet300", run.get("config").get("model").get("name").asText());
         assertEquals("local[2]", run.get("spark_master").asText());
-        assertEquals(3 * 3000, run.get("examples_per_executor").get("driver").asLong(), "local mode: one executor");
+        assertEquals(3 * 2700, run.get("examples_per_executor").get("driver").asLong(), "local mode: one executor");
         assertTrue(run.get("versions").get("dl4j").asText().startsWith("1.0.0"));
         assertTrue(run.get("versions").get("spark").asText().startsWith("3.5"));
         assertTrue(run.get("versions").get("sparsevd_commit").asText().matches("[0-9a-f]{40}( \\(with uncommitted "
@@ -196,6 +203,9 @@ class TrainJobTest {
             assertTrue(html.contains("<meta http-equiv=\"refresh\""), "reloads while training");
             assertTrue(html.contains(", " + (e + 1) + " epochs</title>"), "after epoch " + (e + 1));
             assertTrue(html.contains("<th>status</th><td>training</td>"), "the run record so far");
+            assertTrue(html.contains("<p class=\"headline\">Test accuracy after epoch " + (e + 1)
+                    + " of 2 (running): <b>"), "the headline says the run is going");
+            assertFalse(html.contains("Final test accuracy"), "no final result while training");
             assertTrue(html.contains(" by 'sparsevd train --report' after epoch " + (e + 1) + " (sparsevd "),
                     "the footer names the command that wrote it");
             assertFalse(html.contains("sparsevd report --input"), "not the after-the-fact command");
@@ -203,6 +213,8 @@ class TrainJobTest {
         String last = Files.readString(index);
         assertFalse(last.contains("http-equiv"), "the final report does not reload");
         assertTrue(last.contains("<th>status</th><td>completed</td>"));
+        assertTrue(last.contains("<p class=\"headline\">Final test accuracy <b>"), "the final report's headline");
+        assertTrue(last.contains(" after epoch 2.</p>"), "the final report's headline");
         try (var files = Files.list(out.resolve("report"))) {
             List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
             assertFalse(names.stream().anyMatch(n -> n.endsWith(".tmp")), "no temporary files: " + names);
@@ -246,10 +258,14 @@ class TrainJobTest {
 
     @Test
     void metricsSummaryLineIsReadable() {
-        EpochMetrics m = new EpochMetrics(3, 12.5, 40, 0.5, 1e-3, 0.41, 1234.5, 0.42, 60000, 0.8712, 10.3,
-                List.of(new org.sparsevd.job.metrics.LayerMetrics("dense1", 235200, 19757, 0.916, 900, 2.1, null)), 0.88, 0.35);
+        EpochMetrics m = new EpochMetrics(3, 12.5, 40, 0.5, 1e-3, 0.41, 1234.5, 0.42, 60000, 0.8654, 0.8712, 10.3,
+                List.of(new org.sparsevd.job.metrics.LayerMetrics("dense1", 235200, 19757, 0.916, 900, 2.1, null)),
+                0.88, 0.35);
         String line = m.summary(20, 425);
         assertTrue(line.startsWith("epoch 3/20  12.5s (eta 7m05s)"), line);
-        assertTrue(line.contains("test_acc=0.8712") && line.contains("dense1=91.6%"), line);
+        assertTrue(line.contains("val_acc=0.8654 test_acc=0.8712") && line.contains("dense1=91.6%"), line);
+        EpochMetrics noValidation = new EpochMetrics(3, 12.5, 40, 0.5, 1e-3, 0.41, 1234.5, 0.42, 60000, null, 0.8712,
+                10.3, m.layers(), 0.88, 0.35);
+        assertFalse(noValidation.summary(20, 425).contains("val_acc"));
     }
 }

@@ -3,6 +3,7 @@ package org.sparsevd.job.cli;
 import java.util.List;
 import org.sparsevd.job.config.JobConfigException;
 import org.sparsevd.job.config.SweepConfig;
+import org.sparsevd.job.config.TrainConfig;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
@@ -25,9 +26,24 @@ public final class SweepOptions {
                     + "(no retraining), e.g. 1,2,3,4,5.")
     List<Double> thresholds;
 
+    @Option(names = "--seeds", split = ",", paramLabel = "S",
+            description = "Train every KL weight once per seed, e.g. 42,7,13 (default: --seed alone); the report and "
+                    + "best.json give each point's mean and standard deviation over the seeds.")
+    List<Long> seeds;
+
+    @Option(names = "--prune", defaultValue = SweepConfig.PRUNE_NONE, paramLabel = "RULE",
+            description = "Early stopping: none, or median (Optuna's MedianPruner rule): stop a run whose validation "
+                    + "accuracy after an epoch e >= --prune-after is below the median of the runs of the same seed "
+                    + "that reached epoch e before it; its rows say at which epoch, and it is not selected.")
+    String prune;
+
+    @Option(names = "--prune-after", defaultValue = "1", paramLabel = "E",
+            description = "The first epoch after which --prune median may stop a run.")
+    int pruneAfter;
+
     @Option(names = "--max-accuracy-drop", defaultValue = "1.0", paramLabel = "POINTS",
-            description = "Selection rule for best.json: the most compressed point whose test accuracy is at most "
-                    + "this many percentage points below the best of the sweep.")
+            description = "Selection rule for best.json: the most compressed point whose mean validation accuracy is "
+                    + "at most this many percentage points below the best of the sweep (needs --validation).")
     double maxAccuracyDrop;
 
     /**
@@ -41,6 +57,11 @@ public final class SweepOptions {
                         + "with " + replaced[1]);
             }
         }
-        return new SweepConfig(train.config(), klWeights, thresholds, maxAccuracyDrop);
+        if (seeds != null && parsed.hasMatchedOption("--seed")) {
+            throw new JobConfigException("--seed does not apply to a sweep given --seeds; list every seed in --seeds");
+        }
+        TrainConfig shared = train.config();
+        return new SweepConfig(shared, klWeights, thresholds, seeds == null ? List.of(shared.seed()) : seeds,
+                maxAccuracyDrop, prune, pruneAfter);
     }
 }

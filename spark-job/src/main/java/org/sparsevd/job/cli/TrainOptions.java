@@ -67,6 +67,12 @@ public final class TrainOptions {
                     + "are untouched).")
     double randomLabels;
 
+    @Option(names = "--validation", defaultValue = "0", paramLabel = "N",
+            description = "Hold out N examples of the training set (after --limit-train) for validation, stratified "
+                    + "by class and seeded, never trained on: a count, or a fraction in (0, 1); 0 for none. "
+                    + "val_accuracy is then measured after every epoch.")
+    double validation;
+
     @Option(names = "--augment", description = "Random crop (4-pixel padding) and horizontal flip of every training "
             + "minibatch.")
     boolean augment;
@@ -135,7 +141,7 @@ public final class TrainOptions {
         return new TrainConfig(
                 new DataOptions(TrainConfig.location("--data", data),
                         testData == null ? null : TrainConfig.location("--test-data", testData), limitTrain,
-                        dataset, randomLabels, augment),
+                        dataset, randomLabels, augment, validation),
                 new ModelOptions(model, variant, dropout, width,
                         initFrom == null ? null : TrainConfig.location("--init-from", initFrom), threshold,
                         logSigma2Init, logAlphaMin, logAlphaMax),

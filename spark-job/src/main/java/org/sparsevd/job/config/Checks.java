@@ -3,8 +3,11 @@ package org.sparsevd.job.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 
-/** Argument checks shared by the config records; each failure names the option and the value it got. */
-final class Checks {
+/**
+ * Argument checks shared by the config records; each failure names the option and the value it got. The threshold
+ * rule is public: {@code export} and {@code evaluate} check a threshold against a trained network's clip range.
+ */
+public final class Checks {
     private Checks() {
     }
 
@@ -47,7 +50,7 @@ final class Checks {
      * A mask threshold must lie in (logAlphaMin, logAlphaMax]: log alpha is clipped to that range, so at or below its
      * lower end every weight is pruned and above its upper end none ever is.
      */
-    static double threshold(String option, double threshold, double logAlphaMin, double logAlphaMax) {
+    public static double threshold(String option, double threshold, double logAlphaMin, double logAlphaMax) {
         finite(option, threshold);
         if (!(threshold > logAlphaMin && threshold <= logAlphaMax)) {
             throw new JobConfigException(option + " " + SweepConfig.plain(threshold) + " is outside (--log-alpha-min "

@@ -15,9 +15,12 @@ import java.util.List;
  *                     (see {@link TrainConfig})
  * @param randomLabels fraction of training labels replaced by uniformly random ones (seeded), in [0, 1]
  * @param augment      random crop (padding 4) and horizontal flip of every training minibatch
+ * @param validation   examples held out of the training set (after {@code limitTrain}) for validation, stratified
+ *                     by class and seeded, never trained on: a count (a whole number, at least 1), a fraction of the
+ *                     training set in (0, 1), or 0 for none
  */
 public record DataOptions(URI train, URI test, int limitTrain, String dataset, double randomLabels,
-                          boolean augment) {
+                          boolean augment, double validation) {
     public static final String IDX = "idx";
     public static final String CIFAR10 = "cifar10";
     public static final String AUTO = "auto";
@@ -38,6 +41,25 @@ public record DataOptions(URI train, URI test, int limitTrain, String dataset, d
         if (!(randomLabels >= 0 && randomLabels <= 1)) {
             throw new JobConfigException("--random-labels must be a fraction in [0, 1], got " + randomLabels);
         }
+        boolean whole = validation == Math.rint(validation);
+        if (!(validation >= 0 && validation < Integer.MAX_VALUE) || validation > 1 && !whole) {
+            throw new JobConfigException("--validation must be a count of examples (a whole number, at least 1), a "
+                    + "fraction in (0, 1), or 0 for none, got " + SweepConfig.plain(validation));
+        }
+    }
+
+    /** Whether a validation set is held out. */
+    public boolean validates() {
+        return validation > 0;
+    }
+
+    /**
+     * How many of {@code trainExamples} are held out: the count, or the fraction of them rounded (at least 1).
+     *
+     * @param trainExamples the size of the training set before the split
+     */
+    public int validationCount(int trainExamples) {
+        return validation >= 1 ? (int) validation : Math.max(1, (int) Math.round(validation * trainExamples));
     }
 
     /** The directory the test files are read from. */
@@ -47,6 +69,6 @@ public record DataOptions(URI train, URI test, int limitTrain, String dataset, d
 
     /** The same options with {@code dataset} instead of {@link #AUTO}. */
     DataOptions withDataset(String dataset) {
-        return new DataOptions(train, test, limitTrain, dataset, randomLabels, augment);
+        return new DataOptions(train, test, limitTrain, dataset, randomLabels, augment, validation);
     }
 }

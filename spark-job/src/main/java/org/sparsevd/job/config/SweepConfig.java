@@ -7,21 +7,36 @@ import java.util.Set;
 import org.sparsevd.core.arch.Variant;
 
 /**
- * The whole, validated configuration of one {@code sweep}: one training run per KL weight, each trained model
- * evaluated under every threshold, and the rule that picks one (KL weight, threshold) point.
+ * The whole, validated configuration of one {@code sweep}: one training run per KL weight and seed, each trained
+ * model evaluated under every threshold, and the rule that picks one (KL weight, threshold) point by its mean
+ * validation accuracy over the seeds.
+ *
+ * <p>A sweep needs a validation split ({@code --validation}): it selects on validation accuracy only, so that the
+ * test accuracy it reports for the selected point is an unbiased estimate.
  *
  * @param train           the options every run shares; its output is the sweep's output directory, and its KL
- *                        weight and threshold are those of the runs' own per-epoch metrics only
- * @param klWeights       target KL weights, one training run each (distinct, finite, &ge; 0, and, if more than one,
- *                        training differently: a Sparse VD variant whose schedule gets past its epochs at 0)
+ *                        weight, threshold and seed are those of the runs' own per-epoch metrics only
+ * @param klWeights       target KL weights, one training run each per seed (distinct, finite, &ge; 0, and, if more
+ *                        than one, training differently: a Sparse VD variant whose schedule gets past its epochs at 0)
  * @param thresholds      log-alpha mask thresholds every trained model is evaluated under (distinct, each in
  *                        (logAlphaMin, logAlphaMax] of the model)
- * @param maxAccuracyDrop the selection rule: the most compressed point whose test accuracy is at most this many
- *                        percentage points below the sweep's best
+ * @param seeds           the seeds every KL weight is trained with (distinct); each seed draws its own training
+ *                        subset, validation split, initialization and noise, as {@code train --seed} does
+ * @param maxAccuracyDrop the selection rule: the most compressed point whose mean validation accuracy is at most
+ *                        this many percentage points below the sweep's best
+ * @param prune           {@link #PRUNE_NONE}, or {@link #PRUNE_MEDIAN}: stop a run whose validation accuracy after an
+ *                        epoch {@code e >= pruneAfter} is below the median of the runs of its seed that reached
+ *                        epoch {@code e} before it
+ * @param pruneAfter      the first epoch (1-based) after which a run may be stopped; at most the epochs of a run
  */
-public record SweepConfig(TrainConfig train, List<Double> klWeights, List<Double> thresholds, double maxAccuracyDrop) {
+public record SweepConfig(TrainConfig train, List<Double> klWeights, List<Double> thresholds, List<Long> seeds,
+                          double maxAccuracyDrop, String prune, int pruneAfter) {
     /** Where the runs live inside the sweep's output directory. */
     public static final String RUNS_DIR = "runs";
+    /** Every run trains all its epochs. */
+    public static final String PRUNE_NONE = "none";
+    /** Optuna's MedianPruner rule, among the runs of the same seed. */
+    public static final String PRUNE_MEDIAN = "median";
 
     public SweepConfig {
         Checks.required("train options", train);
@@ -30,10 +45,36 @@ public record SweepConfig(TrainConfig train, List<Double> klWeights, List<Double
         ModelOptions model = train.model();
         thresholds.forEach(t -> Checks.threshold("--thresholds", t, model.logAlphaMin(), model.logAlphaMax()));
         checkDistinctRuns(klWeights, model, train.schedule());
+        Checks.required("--seeds", seeds);
+        if (seeds.isEmpty() || seeds.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new JobConfigException("--seeds needs at least one seed, got " + seeds);
+        }
+        if (new HashSet<>(seeds).size() != seeds.size()) {
+            throw new JobConfigException("--seeds: a seed is given twice in " + seeds);
+        }
+        seeds = List.copyOf(seeds);
+        if (!train.data().validates()) {
+            throw new JobConfigException("sweep needs --validation N (a count, or a fraction of the training set in "
+                    + "(0, 1)): it selects a point by validation accuracy, never by test accuracy");
+        }
+        Checks.required("--prune", prune);
+        if (!prune.equals(PRUNE_NONE) && !prune.equals(PRUNE_MEDIAN)) {
+            throw new JobConfigException("--prune must be '" + PRUNE_NONE + "' or '" + PRUNE_MEDIAN + "', got '" + prune
+                    + "'");
+        }
+        if (pruneAfter < 1 || pruneAfter > train.schedule().epochs()) {
+            throw new JobConfigException("--prune-after must be an epoch between 1 and --epochs ("
+                    + train.schedule().epochs() + "), got " + pruneAfter);
+        }
         if (!Double.isFinite(maxAccuracyDrop) || maxAccuracyDrop < 0 || maxAccuracyDrop > 100) {
             throw new JobConfigException("--max-accuracy-drop must be between 0 and 100 percentage points, got "
                     + maxAccuracyDrop);
         }
+    }
+
+    /** Whether runs may be stopped early. */
+    public boolean prunes() {
+        return prune.equals(PRUNE_MEDIAN);
     }
 
     /** Number of (KL weight, threshold) points. */
@@ -41,18 +82,31 @@ public record SweepConfig(TrainConfig train, List<Double> klWeights, List<Double
         return klWeights.size() * thresholds.size();
     }
 
-    /** The run directory of {@code klWeight}, relative to the sweep's output ({@code runs/kl-0.3}). */
-    public static String runDirectory(double klWeight) {
-        return RUNS_DIR + "/kl-" + plain(klWeight);
+    /** Number of rows of a finished sweep: one per point and seed. */
+    public int rows() {
+        return points() * seeds.size();
     }
 
-    /** The configuration of the training run of {@code klWeight}: the shared options, that weight, its directory. */
-    public TrainConfig run(double klWeight) {
+    /** Number of training runs: one per KL weight and seed. */
+    public int runs() {
+        return klWeights.size() * seeds.size();
+    }
+
+    /** The run directory of {@code klWeight} and {@code seed}, relative to the sweep's output ({@code runs/kl-0.3-seed-7}). */
+    public static String runDirectory(double klWeight, long seed) {
+        return RUNS_DIR + "/kl-" + plain(klWeight) + "-seed-" + seed;
+    }
+
+    /**
+     * The configuration of the training run of {@code klWeight} and {@code seed}: the shared options, that weight and
+     * seed, its directory.
+     */
+    public TrainConfig run(double klWeight, long seed) {
         ScheduleOptions s = train.schedule();
         return new TrainConfig(train.data(), train.model(),
                 new ScheduleOptions(s.epochs(), s.learningRate(), s.lrDecay(), s.lrFinal(), klWeight,
                         s.klZeroEpochs(), s.klRampEpochs()),
-                train.cluster(), Checks.child(train.output(), runDirectory(klWeight)), train.seed());
+                train.cluster(), Checks.child(train.output(), runDirectory(klWeight, seed)), seed);
     }
 
     /** {@code value} without exponent or trailing zeros: 0.1, 1, 0.003. */

@@ -19,8 +19,10 @@ import java.util.List;
  * @param kl             total KL of all layers at the end of the epoch, in nats
  * @param sgvlb          the minimized objective per example, as an epoch mean like {@code dataLoss}: each minibatch's
  *                       {@code data loss + kl_weight * KL / N} with both terms on the parameters it was fitted from,
- *                       i.e. the negative SGVLB (eq. 3 of the paper) divided by the training-set size N
- * @param trainExamples  N, the size of the whole training set
+ *                       i.e. the negative SGVLB (eq. 3 of the paper) divided by the number N of examples trained on
+ * @param trainExamples  N, the number of examples trained on (the training set without its validation examples)
+ * @param valAccuracy    accuracy of the masked (deterministic) network on the held-out validation set, or
+ *                       {@code null} without one (and in files written before validation splits existed)
  * @param testAccuracy   accuracy of the masked (deterministic) network on the test set
  * @param compression    total weights / non-zero weights
  * @param layers         per-layer sparsity and KL
@@ -35,7 +37,7 @@ public record EpochMetrics(int epoch, double seconds, double elapsedSeconds,
                            double learningRate,
                            double dataLoss, double kl, double sgvlb,
                            long trainExamples,
-                           double testAccuracy, double compression,
+                           Double valAccuracy, double testAccuracy, double compression,
                            List<LayerMetrics> layers,
                            Double trainAccuracy, Double testLoss) {
     /**
@@ -51,6 +53,8 @@ public record EpochMetrics(int epoch, double seconds, double elapsedSeconds,
                         @JsonProperty("kl_weight") double klWeight, @JsonProperty("learning_rate") double learningRate,
                         @JsonProperty("data_loss") double dataLoss, @JsonProperty("kl") double kl,
                         @JsonProperty("sgvlb") double sgvlb, @JsonProperty("train_examples") long trainExamples,
+                        @JacksonInject(value = ABSENT, useInput = OptBoolean.TRUE)
+                        @JsonProperty("val_accuracy") Double valAccuracy,
                         @JsonProperty("test_accuracy") double testAccuracy,
                         @JsonProperty("compression") double compression,
                         @JsonProperty("layers") List<LayerMetrics> layers,
@@ -67,6 +71,7 @@ public record EpochMetrics(int epoch, double seconds, double elapsedSeconds,
         this.kl = kl;
         this.sgvlb = sgvlb;
         this.trainExamples = trainExamples;
+        this.valAccuracy = valAccuracy;
         this.testAccuracy = testAccuracy;
         this.compression = compression;
         this.layers = List.copyOf(layers);
@@ -77,15 +82,16 @@ public record EpochMetrics(int epoch, double seconds, double elapsedSeconds,
     /** These metrics with other wall times. */
     public EpochMetrics withTimes(double seconds, double elapsedSeconds) {
         return new EpochMetrics(epoch, seconds, elapsedSeconds, klWeight, learningRate, dataLoss, kl, sgvlb,
-                trainExamples, testAccuracy, compression, layers, trainAccuracy, testLoss);
+                trainExamples, valAccuracy, testAccuracy, compression, layers, trainAccuracy, testLoss);
     }
 
     /** The one-line human summary logged after each epoch. */
     public String summary(int totalEpochs, double etaSeconds) {
         StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT,
                 "epoch %d/%d  %.1fs (eta %s)  kl_weight=%.3f lr=%.2g  data_loss=%.4f kl=%.1f sgvlb=%.4f  "
-                        + "test_acc=%.4f  compression=%.2fx  sparsity",
+                        + "%stest_acc=%.4f  compression=%.2fx  sparsity",
                 epoch, totalEpochs, seconds, formatDuration(etaSeconds), klWeight, learningRate, dataLoss, kl, sgvlb,
+                valAccuracy == null ? "" : String.format(java.util.Locale.ROOT, "val_acc=%.4f ", valAccuracy),
                 testAccuracy, compression));
         for (LayerMetrics l : layers) {
             sb.append(String.format(java.util.Locale.ROOT, " %s=%.1f%%", l.name(), 100 * l.sparsity()));

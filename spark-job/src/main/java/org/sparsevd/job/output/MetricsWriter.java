@@ -86,7 +86,7 @@ public final class MetricsWriter {
 
     static String toCsv(List<EpochMetrics> rows) {
         StringBuilder sb = new StringBuilder("epoch,seconds,elapsed_seconds,kl_weight,learning_rate,data_loss,kl,sgvlb,"
-                + "train_examples,test_accuracy,compression,train_accuracy,test_loss");
+                + "train_examples,val_accuracy,test_accuracy,compression,train_accuracy,test_loss");
         for (LayerMetrics l : rows.get(0).layers()) {
             for (String col : List.of("weights", "nonzero", "sparsity", "kl", "mean_log_alpha")) {
                 sb.append(',').append(l.name()).append('_').append(col);
@@ -98,6 +98,7 @@ public final class MetricsWriter {
                     .append(',').append(num(m.klWeight())).append(',').append(num(m.learningRate()))
                     .append(',').append(num(m.dataLoss())).append(',').append(num(m.kl()))
                     .append(',').append(num(m.sgvlb())).append(',').append(m.trainExamples())
+                    .append(',').append(m.valAccuracy() == null ? "" : num(m.valAccuracy()))
                     .append(',').append(num(m.testAccuracy())).append(',').append(num(m.compression()))
                     .append(',').append(m.trainAccuracy() == null ? "" : num(m.trainAccuracy()))
                     .append(',').append(m.testLoss() == null ? "" : num(m.testLoss()));

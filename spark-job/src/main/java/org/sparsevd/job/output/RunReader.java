@@ -81,9 +81,13 @@ public final class RunReader {
         return new Run(output, epochs, info, model);
     }
 
-    /** One record per non-blank line; {@code file} names the source in messages. */
+    /**
+     * One record per non-blank line; {@code file} names the source in messages. Records written before validation
+     * splits existed have no {@code val_accuracy}: they are read as runs without one ({@link EpochMetrics#ABSENT}).
+     */
     static List<EpochMetrics> parseMetrics(String text, String file) {
-        List<EpochMetrics> epochs = Json.readLines(text, EpochMetrics.class, file, "a valid epoch record");
+        List<EpochMetrics> epochs = Json.readLines(text, EpochMetrics.class, file,
+                "a valid epoch record");
         if (epochs.isEmpty()) {
             throw new OutputException(file + " is empty: no epoch has finished yet");
         }

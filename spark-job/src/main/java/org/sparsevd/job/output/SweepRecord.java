@@ -8,6 +8,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.sparsevd.job.config.JobConfigException;
+import org.sparsevd.job.metrics.PointStats;
 import org.sparsevd.job.metrics.SweepPoint;
 
 /**
@@ -24,9 +25,14 @@ public record SweepRecord(RunOutput output, JsonNode record, List<SweepPoint> po
         return record.path("spec").path("max_accuracy_drop").asDouble();
     }
 
-    /** The number of points of the spec. */
-    public int pointsTotal() {
-        return record.path("points").asInt();
+    /** The number of rows of the spec: one per point and seed. */
+    public int rowsTotal() {
+        return record.path("rows").asInt();
+    }
+
+    /** Each point's mean and standard deviation over the seeds recorded. */
+    public List<PointStats> stats() {
+        return PointStats.of(points);
     }
 
     /** Whether {@code input} is a sweep output (it has a sweep.json). */

@@ -133,15 +133,18 @@ public final class RunReport {
     static List<Html.Image> curves(List<EpochMetrics> epochs) {
         double[] x = column(epochs, EpochMetrics::epoch);
         List<Html.Image> out = new ArrayList<>();
+        Charts.Line accuracy = Charts.line("Accuracy", EPOCH, "accuracy (%)").integerX();
+        if (epochs.stream().allMatch(m -> m.valAccuracy() != null)) {
+            accuracy.series("validation accuracy", x, column(epochs, m -> 100 * m.valAccuracy()));
+        }
+        accuracy.series("test accuracy", x, column(epochs, m -> 100 * m.testAccuracy()))
+                .series("train accuracy (training passes)", x, column(epochs, m -> 100 * orNaN(m.trainAccuracy())));
         out.add(chart("accuracy.png", "Accuracy",
-                "Test: accuracy of the masked, deterministic network on the test set after each epoch. Train: the "
-                        + "share of the epoch's training examples classified right in their training forward passes "
-                        + "(under the training noise, before each update; absent from metrics written before it "
-                        + "was recorded).",
-                Charts.line("Accuracy", EPOCH, "accuracy (%)").integerX()
-                        .series("test accuracy", x, column(epochs, m -> 100 * m.testAccuracy()))
-                        .series("train accuracy (training passes)", x,
-                                column(epochs, m -> 100 * orNaN(m.trainAccuracy())))));
+                "Validation and test: accuracy of the masked, deterministic network on the held-out validation set "
+                        + "(if any) and on the test set after each epoch. Train: the share of the epoch's training "
+                        + "examples classified right in their training forward passes (under the training noise, "
+                        + "before each update; absent from metrics written before it was recorded).",
+                accuracy));
         out.add(chart("data-loss.png", "Loss",
                 "Data loss: mean cross-entropy of the epoch's training minibatches, under the training noise. "
                         + "Test loss: mean cross-entropy of the masked, deterministic network on the test set "

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.sparsevd.job.metrics.EpochMetrics;
 import org.sparsevd.job.metrics.LayerMetrics;
+import org.sparsevd.job.output.RunFiles;
 import org.sparsevd.job.output.RunReader;
 
 /**
@@ -46,10 +47,15 @@ final class RunReportPage {
 
         h.append("<header>\n<h1>Sparse VD training report</h1>\n<p class=\"where\">").append(esc(run.location()))
                 .append("</p>\n");
-        h.append(String.format(Locale.ROOT, "<p class=\"headline\">Final test accuracy <b>%.2f%%</b>, compression "
-                        + "<b>%s</b> (%s of %s weights kept) after epoch %d.</p>%n",
-                100 * last.testAccuracy(), compression(last.compression()), count(nonzero(last)),
-                count(weights(last)), last.epoch()));
+        // run.json is written when the run ends (runs before the status was recorded have none); while the run
+        // trains, the live report's record says "training"
+        boolean completed = info != null && !RunFiles.STATUS_TRAINING.equals(text(info, "status"));
+        h.append(String.format(Locale.ROOT, "<p class=\"headline\">%s <b>%.2f%%</b>%s, compression <b>%s</b> (%s of "
+                        + "%s weights kept)%s.</p>%n", esc(completed ? "Final test accuracy" : unfinished(run, refreshSeconds)),
+                100 * last.testAccuracy(), last.valAccuracy() == null ? ""
+                        : String.format(Locale.ROOT, " (validation <b>%.2f%%</b>)", 100 * last.valAccuracy()),
+                compression(last.compression()), count(nonzero(last)),
+                count(weights(last)), completed ? " after epoch " + last.epoch() : ""));
         if (refreshSeconds > 0) {
             h.append("<p class=\"note\">The run is training: this report is rewritten after every epoch and the "
                     + "page reloads itself every ").append(refreshSeconds).append(" s.</p>\n");
@@ -61,6 +67,7 @@ final class RunReportPage {
         row(h, "epochs", epochs(run.epochs().size(), last.epoch(), text(info, "config", "schedule", "epochs")));
         row(h, "seed", text(info, "seed"));
         row(h, "training examples", count(last.trainExamples()));
+        row(h, "validation examples", countText(text(info, "validation_examples")));
         row(h, "test examples", countText(text(info, "test_examples")));
         row(h, "threshold (log \u03b1)", text(info, "config", "model", "threshold"));
         row(h, "workers, global batch size", workers(info));
@@ -107,6 +114,16 @@ final class RunReportPage {
 
         return page("sparsevd report: " + Objects.requireNonNullElse(text(info, "config", "model", "name"), "run")
                 + ", " + last.epoch() + " epochs", h, generatedBy, refreshSeconds);
+    }
+
+    /**
+     * The headline's start for a run that has not completed (no run.json, or one that says "training"): "Test accuracy
+     * after epoch k of N (running):" while it trains (the live report), "(not completed)" when read afterwards.
+     */
+    private static String unfinished(RunReader.Run run, int refreshSeconds) {
+        String planned = text(run.info(), "config", "schedule", "epochs");
+        return "Test accuracy after epoch " + run.last().epoch() + (planned == null ? "" : " of " + planned)
+                + (refreshSeconds > 0 ? " (running):" : " (not completed):");
     }
 
     private static void layerTable(StringBuilder h, EpochMetrics m) {

@@ -23,6 +23,7 @@ import org.sparsevd.core.export.Dl4jExport;
 import org.sparsevd.core.layers.SparseVdLayer;
 import org.sparsevd.core.layers.SparseVdLayers;
 import org.sparsevd.job.output.RunFiles;
+import org.sparsevd.job.config.Checks;
 import org.sparsevd.job.config.JobConfigException;
 import org.sparsevd.job.output.OutputException;
 import org.sparsevd.job.output.Provenance;
@@ -117,11 +118,13 @@ public record LoadedModel(String location, String kind, InputSpec input, int cla
         return new LoadedModel(where, "dl4j", input, checked.classes(), Scoring.dl4j(net), null);
     }
 
-    /** {@code threshold}, if it lies in the layers' log alpha clip range (min, max]; else a one-line error. */
+    /**
+     * {@code threshold}, if it lies in every Sparse VD layer's log alpha clip range (--log-alpha-min,
+     * --log-alpha-max] of the run that trained it ({@link Checks#threshold}); else a one-line error.
+     */
     static double checkThreshold(List<SparseVdLayer> sparse, double threshold) {
-        if (!(threshold > sparse.get(0).getLogAlphaMin() && threshold <= sparse.get(0).getLogAlphaMax())) {
-            throw new JobConfigException("--threshold " + threshold + " is outside (" + sparse.get(0).getLogAlphaMin()
-                    + ", " + sparse.get(0).getLogAlphaMax() + "], the range log alpha is clipped to");
+        for (SparseVdLayer layer : sparse) {
+            Checks.threshold("--threshold", threshold, layer.getLogAlphaMin(), layer.getLogAlphaMax());
         }
         return threshold;
     }

@@ -33,12 +33,13 @@ import org.sparsevd.job.output.SweepRecord;
 
 /**
  * A sweep's output directory: {@code sweep.json} (the spec it was started with), {@code sweep.jsonl} and
- * {@code sweep.csv} (one row per finished point, in spec order, append-only: a row, once written, stays the same
- * bytes, so it holds nothing that later points change), {@code best.json} (the selected point and the Pareto front,
- * over the points recorded so far) and {@code runs/}. All files are rewritten
- * atomically after each training run, with all the points of that run at once, so the rows are the record of which
- * points are finished: a restarted sweep reads them back and runs only the KL weights that have none, continuing
- * an unfinished run from its last checkpoint ({@link SweepResume}). The rows' formats are {@link SweepRows}.
+ * {@code sweep.csv} (one row per finished (point, seed), in spec order, append-only: a row, once written, stays the
+ * same bytes, so it holds nothing that later rows change), {@code best.json} (the selected point and the Pareto
+ * front over the rows recorded so far, means and standard deviations over the seeds) and {@code runs/}. All files are
+ * rewritten atomically after each training run, with all the rows of that run at once, so the rows are the record of
+ * which runs are finished: a restarted sweep reads them back and runs only the (KL weight, seed) runs that have none,
+ * continuing an unfinished run from its last checkpoint ({@link SweepResume}). The rows' formats are
+ * {@link SweepRows}.
  */
 public final class SweepOutput {
     private static final Logger log = LoggerFactory.getLogger(SweepOutput.class);
@@ -98,9 +99,9 @@ public final class SweepOutput {
         return List.copyOf(points);
     }
 
-    /** Whether every point of {@code klWeight} is recorded. */
-    public boolean finished(double klWeight) {
-        return points.stream().anyMatch(p -> Double.compare(p.klWeight(), klWeight) == 0);
+    /** Whether every point of the run of {@code klWeight} and {@code seed} is recorded. */
+    public boolean finished(double klWeight, long seed) {
+        return points.stream().anyMatch(p -> p.ofRun(klWeight, seed));
     }
 
     /** The sweep's directory; null until {@link #start} (a new sweep). */
@@ -118,6 +119,7 @@ public final class SweepOutput {
         record.put("command", "sweep");
         record.put("spec", SweepResume.spec(config));
         record.put("points", config.points());
+        record.put("rows", config.rows());
         record.put("started_at", Instant.now().toString());
         record.put("versions", versions);
         output.writeText(SweepFiles.SPEC, Json.pretty(record));

@@ -55,30 +55,32 @@ final class SweepResume {
         return n.isMissingNode() ? "nothing" : n.toString();
     }
 
-    /** The rows read back, checked against the spec: known points only, each once, every threshold of a run. */
+    /** The rows read back, checked against the spec: known runs only, each once, every threshold of a run. */
     static List<SweepPoint> finished(SweepConfig config, List<SweepPoint> rows) {
         List<SweepPoint> kept = new ArrayList<>();
         for (double w : config.klWeights()) {
-            List<SweepPoint> run = rows.stream().filter(p -> Double.compare(p.klWeight(), w) == 0).toList();
-            boolean complete = run.size() == config.thresholds().size() && config.thresholds().stream()
-                    .allMatch(t -> run.stream().filter(p -> p.is(w, t)).count() == 1);
-            if (complete) {
-                kept.addAll(run);
-            } else if (!run.isEmpty()) {
-                throw new OutputException(SweepFiles.ROWS + " holds " + run.size() + " rows for kl_weight "
-                        + SweepConfig.plain(w) + " that are not one per threshold of the spec: it was not written by "
-                        + "this sweep; choose a new --output");
+            for (long seed : config.seeds()) {
+                List<SweepPoint> run = rows.stream().filter(p -> p.ofRun(w, seed)).toList();
+                boolean complete = run.size() == config.thresholds().size() && config.thresholds().stream()
+                        .allMatch(t -> run.stream().filter(p -> p.is(w, t)).count() == 1);
+                if (complete) {
+                    kept.addAll(run);
+                } else if (!run.isEmpty()) {
+                    throw new OutputException(SweepFiles.ROWS + " holds " + run.size() + " rows for kl_weight "
+                            + SweepConfig.plain(w) + " and seed " + seed + " that are not one per threshold of the "
+                            + "spec: it was not written by this sweep; choose a new --output");
+                }
             }
         }
         if (kept.size() != rows.size()) {
-            throw new OutputException(SweepFiles.ROWS + " holds rows for KL weights the spec does not have: it was not "
-                    + "written by this sweep; choose a new --output");
+            throw new OutputException(SweepFiles.ROWS + " holds rows for KL weights or seeds the spec does not have: it "
+                    + "was not written by this sweep; choose a new --output");
         }
         kept.sort(new SweepRows.SpecOrder(config));
         return kept;
     }
 
-    /** How the training run of a KL weight without recorded points starts. */
+    /** How the training run of a (KL weight, seed) without recorded points starts. */
     public enum RunStart {
         /** Nothing usable of an earlier attempt: train from the start (whatever was there is removed). */
         FRESH,
@@ -89,12 +91,12 @@ final class SweepResume {
     }
 
     /**
-     * Prepares the directory of {@code run} in the sweep's {@code output} (the training run of {@code klWeight}, whose points are not recorded)
-     * from what an earlier attempt left there: a completed run or a checkpoint that belongs to {@code run} is kept;
+     * Prepares the directory of {@code run} in the sweep's {@code output} (the training run of {@code klWeight} and
+     * {@code seed}, whose points are not recorded) from what an earlier attempt left there: a completed run or a checkpoint that belongs to {@code run} is kept;
      * anything else (a run killed before its first checkpoint, a corrupt or foreign checkpoint) is removed.
      */
-    static RunStart prepareRun(RunOutput output, double klWeight, TrainConfig run, Configuration conf) {
-        String dir = SweepConfig.runDirectory(klWeight);
+    static RunStart prepareRun(RunOutput output, double klWeight, long seed, TrainConfig run, Configuration conf) {
+        String dir = SweepConfig.runDirectory(klWeight, seed);
         if (!output.exists(dir)) {
             return RunStart.FRESH;
         }

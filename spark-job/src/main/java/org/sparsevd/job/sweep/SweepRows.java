@@ -9,6 +9,7 @@ import java.util.Map;
 import org.sparsevd.job.config.SweepConfig;
 import org.sparsevd.job.metrics.LayerMetrics;
 import org.sparsevd.job.metrics.PointProvenance;
+import org.sparsevd.job.metrics.PointStats;
 import org.sparsevd.job.metrics.SweepPoint;
 import org.sparsevd.job.metrics.SweepSelection;
 import org.sparsevd.job.output.Json;
@@ -20,7 +21,7 @@ final class SweepRows {
     private SweepRows() {
     }
 
-    /** sweep.jsonl: one JSON object per point, in the given order. */
+    /** sweep.jsonl: one JSON object per row (point, seed), in the given order. */
     static String jsonl(List<SweepPoint> points) {
         StringBuilder jsonl = new StringBuilder();
         for (SweepPoint p : points) {
@@ -38,25 +39,34 @@ final class SweepRows {
         }
     }
 
-    /** best.json: the rule, the selected point and the Pareto front of {@code points}. */
+    /**
+     * best.json: the rule, the selected point and the Pareto front of {@code points}' means over the seeds, and how
+     * many runs were pruned.
+     */
     static Map<String, Object> best(SweepConfig config, List<SweepPoint> points) {
+        List<PointStats> stats = PointStats.of(points);
         Map<String, Object> best = new LinkedHashMap<>();
         best.put("rule", SweepSelection.rule(config.maxAccuracyDrop()));
         best.put("max_accuracy_drop", config.maxAccuracyDrop());
-        best.put("best_accuracy", SweepSelection.bestAccuracy(points));
-        best.put("accuracy_floor", SweepSelection.accuracyFloor(points, config.maxAccuracyDrop()));
-        best.put("points_recorded", points.size());
-        best.put("points_total", config.points());
-        best.put("complete", points.size() == config.points());
-        best.put("selected", SweepSelection.select(points, config.maxAccuracyDrop()));
-        best.put("pareto_front", SweepSelection.front(points));
+        best.put("seeds", config.seeds());
+        best.put("prune", config.prune());
+        best.put("runs_pruned", points.stream().filter(p -> p.prunedAtEpoch() != null)
+                .map(p -> p.provenance().run()).distinct().count());
+        best.put("best_val_accuracy", SweepSelection.bestAccuracy(stats));
+        best.put("accuracy_floor", SweepSelection.accuracyFloor(stats, config.maxAccuracyDrop()));
+        best.put("rows_recorded", points.size());
+        best.put("rows_total", config.rows());
+        best.put("complete", points.size() == config.rows());
+        best.put("selected", SweepSelection.select(stats, config.maxAccuracyDrop()));
+        best.put("pareto_front", SweepSelection.front(stats));
         return best;
     }
 
     static String csv(List<SweepPoint> points) {
         List<String> layers = points.get(0).layers().stream().map(LayerMetrics::name).toList();
         List<String> versions = List.copyOf(new java.util.TreeSet<>(points.get(0).provenance().versions().keySet()));
-        StringBuilder sb = new StringBuilder("kl_weight,threshold,test_accuracy,compression,weights,nonzero");
+        StringBuilder sb = new StringBuilder("kl_weight,threshold,val_accuracy,test_accuracy,pruned_at_epoch,"
+                + "compression,weights,nonzero");
         for (String l : layers) {
             sb.append(',').append(l).append("_nonzero,").append(l).append("_sparsity");
         }
@@ -67,8 +77,9 @@ final class SweepRows {
         sb.append('\n');
         for (SweepPoint p : points) {
             sb.append(num(p.klWeight())).append(',').append(num(p.threshold())).append(',')
-                    .append(num(p.testAccuracy())).append(',').append(num(p.compression())).append(',')
-                    .append(p.weights()).append(',').append(p.nonzero());
+                    .append(num(p.valAccuracy())).append(',').append(num(p.testAccuracy())).append(',')
+                    .append(p.prunedAtEpoch() == null ? "" : p.prunedAtEpoch()).append(',')
+                    .append(num(p.compression())).append(',').append(p.weights()).append(',').append(p.nonzero());
             for (LayerMetrics l : p.layers()) {
                 sb.append(',').append(l.nonzero()).append(',').append(num(l.sparsity()));
             }
@@ -97,14 +108,14 @@ final class SweepRows {
         return s.matches("(?s).*[,\"\n\r].*") ? '"' + s.replace("\"", "\"\"") + '"' : s;
     }
 
-    /** The order of the spec: KL weights as listed, then thresholds as listed. */
+    /** The order of the spec: KL weights as listed, then seeds as listed, then thresholds as listed. */
     record SpecOrder(SweepConfig config) implements java.util.Comparator<SweepPoint> {
         @Override
         public int compare(SweepPoint a, SweepPoint b) {
-            int byWeight = Integer.compare(config.klWeights().indexOf(a.klWeight()),
-                    config.klWeights().indexOf(b.klWeight()));
-            return byWeight != 0 ? byWeight : Integer.compare(config.thresholds().indexOf(a.threshold()),
-                    config.thresholds().indexOf(b.threshold()));
+            return java.util.Comparator.<SweepPoint>comparingInt(p -> config.klWeights().indexOf(p.klWeight()))
+                    .thenComparingInt(p -> config.seeds().indexOf(p.provenance().seed()))
+                    .thenComparingInt(p -> config.thresholds().indexOf(p.threshold()))
+                    .compare(a, b);
         }
     }
 }

@@ -12,6 +12,7 @@ import org.sparsevd.core.arch.VggLike;
 import org.sparsevd.datasets.LabeledImages;
 import org.sparsevd.job.config.JobConfigException;
 import org.sparsevd.job.config.ModelOptions;
+import org.sparsevd.job.config.TrainConfig;
 
 import java.util.Locale;
 
@@ -21,12 +22,23 @@ public final class Models {
     }
 
     /**
-     * Builds and initializes the network {@code model} names, for a training set of {@code n} examples; with
-     * {@code --init-from}, its weights and biases are then copied from that model file ({@link Pretrained}).
+     * Builds and initializes the network of a run of {@code config} for a training set of {@code n} examples: its
+     * model, seed and, in every Sparse VD layer, the KL weight its schedule gives the first epoch (the trainer sets
+     * each epoch's before fitting it), so the layers never hold a weight the run does not train with.
      */
-    public static MultiLayerNetwork build(ModelOptions model, long seed, long n) {
+    public static MultiLayerNetwork build(TrainConfig config, long n) {
+        return build(config.model(), config.schedule().klSchedule().weight(0), config.seed(), n);
+    }
+
+    /**
+     * Builds and initializes the network {@code model} names, for a training set of {@code n} examples, its Sparse
+     * VD layers holding {@code klWeight}; with {@code --init-from}, its weights and biases are then copied from that
+     * model file ({@link Pretrained}).
+     */
+    public static MultiLayerNetwork build(ModelOptions model, double klWeight, long seed, long n) {
         ArchitectureSettings settings = ArchitectureSettings.defaults(n)
                 .withSeed(seed)
+                .withKlWeight(klWeight)
                 .withThreshold(model.threshold())
                 .withLogSigma2Init(model.logSigma2Init())
                 .withLogAlphaClip(model.logAlphaMin(), model.logAlphaMax());
@@ -64,7 +76,7 @@ public final class Models {
                     + data.numClasses() + " classes");
         }
         if (model.initFrom() != null) {
-            build(model, 0, 1);
+            build(model, 0, 0, 1); // only to read --init-from into the architecture: no KL weight matters
         }
     }
 }

@@ -9,25 +9,36 @@ import org.sparsevd.datasets.LabeledImages;
 import org.sparsevd.datasets.TrainAndTestSets;
 import org.sparsevd.datasets.TrainingSubset;
 import org.sparsevd.job.config.DataOptions;
+import org.sparsevd.job.config.JobConfigException;
+import org.sparsevd.job.config.SweepConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The validated training and test sets of a run, read once on the driver, and how their pixels become features:
- * IDX images are scaled to [0, 1] (as the reference trainer), CIFAR-10 images are normalized per channel with the
- * mean and standard deviation of the training set.
+ * The validated training, validation and test sets of a run, read once on the driver, and how their pixels become
+ * features: IDX images are scaled to [0, 1] (as the reference trainer), CIFAR-10 images are normalized per channel
+ * with the mean and standard deviation of the examples trained on.
+ *
+ * <p>The training set is derived in this order, each step seeded by the run seed: the {@code --limit-train} subset,
+ * the {@code --validation} hold-out (stratified by class; its examples keep their true labels and are never trained
+ * on), then the {@code --random-labels} of the examples trained on.
  */
 public final class TrainingData {
     private static final Logger log = LoggerFactory.getLogger(TrainingData.class);
     /** Mixed into the run seed for the choice of random labels (the subset uses the run seed itself). */
     private static final long RANDOM_LABELS_STREAM = 0x52414e444c42L;
+    /** Mixed into the run seed for the choice of the validation examples. */
+    private static final long VALIDATION_STREAM = 0x56414c4944L;
 
     private final LabeledImages train;
+    private final LabeledImages validation;
     private final LabeledImages test;
     private final ChannelNormalization normalization;
 
-    private TrainingData(LabeledImages train, LabeledImages test, ChannelNormalization normalization) {
+    private TrainingData(LabeledImages train, LabeledImages validation, LabeledImages test,
+                         ChannelNormalization normalization) {
         this.train = train;
+        this.validation = validation;
         this.test = test;
         this.normalization = normalization;
     }
@@ -44,16 +55,39 @@ public final class TrainingData {
         if (options.limitTrain() > 0 && options.limitTrain() < train.count()) {
             train = TrainingSubset.limit(train, options.limitTrain(), seed);
         }
+        LabeledImages validation = null;
+        if (options.validates()) {
+            TrainingSubset.Split split = holdOut(options, train, seed);
+            train = split.train();
+            validation = split.validation();
+        }
         if (options.randomLabels() > 0) {
             train = TrainingSubset.randomizeLabels(train, options.randomLabels(), Seeds.mix(seed, RANDOM_LABELS_STREAM));
         }
         ChannelNormalization normalization = cifar ? ChannelNormalization.fit(train) : null;
-        log.info("Training data: {}; test data: {}", train, tt.test());
-        return new TrainingData(train, tt.test(), normalization);
+        log.info("Training data: {}; validation data: {}; test data: {}", train,
+                validation == null ? "none" : validation, tt.test());
+        return new TrainingData(train, validation, tt.test(), normalization);
+    }
+
+    /** The --validation split of {@code train}, or a one-line error naming the value when it holds out too many. */
+    private static TrainingSubset.Split holdOut(DataOptions options, LabeledImages train, long seed) {
+        try {
+            return TrainingSubset.holdOut(train, options.validationCount(train.count()),
+                    Seeds.mix(seed, VALIDATION_STREAM));
+        } catch (IllegalArgumentException e) {
+            throw new JobConfigException("--validation " + SweepConfig.plain(options.validation()) + ": "
+                    + e.getMessage());
+        }
     }
 
     public LabeledImages train() {
         return train;
+    }
+
+    /** The held-out validation examples, or {@code null} without {@code --validation}. */
+    public LabeledImages validation() {
+        return validation;
     }
 
     public LabeledImages test() {

@@ -84,7 +84,7 @@ class NoSecretsInOutputTest {
 
     private static List<String> sweep(String output, String... extra) {
         List<String> args = new ArrayList<>(List.of("sweep", "--data", DATA, "--output", output, "--kl-weights",
-                "1", "--thresholds", "1,3", "--limit-train", "200", "--epochs", "1"));
+                "1", "--thresholds", "1,3", "--limit-train", "200", "--validation", "0.1", "--epochs", "1"));
         args.addAll(Arrays.asList(extra));
         return args;
     }
@@ -107,12 +107,12 @@ class NoSecretsInOutputTest {
             cases.add(fails("train: unknown option followed by " + kind, t -> one("train", "--outptu", uri)));
             // sweep
             cases.add(fails("sweep: --data " + kind, t -> one("sweep", "--data", uri, "--output",
-                    t.resolve("out").toString(), "--kl-weights", "1", "--thresholds", "3")));
+                    t.resolve("out").toString(), "--kl-weights", "1", "--thresholds", "3", "--validation", "0.1")));
             cases.add(fails("sweep: --output " + kind, t -> List.of(sweep(uri))));
             cases.add(fails("sweep: --spec " + kind, t -> one("sweep", "--spec", uri)));
             cases.add(fails("sweep: spec file naming " + kind, t -> one("sweep", "--spec",
                     Files.writeString(t.resolve("spec.yaml"), "data: " + uri + "\nkl-weights: [1]\nthresholds: [3]\n"
-                            + "output: " + t.resolve("out") + "\n").toString())));
+                            + "validation: 0.1\noutput: " + t.resolve("out") + "\n").toString())));
             // report, kl-curve, export, evaluate, predict
             cases.add(fails("report: --input " + kind, t -> one("report", "--input", uri)));
             cases.add(fails("kl-curve: --output " + kind, t -> one("kl-curve", "--output", uri, "--points", "11")));

@@ -92,7 +92,7 @@ class ServeCommandsTest {
             net.setParam(layer + "_logSigma2", net.getParam(layer + "_logSigma2").assign(-7.0));
         }
         ModelSerializer.writeModel(net, run.resolve("model.zip").toFile(), true);
-        EpochMetrics m = new EpochMetrics(1, 1, 1, 0, 1e-3, 0.5, 10, 0.5, TRAIN, 0.1, 1,
+        EpochMetrics m = new EpochMetrics(1, 1, 1, 0, 1e-3, 0.5, 10, 0.5, TRAIN, null, 0.1, 1,
                 List.of(new LayerMetrics("dense1", 10, 5, 0.5, 1, -3.0, null)), 0.1, 2.0);
         Files.writeString(run.resolve(RunFiles.METRICS_JSONL), Json.mapper().writeValueAsString(m) + "\n");
         Files.writeString(run.resolve("run.json"), "{\"command\":\"train\",\"config\":{\"data\":{\"train\":\""
@@ -201,6 +201,12 @@ class ServeCommandsTest {
                         "--output", t.resolve("o").toString(), "--bits-conv", "17"), usage, "--bits-conv must be in 1..16"),
                 new BadInput("export: NaN threshold", t -> List.of("export", "--input", finishedRun(t).toString(),
                         "--output", t.resolve("o").toString(), "--threshold", "NaN"), usage, "--threshold must be a finite"),
+                new BadInput("export: threshold above --log-alpha-max", t -> List.of("export", "--input",
+                        finishedRun(t).toString(), "--output", t.resolve("o").toString(), "--threshold", "8.5"), usage,
+                        "--threshold 8.5 is outside (--log-alpha-min -8, --log-alpha-max 8]"),
+                new BadInput("export: threshold at --log-alpha-min", t -> List.of("export", "--input",
+                        finishedRun(t).toString(), "--output", t.resolve("o").toString(), "--threshold", "-8"), usage,
+                        "so every weight would be pruned"),
                 new BadInput("export: existing output", t -> {
                     Files.writeString(t.resolve("o"), "keep me");
                     return List.of("export", "--input", finishedRun(t).toString(), "--output", t.resolve("o").toString());
@@ -245,6 +251,13 @@ class ServeCommandsTest {
                 }, usage, "holds images of 1x14x14 but the model takes 1x28x28"),
                 new BadInput("evaluate: NaN threshold", t -> List.of("evaluate", "--model", finishedRun(t).toString(),
                         "--data", data(t).toString(), "--threshold", "NaN"), usage, "--threshold must be a finite"),
+                new BadInput("evaluate: threshold above --log-alpha-max", t -> List.of("evaluate", "--model",
+                        finishedRun(t).toString(), "--data", data(t).toString(), "--threshold", "9", "--output",
+                        t.resolve("e.json").toString()), usage,
+                        "--threshold 9 is outside (--log-alpha-min -8, --log-alpha-max 8]"),
+                new BadInput("evaluate: threshold below --log-alpha-min", t -> List.of("evaluate", "--model",
+                        finishedRun(t).resolve("model.zip").toString(), "--data", data(t).toString(), "--threshold",
+                        "-9"), usage, "so every weight would be pruned"),
                 new BadInput("evaluate: existing output", t -> {
                     Files.writeString(t.resolve("e.json"), "{}");
                     return List.of("evaluate", "--model", finishedRun(t).toString(), "--data", data(t).toString(),

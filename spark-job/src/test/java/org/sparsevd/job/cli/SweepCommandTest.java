@@ -48,6 +48,8 @@ class SweepCommandTest {
                 limit-train: 5000
                 lr: 1e-3
                 max-accuracy-drop: 0.5
+                validation: 0.1
+                seeds: [42, 7]
                 """);
         SweepConfig c = config("--spec", spec.toString(), "--output", tmp.resolve("out").toString(),
                 "--epochs", "3", "--thresholds", "2,4");
@@ -58,19 +60,23 @@ class SweepCommandTest {
         assertEquals(0.001, c.train().schedule().learningRate());
         assertEquals(0.5, c.maxAccuracyDrop());
         assertEquals(6, c.points());
-        assertEquals(tmp.resolve("out/runs/kl-0.3").toFile().toURI(), c.run(0.3).output());
-        assertEquals(0.3, c.run(0.3).schedule().klWeight());
+        assertEquals(List.of(42L, 7L), c.seeds());
+        assertEquals(0.1, c.train().data().validation());
+        assertEquals(tmp.resolve("out/runs/kl-0.3-seed-7").toFile().toURI(), c.run(0.3, 7).output());
+        assertEquals(0.3, c.run(0.3, 7).schedule().klWeight());
     }
 
     @Test
     void jsonSpecAndOptionsAlone() throws IOException {
         Path spec = file("sweep.json", "{\"kl-weights\": [0.5], \"thresholds\": [3], \"data\": \"/d\", "
-                + "\"output\": \"/o\"}");
+                + "\"output\": \"/o\", \"validation\": 1000}");
         SweepConfig c = config("--spec", spec.toString());
         assertEquals(List.of(0.5), c.klWeights());
         assertEquals("/o", c.train().output().getPath());
-        c = config("--data", "/d", "--output", "/o", "--kl-weights", "0.1,1", "--thresholds", "3");
+        c = config("--data", "/d", "--output", "/o", "--kl-weights", "0.1,1", "--thresholds", "3", "--validation",
+                "500", "--seed", "9");
         assertEquals(List.of(0.1, 1.0), c.klWeights());
+        assertEquals(List.of(9L), c.seeds(), "--seed alone: one seed");
         assertEquals(1.0, c.maxAccuracyDrop(), "default rule");
         c = config("--spec", spec.toString(), "--output", "hdfs://nn/sweeps/{date}");
         assertEquals("hdfs://nn/sweeps/" + java.time.LocalDate.now(java.time.ZoneOffset.UTC),
@@ -110,14 +116,19 @@ class SweepCommandTest {
             "--kl-weight|0.5|--kl-weight does not apply to a sweep; give the values to sweep with --kl-weights",
             "--threshold|2|--threshold does not apply to a sweep; give the values to sweep with --thresholds",
             "--epochs|0|--epochs must be at least 1, got 0",
+            "--validation|0|sweep needs --validation N (a count, or a fraction of the training set in (0, 1))",
+            "--validation|2.5|--validation must be a count of examples (a whole number, at least 1), a fraction in "
+                    + "(0, 1), or 0 for none, got 2.5",
+            "--seeds|7,7|--seeds: a seed is given twice in [7, 7]",
+            "--seed|3|--seed does not apply to a sweep given --seeds; list every seed in --seeds",
     })
     void invalidValuesAreOneLineErrorsAndWriteNothing(String option, String value, String message) {
         Path out = tmp.resolve("out");
         List<String> args = new ArrayList<>(List.of("--data", FashionMnist.DIR.toString(), "--output",
                 out.toString(), option, value));
-        for (String required : List.of("--kl-weights", "--thresholds")) {
+        for (String required : List.of("--kl-weights", "--thresholds", "--validation", "--seeds")) {
             if (!option.equals(required)) {
-                args.addAll(List.of(required, "1"));
+                args.addAll(List.of(required, required.equals("--seeds") ? "1,2" : "1"));
             }
         }
         Result r = sweep(args.toArray(String[]::new));
@@ -139,14 +150,14 @@ class SweepCommandTest {
     void klWeightsThatWouldTrainIdenticalRunsAreRefused(String options, String message) {
         Path out = tmp.resolve("out");
         List<String> args = new ArrayList<>(List.of("--data", FashionMnist.DIR.toString(), "--output",
-                out.toString(), "--kl-weights", "0.3,1", "--thresholds", "1,3"));
+                out.toString(), "--kl-weights", "0.3,1", "--thresholds", "1,3", "--validation", "0.1"));
         args.addAll(List.of(options.split(" ")));
         assertOneLineError(sweep(args.toArray(String[]::new)), message);
         assertFalse(Files.exists(out));
         // One more epoch, and the runs differ from the last epoch on (its weight is 0.3/1 x 1/ramp)
-        config("--data", "/d", "--output", "/o", "--kl-weights", "0.3,1", "--thresholds", "1", "--epochs", "3",
+        config("--data", "/d", "--output", "/o", "--validation", "100", "--kl-weights", "0.3,1", "--thresholds", "1", "--epochs", "3",
                 "--kl-zero-epochs", "1", "--kl-ramp-epochs", "1");
-        config("--data", "/d", "--output", "/o", "--kl-weights", "1", "--thresholds", "1", "--epochs", "2",
+        config("--data", "/d", "--output", "/o", "--validation", "100", "--kl-weights", "1", "--thresholds", "1", "--epochs", "2",
                 "--kl-zero-epochs", "1", "--kl-ramp-epochs", "1"); // one weight: nothing to confuse
     }
 

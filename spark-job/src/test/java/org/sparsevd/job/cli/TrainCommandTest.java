@@ -170,6 +170,18 @@ class TrainCommandTest {
                         "--random-labels", "1.5"), usage, "--random-labels must be a fraction in [0, 1], got 1.5"),
                 new BadInput("negative random-label fraction", t -> args(data(t), t.resolve("out"),
                         "--random-labels", "-0.1"), usage, "--random-labels must be a fraction in [0, 1], got -0.1"),
+                new BadInput("negative validation", t -> args(data(t), t.resolve("out"), "--validation", "-3"),
+                        usage, "--validation must be a count of examples (a whole number, at least 1), a fraction in "
+                        + "(0, 1), or 0 for none, got -3"),
+                new BadInput("fractional validation count", t -> args(data(t), t.resolve("out"), "--validation",
+                        "12.5"), usage, "--validation must be a count of examples (a whole number, at least 1), a "
+                        + "fraction in (0, 1), or 0 for none, got 12.5"),
+                new BadInput("validation of the whole training set", t -> args(data(t), t.resolve("out"),
+                        "--validation", String.valueOf(TRAIN)), usage, "--validation " + TRAIN + ": cannot hold out "
+                        + TRAIN + " of " + TRAIN + " examples in "),
+                new BadInput("validation larger than the --limit-train subset", t -> args(data(t), t.resolve("out"),
+                        "--limit-train", "50", "--validation", "45"), usage, "--validation 45: cannot hold out 45 of "
+                        + "50 examples in "),
                 new BadInput("unknown variant", t -> args(data(t), t.resolve("out"), "--variant", "bayes"),
                         usage, "--variant: unknown variant 'bayes' (known: sparsevd, plain, dropout)"),
                 new BadInput("dropout probability 1", t -> args(data(t), t.resolve("out"), "--dropout", "1"),
@@ -303,9 +315,9 @@ class TrainCommandTest {
         new CommandLine(o).parseArgs(written.toArray(String[]::new));
         TrainConfig config = o.config();
         RunOutput output = RunOutput.create(config.output(), new Configuration());
-        EpochMetrics m = new EpochMetrics(1, 1, 1, 0, 1e-3, 0.5, 10, 0.5, TRAIN, 0.5, 1,
+        EpochMetrics m = new EpochMetrics(1, 1, 1, 0, 1e-3, 0.5, 10, 0.5, TRAIN, null, 0.5, 1,
                 List.of(new LayerMetrics("dense1", 10, 5, 0.5, 1, -3.0, null)), 0.5, 1.0);
-        new Checkpoint(1, 1, List.of(m), Models.build(config.model(), config.seed(), TRAIN))
+        new Checkpoint(1, 1, List.of(m), Models.build(config, TRAIN))
                 .writeTo(output, config, TRAIN);
         args.addAll(List.of(resumedWith));
         args.add("--resume");

@@ -42,7 +42,7 @@ class LogAlphaHistogramTest {
     void recordedInMetricsJsonlAndAbsentFromOlderFiles() throws Exception {
         LayerMetrics l = new LayerMetrics("dense1", 4, 2, 0.5, 1.5, -1.0,
                 new LogAlphaHistogram(-8, 8, new long[] {1, 0, 3}));
-        EpochMetrics m = new EpochMetrics(1, 2, 2, 0, 1e-3, 0.5, 1.5, 0.5, 10, 0.9, 2, List.of(l), 0.8, 0.4);
+        EpochMetrics m = new EpochMetrics(1, 2, 2, 0, 1e-3, 0.5, 1.5, 0.5, 10, 0.85, 0.9, 2, List.of(l), 0.8, 0.4);
         String json = Json.mapper().writeValueAsString(m);
         EpochMetrics back = Json.readingMapper().readValue(json, EpochMetrics.class);
         assertEquals(m, back);

@@ -48,7 +48,7 @@ class ReportPicturesTest {
     @ValueSource(strings = {"lenet300", "lenet5", "vgglike", "alexnet"})
     void everyPictureIsWrittenForEveryArchitecture(String model) throws IOException {
         MultiLayerNetwork net = Models.build(new ModelOptions(model, "sparsevd", 0.5,
-                model.equals("vgglike") ? 0.125 : 1, null, 3, -10, -8, 8), 1, 1000);
+                model.equals("vgglike") ? 0.125 : 1, null, 3, -10, -8, 8), 1.0, 1, 1000);
         List<EpochMetrics> epochs = new ArrayList<>();
         for (int e = 1; e <= 3; e++) {
             prune(net, e);
@@ -108,7 +108,7 @@ class ReportPicturesTest {
         List<LayerSparsity> layers = SparsityReport.of(net);
         Map<String, LogAlphaHistogram> histograms = LogAlphaHistogram.of(net);
         List<LayerMetrics> lm = layers.stream().map(l -> LayerMetrics.of(l, histograms.get(l.name()))).toList();
-        return new EpochMetrics(epoch, 10, 10 * epoch, 0.5 * epoch, 1e-3, 1.0 / epoch, 1000, 1.0, 1000,
+        return new EpochMetrics(epoch, 10, 10 * epoch, 0.5 * epoch, 1e-3, 1.0 / epoch, 1000, 1.0, 1000, null,
                 0.5 + 0.1 * epoch, SparsityReport.compression(layers), lm, 0.6 + 0.1 * epoch, 0.9 / epoch);
     }
 

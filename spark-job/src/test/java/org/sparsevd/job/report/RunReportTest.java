@@ -312,6 +312,20 @@ class RunReportTest {
     }
 
     @Test
+    void theHeadlineSaysFinalOnlyForACompletedRun() throws IOException {
+        Path dir = run(false);
+        assertEquals(0, report(dir).code());
+        assertTrue(Files.readString(dir.resolve("report/index.html")).contains(
+                "<p class=\"headline\">Final test accuracy <b>90.00%</b>"), "run.json: the run completed");
+        Files.delete(dir.resolve("run.json")); // as while the run trains, or after it failed
+        assertEquals(0, report(dir).code());
+        String html = Files.readString(dir.resolve("report/index.html"));
+        assertTrue(html.contains("<p class=\"headline\">Test accuracy after epoch 4 (not completed): <b>90.00%</b>"),
+                "no run.json: not a final result");
+        assertFalse(html.contains("Final test accuracy"));
+    }
+
+    @Test
     void anOldReportIsReplacedWhole() throws IOException {
         Path dir = run(false);
         Path old = Files.createDirectories(dir.resolve("report"));

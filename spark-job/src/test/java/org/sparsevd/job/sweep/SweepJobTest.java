@@ -30,10 +30,11 @@ import org.sparsevd.job.output.RunFiles;
 import picocli.CommandLine;
 
 /**
- * A 3 KL weights x 5 thresholds sweep on a small Fashion-MNIST subset, end to end in embedded local mode; then the
- * state a kill during the second training run leaves behind (the first run's rows, the second run's checkpoint of
- * its first epoch, a torn third run) is restarted: every point ends up recorded exactly once, the first run's
- * points untouched, the second run continued from its checkpoint and the third trained again.
+ * A 2 KL weights x 5 thresholds x 2 seeds sweep with a validation split on a small Fashion-MNIST subset, end to end
+ * in embedded local mode; then the state a kill during the third training run leaves behind (the first two runs'
+ * rows, the third run's checkpoint of its first epoch, a torn fourth run) is restarted: every (point, seed) ends up
+ * recorded exactly once, the first runs' rows untouched, the third run continued from its checkpoint and the fourth
+ * trained again.
  */
 class SweepJobTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,9 +48,13 @@ class SweepJobTest {
 
     private static String[] sweep(Path out, String thresholds) {
         return new String[] {"sweep", "--data", FashionMnist.DIR.toString(),
-                "--output", out.toString(), "--kl-weights", "0.1,0.3,1", "--thresholds", thresholds,
-                "--limit-train", "600", "--epochs", "2", "--kl-zero-epochs", "0", "--kl-ramp-epochs", "1",
-                "--workers", "2", "--averaging-frequency", "3", "--seed", "7"};
+                "--output", out.toString(), "--kl-weights", "0.1,1", "--thresholds", thresholds,
+                "--limit-train", "600", "--validation", "100", "--epochs", "2", "--kl-zero-epochs", "0",
+                "--kl-ramp-epochs", "1", "--workers", "2", "--averaging-frequency", "3", "--seeds", "7,13"};
+    }
+
+    private static String run(double w, long seed) {
+        return "runs/kl-" + (w == 1 ? "1" : String.valueOf(w)) + "-seed-" + seed;
     }
 
     @Test
@@ -58,58 +63,73 @@ class SweepJobTest {
         assertEquals(0, Main.run(sweep(out)));
 
         List<String> rows = Files.readAllLines(out.resolve("sweep.jsonl"));
-        assertEquals(15, rows.size());
+        assertEquals(20, rows.size());
         List<String> csv = Files.readAllLines(out.resolve("sweep.csv"));
-        assertEquals(16, csv.size());
-        assertTrue(csv.get(0).startsWith("kl_weight,threshold,test_accuracy,compression,weights,nonzero,"
-                + "dense1_nonzero,dense1_sparsity"), csv.get(0));
+        assertEquals(21, csv.size());
+        assertTrue(csv.get(0).startsWith("kl_weight,threshold,val_accuracy,test_accuracy,pruned_at_epoch,compression,weights,"
+                + "nonzero,dense1_nonzero,dense1_sparsity"), csv.get(0));
         assertTrue(csv.get(0).contains(",run,seed,") && csv.get(0).contains("version_dl4j"), csv.get(0));
         int i = 0;
-        for (double w : new double[] {0.1, 0.3, 1}) {
-            JsonNode previous = null;
-            for (double t = 1; t <= 5; t++) {
-                JsonNode row = JSON.readTree(rows.get(i++));
-                assertEquals(w, row.get("kl_weight").asDouble());
-                assertEquals(t, row.get("threshold").asDouble());
-                JsonNode p = row.get("provenance");
-                assertEquals("runs/kl-" + (w == 1 ? "1" : String.valueOf(w)), p.get("run").asText());
-                assertEquals(7, p.get("seed").asLong());
-                assertEquals(600, p.get("train_examples").asLong());
-                assertTrue(p.get("versions").get("spark").asText().startsWith("3.5"), p.toString());
-                assertFalse(row.has("pareto"), "the front changes as points are added: it is in best.json");
-                if (previous != null) { // a higher threshold prunes fewer weights
-                    assertTrue(row.get("nonzero").asLong() >= previous.get("nonzero").asLong(), row.toString());
+        for (double w : new double[] {0.1, 1}) {
+            for (long seed : new long[] {7, 13}) {
+                JsonNode previous = null;
+                for (double t = 1; t <= 5; t++) {
+                    JsonNode row = JSON.readTree(rows.get(i++));
+                    assertEquals(w, row.get("kl_weight").asDouble());
+                    assertEquals(t, row.get("threshold").asDouble());
+                    assertTrue(row.get("val_accuracy").isNumber() && row.get("test_accuracy").isNumber(), row.toString());
+                    JsonNode p = row.get("provenance");
+                    assertEquals(run(w, seed), p.get("run").asText());
+                    assertEquals(seed, p.get("seed").asLong());
+                    assertEquals(500, p.get("train_examples").asLong(), "600 less the 100 held out");
+                    assertTrue(p.get("versions").get("spark").asText().startsWith("3.5"), p.toString());
+                    assertFalse(row.has("pareto"), "rows hold nothing later rows change");
+                    if (previous != null) { // a higher threshold prunes fewer weights
+                        assertTrue(row.get("nonzero").asLong() >= previous.get("nonzero").asLong(), row.toString());
+                    }
+                    previous = row;
                 }
-                previous = row;
+                assertTrue(Files.exists(out.resolve(run(w, seed) + "/model.zip")));
+                JsonNode metrics = JSON.readTree(Files.readAllLines(out.resolve(run(w, seed) + "/metrics.jsonl")).get(1));
+                assertTrue(metrics.get("val_accuracy").isNumber(), metrics.toString());
             }
-            assertTrue(Files.exists(out.resolve("runs/kl-" + (w == 1 ? "1" : String.valueOf(w)) + "/model.zip")));
         }
+        assertNotEquals(JSON.readTree(rows.get(0)).get("test_accuracy"), JSON.readTree(rows.get(5)).get("test_accuracy"),
+                "each seed trains its own model");
         JsonNode best = JSON.readTree(out.resolve("best.json").toFile());
         assertTrue(best.get("complete").asBoolean());
-        assertEquals(15, best.get("points_recorded").asInt());
+        assertEquals(20, best.get("rows_recorded").asInt());
         JsonNode selected = best.get("selected");
-        assertTrue(selected.get("test_accuracy").asDouble() >= best.get("best_accuracy").asDouble() - 0.01);
+        assertTrue(selected.get("val_accuracy").asDouble() >= best.get("best_val_accuracy").asDouble() - 0.01);
+        assertEquals("[7,13]", selected.get("seeds").toString());
+        for (String f : List.of("val_accuracy_std", "test_accuracy", "test_accuracy_std", "compression")) {
+            assertTrue(selected.get(f).isNumber(), f + " in " + selected);
+        }
         assertTrue(best.get("pareto_front").size() >= 1);
         assertTrue(JSON.readTree(out.resolve("sweep.json").toFile()).get("spec").get("kl_weights").isArray());
 
-        // What a kill during the second training run leaves: the first run's 5 rows; the second run stopped after
-        // its first epoch (a real run of that configuration, stopped by its epoch hook: checkpoint and metrics of
-        // epoch 1, no model); the third run killed before its first checkpoint completed (a torn checkpoint.zip).
-        Files.write(out.resolve("sweep.jsonl"), rows.subList(0, 5));
+        // Runs go seed by seed: (0.1, 7), (1, 7), (0.1, 13), (1, 13). What a kill during the third leaves: the rows of
+        // seed 7; the third run stopped after its first epoch (a real run of that configuration, stopped by its
+        // epoch hook: checkpoint and metrics of epoch 1, no model); the fourth killed before its first checkpoint
+        // completed (a torn checkpoint.zip).
+        List<String> seed7 = rows.stream().filter(r -> r.contains("\"seed\":7,")).toList();
+        assertEquals(10, seed7.size());
+        Files.write(out.resolve("sweep.jsonl"), seed7);
         Files.delete(out.resolve(".sweep.jsonl.crc"));
-        Path second = out.resolve("runs/kl-0.3");
+        Path second = out.resolve(run(0.1, 13));
         deleteTree(second);
         TrainOptions options = new TrainOptions();
         List<String> trainArgs = new ArrayList<>(List.of(sweep(out)).subList(1, sweep(out).length));
         trainArgs.subList(4, 8).clear(); // the sweep's own --kl-weights and --thresholds
+        trainArgs.subList(trainArgs.indexOf("--seeds"), trainArgs.indexOf("--seeds") + 2).clear();
         new CommandLine(options).parseArgs(trainArgs.toArray(String[]::new));
-        TrainConfig secondRun = new SweepConfig(options.config(), List.of(0.1, 0.3, 1.0),
-                List.of(1.0, 2.0, 3.0, 4.0, 5.0), 1.0).run(0.3);
+        TrainConfig secondRun = new SweepConfig(options.config(), List.of(0.1, 1.0),
+                List.of(1.0, 2.0, 3.0, 4.0, 5.0), List.of(7L, 13L), 1.0, SweepConfig.PRUNE_NONE, 1).run(0.1, 13);
         assertThrows(IllegalStateException.class, () -> new TrainJob(secondRun, false, m -> {
             throw new IllegalStateException("killed after epoch " + m.epoch());
         }, Watch.DEFAULT).run());
         assertTrue(Files.exists(second.resolve(RunFiles.CHECKPOINT)) && !Files.exists(second.resolve("model.zip")));
-        Path third = out.resolve("runs/kl-1");
+        Path third = out.resolve(run(1, 13));
         deleteTree(third);
         Files.createDirectories(third);
         Files.write(third.resolve(RunFiles.CHECKPOINT), new byte[] {'P', 'K', 3, 4, 0});
@@ -117,18 +137,17 @@ class SweepJobTest {
         StringWriter resumeErr = new StringWriter();
         assertEquals(0, Main.run(new PrintWriter(resumeErr, true), sweep(out)), resumeErr.toString());
         List<String> resumed = Files.readAllLines(out.resolve("sweep.jsonl"));
-        assertEquals(15, resumed.size(), "every point exactly once");
-        assertEquals(rows.subList(0, 5), resumed.subList(0, 5), "finished points are kept byte for byte");
-        assertEquals(csv.subList(0, 6), Files.readAllLines(out.resolve("sweep.csv")).subList(0, 6),
-                "the CSV's header and finished rows are kept byte for byte");
-        for (int k = 0; k < 15; k++) {
+        assertEquals(20, resumed.size(), "every (point, seed) exactly once");
+        for (int k = 0; k < 20; k++) {
             JsonNode before = JSON.readTree(rows.get(k));
             JsonNode after = JSON.readTree(resumed.get(k));
             String app = "/provenance/spark_application_id";
-            if (k >= 5) {
+            if (before.at("/provenance/seed").asLong() == 7) {
+                assertEquals(rows.get(k), resumed.get(k), "finished rows are kept byte for byte");
+            } else {
                 assertNotEquals(before.at(app), after.at(app), "recorded by the new application");
-                for (String f : List.of("kl_weight", "threshold")) {
-                    assertEquals(before.get(f), after.get(f), f);
+                for (String f : List.of("kl_weight", "threshold", "provenance/seed")) {
+                    assertEquals(before.at("/" + f), after.at("/" + f), f);
                 }
                 // the continued run ends with the uninterrupted run's parameters (to float rounding, see ResumeTest)
                 assertEquals(before.get("test_accuracy").asDouble(), after.get("test_accuracy").asDouble(), 2e-3,
@@ -149,10 +168,10 @@ class SweepJobTest {
         // Killed after the third run finished training but before its points were recorded: it is evaluated, not
         // trained again.
         String thirdRecord = Files.readString(third.resolve("run.json"));
-        Files.write(out.resolve("sweep.jsonl"), resumed.subList(0, 10));
+        Files.write(out.resolve("sweep.jsonl"), resumed.subList(0, 15));
         Files.delete(out.resolve(".sweep.jsonl.crc"));
         assertEquals(0, Main.run(sweep(out)));
-        assertEquals(15, Files.readAllLines(out.resolve("sweep.jsonl")).size());
+        assertEquals(20, Files.readAllLines(out.resolve("sweep.jsonl")).size());
         assertEquals(thirdRecord, Files.readString(third.resolve("run.json")), "not trained again");
         resumed = Files.readAllLines(out.resolve("sweep.jsonl"));
 
@@ -179,11 +198,63 @@ class SweepJobTest {
             assertTrue(html.contains("id=\"" + png + "\""), png + " embedded");
         }
         assertEquals(6 + 1, html.split("data:image/png;base64,").length, "six figures embedded");
-        for (String run : List.of("runs/kl-0.1", "runs/kl-0.3", "runs/kl-1")) {
+        for (String run : List.of(run(0.1, 7), run(0.1, 13), run(1, 7), run(1, 13))) {
             assertTrue(Files.isRegularFile(out.resolve(run).resolve("report/index.html")), run);
             assertTrue(html.contains("href=\"../" + run + "/report/index.html\""), run + " linked");
         }
         assertTrue(html.contains("Pareto") && html.contains("selected"), "front and selection shown");
+        assertTrue(html.contains("Selected on validation accuracy") && html.contains(" \u00b1 "), "mean \u00b1 std");
+    }
+
+    /**
+     * --prune median: after an epoch of KL weight 0 (identical for both runs), a KL weight so large that the network
+     * can no longer learn from the data (Adam's step follows the KL term) falls below the first run's (KL weight 0)
+     * validation accuracy after epoch 2 and is stopped there; its rows say so, it is not selected, and a restarted
+     * sweep that lost its rows evaluates it again without training it.
+     */
+    @Test
+    void medianPruningStopsABadRunKeepsItsRowsAndIsNotRetrainedOnResume() throws Exception {
+        Path out = tmp.resolve("pruned");
+        String[] args = {"sweep", "--data", FashionMnist.DIR.toString(), "--output", out.toString(),
+                "--kl-weights", "0,1000000", "--thresholds", "3", "--limit-train", "600", "--validation", "100",
+                "--epochs", "3", "--kl-zero-epochs", "1", "--kl-ramp-epochs", "0", "--lr", "0.003", "--workers", "2",
+                "--averaging-frequency", "3", "--seeds", "5", "--prune", "median", "--prune-after", "1"};
+        assertEquals(0, Main.run(args));
+
+        List<String> rows = Files.readAllLines(out.resolve("sweep.jsonl"));
+        assertEquals(2, rows.size());
+        JsonNode good = JSON.readTree(rows.get(0));
+        JsonNode bad = JSON.readTree(rows.get(1));
+        assertTrue(good.get("pruned_at_epoch").isNull(), good.toString());
+        assertEquals(2, bad.get("pruned_at_epoch").asInt(), bad.toString());
+        assertTrue(bad.get("val_accuracy").asDouble() < good.get("val_accuracy").asDouble());
+        Path badRun = out.resolve("runs/kl-1000000-seed-5");
+        assertEquals(2, Files.readAllLines(badRun.resolve("metrics.jsonl")).size(), "stopped after epoch 2");
+        assertEquals(3, Files.readAllLines(out.resolve("runs/kl-0-seed-5/metrics.jsonl")).size());
+        JsonNode record = JSON.readTree(badRun.resolve("run.json").toFile());
+        assertEquals("pruned", record.get("status").asText());
+        assertEquals(2, record.get("pruned_at_epoch").asInt());
+        JsonNode best = JSON.readTree(out.resolve("best.json").toFile());
+        assertEquals(0, best.get("selected").get("kl_weight").asDouble(), "a pruned point is not selected");
+        assertEquals(1, best.get("runs_pruned").asInt());
+        List<String> csv = Files.readAllLines(out.resolve("sweep.csv"));
+        int column = List.of(csv.get(0).split(",")).indexOf("pruned_at_epoch");
+        assertEquals("", csv.get(1).split(",")[column]);
+        assertEquals("2", csv.get(2).split(",")[column]);
+
+        // Killed after the pruned run was stopped but before its rows were written: evaluated, not trained again.
+        String recordText = Files.readString(badRun.resolve("run.json"));
+        Files.write(out.resolve("sweep.jsonl"), rows.subList(0, 1));
+        Files.delete(out.resolve(".sweep.jsonl.crc"));
+        assertEquals(0, Main.run(args));
+        List<String> resumed = Files.readAllLines(out.resolve("sweep.jsonl"));
+        assertEquals(2, resumed.size());
+        assertEquals(2, JSON.readTree(resumed.get(1)).get("pruned_at_epoch").asInt());
+        assertEquals(recordText, Files.readString(badRun.resolve("run.json")), "not trained again");
+
+        assertEquals(0, Main.run("report", "--input", out.toString()));
+        String html = Files.readString(out.resolve("report/index.html"));
+        assertTrue(html.contains("pruned at epoch 2"), "the report marks the pruned run");
     }
 
     private static void deleteTree(Path dir) throws Exception {

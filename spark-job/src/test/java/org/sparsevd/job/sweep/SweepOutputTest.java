@@ -30,11 +30,12 @@ class SweepOutputTest {
     private static SweepConfig config(String master, String output, List<Double> thresholds) {
         TrainConfig train = new TrainConfig(
                 new DataOptions(URI.create("s3a://AKIAEXAMPLE:SeCrEt@bucket/fashion-mnist"), null, 0, DataOptions.IDX,
-                        0, false),
+                        0, false, 0.1),
                 new ModelOptions("lenet300", "sparsevd", 0.5, 1, null, 3, -10, -8, 8),
                 new ScheduleOptions(20, 1e-3, "constant", 0, 1, 5, 15),
                 new ClusterOptions(master, 2, 100, 10), URI.create(output), 42);
-        return new SweepConfig(train, List.of(0.1, 1.0), thresholds, 1.0);
+        return new SweepConfig(train, List.of(0.1, 1.0), thresholds, List.of(42L), 1.0,
+                SweepConfig.PRUNE_NONE, 1);
     }
 
     @Test
@@ -54,6 +55,25 @@ class SweepOutputTest {
     }
 
     @Test
+    void aSweepNeedsAValidationSplitAndDistinctSeeds() {
+        TrainConfig train = config(null, "/a", List.of(1.0)).train();
+        TrainConfig noValidation = new TrainConfig(new DataOptions(train.data().train(), null, 0, DataOptions.IDX, 0,
+                false, 0), train.model(), train.schedule(), train.cluster(), train.output(), 42);
+        JobConfigException e = assertThrows(JobConfigException.class, () -> new SweepConfig(noValidation,
+                List.of(0.1), List.of(1.0), List.of(42L), 1.0, SweepConfig.PRUNE_NONE, 1));
+        assertTrue(e.getMessage().startsWith("sweep needs --validation N"), e.getMessage());
+        e = assertThrows(JobConfigException.class, () -> new SweepConfig(train, List.of(0.1), List.of(1.0),
+                List.of(7L, 42L, 7L), 1.0, SweepConfig.PRUNE_NONE, 1));
+        assertEquals("--seeds: a seed is given twice in [7, 42, 7]", e.getMessage());
+        SweepConfig c = new SweepConfig(train, List.of(0.1, 1.0), List.of(1.0, 2.0), List.of(7L, 13L), 1.0,
+                SweepConfig.PRUNE_NONE, 1);
+        assertEquals(4, c.runs());
+        assertEquals(8, c.rows());
+        assertEquals("/a/runs/kl-1-seed-13", c.run(1.0, 13).output().toString());
+        assertEquals(13, c.run(1.0, 13).seed());
+    }
+
+    @Test
     void aRowIsTheSameBytesWhateverOrderItsVersionsCameIn() throws Exception {
         List<String> keys = List.of("sparsevd", "sparsevd_commit", "dl4j", "spark", "scala", "java", "os");
         Map<String, String> forward = new LinkedHashMap<>();
@@ -62,12 +82,13 @@ class SweepOutputTest {
         for (int i = keys.size() - 1; i >= 0; i--) {
             backward.put(keys.get(i), "v-" + keys.get(i));
         }
-        SweepPoint p = SweepSelectionTest.point(0.3, 2, 0.8, 7);
+        SweepPoint p = SweepSelectionTest.row(0.3, 2, 1, 0.8, 0.8, 7);
         List<String> rows = new ArrayList<>();
         List<String> csvs = new ArrayList<>();
         for (Map<String, String> versions : List.of(forward, backward)) {
             PointProvenance pr = p.provenance();
-            SweepPoint q = new SweepPoint(p.klWeight(), p.threshold(), p.testAccuracy(), p.compression(),
+            SweepPoint q = new SweepPoint(p.klWeight(), p.threshold(), p.valAccuracy(), p.testAccuracy(),
+                    p.prunedAtEpoch(), p.compression(),
                     p.weights(), p.nonzero(), p.layers(), new PointProvenance(pr.run(), pr.seed(),
                     pr.trainExamples(), pr.trainSeconds(), pr.sparkMaster(), pr.sparkApplicationId(),
                     pr.finishedAt(), versions));
@@ -86,8 +107,8 @@ class SweepOutputTest {
 
     @Test
     void rowsRoundTripThroughJsonLinesAndCsv() {
-        List<SweepPoint> points = List.of(SweepSelectionTest.point(0.1, 1, 0.85, 10),
-                SweepSelectionTest.point(0.1, 3, 0.86, 5));
+        List<SweepPoint> points = List.of(SweepSelectionTest.row(0.1, 1, 7, 0.85, 0.84, 10),
+                SweepSelectionTest.row(0.1, 3, 7, 0.86, 0.83, 5));
         StringBuilder jsonl = new StringBuilder();
         for (SweepPoint p : points) {
             jsonl.append(SweepRows.row(p)).append('\n');
@@ -103,8 +124,10 @@ class SweepOutputTest {
 
         List<String> csv = SweepRows.csv(points).lines().toList();
         assertEquals(3, csv.size());
-        assertTrue(csv.get(1).startsWith("0.100000,1.00000,0.850000,10.0000,1000,100,100,0.900000,runs/kl-0.1,"),
-                csv.get(1));
+        assertTrue(csv.get(0).startsWith("kl_weight,threshold,val_accuracy,test_accuracy,pruned_at_epoch,compression,"),
+                csv.get(0));
+        assertTrue(csv.get(1).startsWith("0.100000,1.00000,0.850000,0.840000,,10.0000,1000,100,100,0.900000,"
+                + "runs/kl-0.1-seed-7,7,"), csv.get(1));
         assertEquals(csv.get(0).split(",").length, csv.get(1).split(",").length);
     }
 }

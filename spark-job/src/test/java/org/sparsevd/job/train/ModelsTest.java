@@ -1,19 +1,28 @@
 package org.sparsevd.job.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sparsevd.core.layers.SparseVdLayers;
+import org.sparsevd.core.seed.NoiseSeed;
 import org.sparsevd.datasets.LabeledImages;
 import org.sparsevd.job.config.JobConfigException;
+import org.sparsevd.job.cli.TrainOptions;
 import org.sparsevd.job.config.ModelOptions;
+import org.sparsevd.job.config.TrainConfig;
+import picocli.CommandLine;
 
 /** Building models by name, their input checks, and --init-from. */
 class ModelsTest {
@@ -25,7 +34,7 @@ class ModelsTest {
     }
 
     private URI saved(String model, String variant) throws Exception {
-        MultiLayerNetwork net = Models.build(options(model, variant, null), 7, 100);
+        MultiLayerNetwork net = Models.build(options(model, variant, null), 1.0, 7, 100);
         net.params().addi(0.25); // distinguishable from any fresh initialization
         Path file = tmp.resolve(model + "-" + variant + ".zip");
         ModelSerializer.writeModel(net, file.toFile(), false);
@@ -36,7 +45,7 @@ class ModelsTest {
     void initFromCopiesWeightsAndBiasesOfAPlainNetworkAndKeepsLogSigma2() throws Exception {
         URI plainFile = saved("lenet5", "plain");
         MultiLayerNetwork plain = ModelSerializer.restoreMultiLayerNetwork(Path.of(plainFile).toFile(), false);
-        MultiLayerNetwork net = Models.build(options("lenet5", "sparsevd", plainFile), 1, 100);
+        MultiLayerNetwork net = Models.build(options("lenet5", "sparsevd", plainFile), 1.0, 1, 100);
         for (String layer : new String[]{"conv1", "conv2", "dense1", "dense2"}) {
             int i = index(net, layer);
             int j = index(plain, layer);
@@ -60,16 +69,16 @@ class ModelsTest {
     void initFromAnotherArchitectureOrAMissingOrBrokenFileIsAOneLineError() throws Exception {
         URI lenet300 = saved("lenet300", "plain");
         JobConfigException e = assertThrows(JobConfigException.class,
-                () -> Models.build(options("lenet5", "sparsevd", lenet300), 1, 100));
+                () -> Models.build(options("lenet5", "sparsevd", lenet300), 1.0, 1, 100));
         assertTrue(e.getMessage().contains("is not a network of this architecture"), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
 
         URI missing = tmp.resolve("missing.zip").toUri();
-        e = assertThrows(JobConfigException.class, () -> Models.build(options("lenet5", "sparsevd", missing), 1, 100));
+        e = assertThrows(JobConfigException.class, () -> Models.build(options("lenet5", "sparsevd", missing), 1.0, 1, 100));
         assertTrue(e.getMessage().contains("no such file"), e.getMessage());
 
         Path junk = Files.writeString(tmp.resolve("junk.zip"), "not a model");
-        e = assertThrows(JobConfigException.class, () -> Models.build(options("lenet5", "sparsevd", junk.toUri()), 1, 100));
+        e = assertThrows(JobConfigException.class, () -> Models.build(options("lenet5", "sparsevd", junk.toUri()), 1.0, 1, 100));
         assertTrue(e.getMessage().contains("not a readable DL4J"), e.getMessage());
     }
 
@@ -85,5 +94,43 @@ class ModelsTest {
         e = assertThrows(JobConfigException.class, () -> Models.checkInput(options("alexnet", "plain", null), mnistLike));
         assertTrue(e.getMessage().contains("expects 32x32 images with 3 channels"), e.getMessage());
         Models.checkInput(options("lenet5", "dropout", null), mnistLike);
+    }
+
+    /**
+     * The KL weight's one path, command line → schedule → layers: a run's network holds its first epoch's weight from
+     * the moment it is built, so its first steps are the steps of that weight. With {@code --kl-weight 0.37} from
+     * epoch 1 (no warm-up), two steps of the network as built give the same score and parameters, bit for bit, as
+     * the same network told 0.37 explicitly, and not those of the layers' default 1: a network built holding any
+     * other weight fails here.
+     */
+    @Test
+    void aRunsNetworkTakesItsFirstStepsWithTheScheduledKlWeight() {
+        TrainOptions options = new TrainOptions();
+        new CommandLine(options).parseArgs("--data", tmp.toString(), "--output", tmp.resolve("o").toString(),
+                "--kl-weight", "0.37", "--kl-zero-epochs", "0", "--kl-ramp-epochs", "0", "--seed", "5");
+        TrainConfig config = options.config();
+        Nd4j.getRandom().setSeed(3);
+        DataSet batch = new DataSet(Nd4j.rand(20, 784), Nd4j.eye(10).repeat(0, 2));
+        float[] asBuilt = twoSteps(Models.build(config, 1000), batch, Double.NaN);
+        float[] told = twoSteps(Models.build(config, 1000), batch, 0.37);
+        float[] atDefault = twoSteps(Models.build(config, 1000), batch, 1.0);
+        assertTrue(Arrays.equals(told, asBuilt), "the network as built trains with the scheduled weight 0.37");
+        assertNotEquals(told[0], atDefault[0], "the weight shows in the score: a wrong one would fail the test");
+    }
+
+    /** The score after two steps on {@code batch} (KL weight {@code klWeight} set first, unless NaN), then the parameters. */
+    private static float[] twoSteps(MultiLayerNetwork net, DataSet batch, double klWeight) {
+        if (!Double.isNaN(klWeight)) {
+            SparseVdLayers.setKlWeight(net.getLayerWiseConfigurations(), klWeight);
+        }
+        for (int step = 0; step < 2; step++) {
+            NoiseSeed.apply(5, 0, batch);
+            net.fit(batch);
+        }
+        float[] params = net.params().data().asFloat();
+        float[] out = new float[params.length + 1];
+        out[0] = (float) net.score();
+        System.arraycopy(params, 0, out, 1, params.length);
+        return out;
     }
 }

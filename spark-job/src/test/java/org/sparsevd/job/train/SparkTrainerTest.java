@@ -58,7 +58,7 @@ class SparkTrainerTest {
     }
 
     private static TrainConfig config(int workers, int batch, int averaging, ScheduleOptions schedule) {
-        return new TrainConfig(new DataOptions(FashionMnist.uri(), null, 0, DataOptions.IDX, 0, false),
+        return new TrainConfig(new DataOptions(FashionMnist.uri(), null, 0, DataOptions.IDX, 0, false, 0),
                 new ModelOptions("lenet300", "sparsevd", 0.5, 1, null, 3, -10, -8, 8),
                 schedule,
                 new ClusterOptions(null, workers, batch, averaging),
@@ -69,8 +69,8 @@ class SparkTrainerTest {
     void oneWorkerOnSparkMatchesASingleJvmFitOnTheSameBatches() {
         TrainConfig config = config(1, 50, 5, 2);
         CachedBlocks blocks = new CachedBlocks(sc, train, 1);
-        MultiLayerNetwork distributed = Models.build(config.model(), SEED, train.count());
-        MultiLayerNetwork local = Models.build(config.model(), SEED, train.count());
+        MultiLayerNetwork distributed = Models.build(config, train.count());
+        MultiLayerNetwork local = Models.build(config, train.count());
         assertEquals(local.params(), distributed.params(), "same seed, same initial parameters");
 
         SparkTrainer trainer = new SparkTrainer(sc, config, distributed, blocks, null);
@@ -95,7 +95,7 @@ class SparkTrainerTest {
         double maxDiff = a.sub(b).amaxNumber().doubleValue();
         assertTrue(maxDiff <= 1e-5, "max parameter difference " + maxDiff);
         assertTrue(a.sub(distributed.params()).amaxNumber().doubleValue() == 0, "trainer returns its network");
-        assertFalse(a.equalsWithEps(Models.build(config.model(), SEED, train.count()).params(), 1e-3),
+        assertFalse(a.equalsWithEps(Models.build(config, train.count()).params(), 1e-3),
                 "training changed the parameters");
         blocks.close();
     }
@@ -105,7 +105,7 @@ class SparkTrainerTest {
         // 0.6 after 1 epoch at 0 and a 2-epoch ramp: 0, 0, 0.3, 0.6 (the ramp starts at 0)
         TrainConfig config = config(2, 100, 5, new ScheduleOptions(4, 1e-3, "constant", 0, 0.6, 1, 2));
         CachedBlocks blocks = new CachedBlocks(sc, train, 2);
-        SparkTrainer trainer = new SparkTrainer(sc, config, Models.build(config.model(), SEED, train.count()), blocks,
+        SparkTrainer trainer = new SparkTrainer(sc, config, Models.build(config, train.count()), blocks,
                 null);
         CollectionAccumulator<DataSet> batches = sc.sc().collectionAccumulator();
         CollectionAccumulator<String> observed = sc.sc().collectionAccumulator();
@@ -134,7 +134,7 @@ class SparkTrainerTest {
         TrainConfig config = config(2, 100, 2, 1);
         CachedBlocks blocks = new CachedBlocks(sc, train, 2);
         assertEquals(List.of(500, 500), blocks.counts());
-        MultiLayerNetwork net = Models.build(config.model(), SEED, 1);
+        MultiLayerNetwork net = Models.build(config, 1);
         SparkTrainer trainer = new SparkTrainer(sc, config, net, blocks, null);
         CollectionAccumulator<DataSet> batches = sc.sc().collectionAccumulator();
         CollectionAccumulator<String> observed = sc.sc().collectionAccumulator();
@@ -180,7 +180,7 @@ class SparkTrainerTest {
         TrainConfig config = config(workers, batch, 5, schedule);
         try (CachedBlocks blocks = new CachedBlocks(sc, train, workers);
              CachedBlocks testBlocks = new CachedBlocks(sc, test, 2)) {
-            SparkTrainer trainer = new SparkTrainer(sc, config, Models.build(config.model(), SEED, train.count()),
+            SparkTrainer trainer = new SparkTrainer(sc, config, Models.build(config, train.count()),
                     blocks, null);
             double loss = Double.NaN;
             for (int epoch = 0; epoch < schedule.epochs(); epoch++) {

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# bench/sweep-selection.sh [OUT_DIR] [EPOCHS] [PRUNE_AFTER]: the validation-selected sweep and its early stopping.
+# LeNet-300-100 on a seeded 20,000-image subset of Fashion-MNIST, 2,000 of them held out for validation (stratified
+# by class, per seed), 3 KL weights x 5 thresholds x 3 seeds, EPOCHS epochs (default 15; KL weight 0 for a fifth of
+# them, then a ramp over the next two fifths). The same sweep runs twice, back to back: every run to its last epoch,
+# then with --prune median --prune-after PRUNE_AFTER (default: the second epoch with a non-zero KL weight; before
+# it the runs of a seed differ little). Prints the selected point (validation and test
+# accuracy, mean +- std over the seeds) against the sweep's best-on-test point, and the epochs and wall time each
+# sweep took (bench/sweep_table.py). Needs dataset-fashion-mnist and a built tree (mvn -q -B -DskipTests package).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+out="${1:-$root/bench/results/sweep-selection}"
+epochs="${2:-15}"
+zero=$((epochs / 5))
+ramp=$((2 * epochs / 5))
+after="${3:-$((zero + 2))}"
+mkdir -p "$out"
+common=(--data /usr/share/datasets/fashion-mnist --model lenet300 --limit-train 20000 --validation 2000
+  --kl-weights 0.1,0.3,1 --thresholds 1,2,3,4,5 --seeds 42,7,13 --epochs "$epochs" --kl-zero-epochs "$zero"
+  --kl-ramp-epochs "$ramp" --workers 2 --max-accuracy-drop 1.0)
+for variant in full pruned; do
+  extra=()
+  [[ "$variant" == pruned ]] && extra=(--prune median --prune-after "$after")
+  rm -rf "${out:?}/$variant"
+  start=$(date +%s)
+  "$root/deploy/bin/sparsevd" sweep "${common[@]}" "${extra[@]}" --output "$out/$variant" \
+    < /dev/null > "$out/$variant.log" 2>&1
+  echo "$(( $(date +%s) - start ))" > "$out/$variant.wall_seconds"
+done
+python3 "$root/bench/sweep_table.py" "$out/full" "$out/pruned"
