@@ -40,6 +40,7 @@ import org.sparsevd.job.output.RunOutput;
 import org.sparsevd.job.output.RunFiles;
 import org.sparsevd.job.output.RunReader;
 import org.sparsevd.job.output.SweepFiles;
+import org.sparsevd.job.report.RunReport;
 import org.sparsevd.job.report.SweepReport;
 import org.sparsevd.job.train.CachedData;
 import org.sparsevd.job.train.Models;
@@ -100,6 +101,9 @@ public final class SweepJob {
             log.info("Sweep: all {} rows are already recorded in {}; nothing to do", rows, where);
             logSelection(output.points(), where);
             return output.points();
+        }
+        if (watch.report()) {
+            RunReport.warmUpInBackground();
         }
         TrainingData first = TrainingData.load(train.data(), config.seeds().get(0), hadoopConf); // fails before Spark
         Models.checkInput(train.model(), first.train());
