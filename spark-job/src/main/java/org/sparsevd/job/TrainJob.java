@@ -105,6 +105,9 @@ public final class TrainJob {
      */
     public List<EpochMetrics> run() {
         NativeThreads.apply();
+        if (watch.report()) {
+            RunReport.warmUpInBackground();
+        }
         Configuration hadoopConf = new Configuration();
         if (resume) {
             RunOutput output = RunOutput.open(config.output(), hadoopConf);

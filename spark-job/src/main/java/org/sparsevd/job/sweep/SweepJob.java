@@ -29,6 +29,7 @@ import org.sparsevd.job.output.Provenance;
 import org.sparsevd.job.output.RunFiles;
 import org.sparsevd.job.output.RunReader;
 import org.sparsevd.job.output.SweepFiles;
+import org.sparsevd.job.report.RunReport;
 import org.sparsevd.job.report.SweepReport;
 import org.sparsevd.job.train.CachedData;
 import org.sparsevd.job.train.Models;
@@ -82,6 +83,9 @@ public final class SweepJob {
             log.info("Sweep: all {} rows are already recorded in {}; nothing to do", rows, where);
             logSelection(output.points(), where);
             return output.points();
+        }
+        if (watch.report()) {
+            RunReport.warmUpInBackground();
         }
         long firstSeed = config.seeds().get(0);
         TrainingData first = TrainingData.load(train.data(), firstSeed, hadoopConf); // bad data fails before Spark
