@@ -17,8 +17,8 @@ import java.util.zip.Deflater;
  * which turns the flat areas and horizontal lines of charts and the repeated pixel rows of the weight tiles into
  * zeros), one IDAT chunk, deflated at {@link Deflater#BEST_SPEED}, straight from the image's int pixels in memory.
  * JDK's ImageIO writer, used before, tries every filter on every row, reads pixels through the sample model and, to
- * an output stream, caches through a temporary file: it took about 4 times as long (BENCHMARKS.md, "What
- * {@code train --report} costs"). Lossless: the image decodes to exactly its pixels.
+ * an output stream, caches through a temporary file; its encoding was most of the live report's time. Lossless:
+ * the image decodes to exactly its pixels.
  */
 final class Png {
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};

@@ -81,8 +81,8 @@ class SweepLiveReportTest {
         for (String page : RUN_PAGES) {
             List<String> versions = seen.get(page);
             for (int epoch = 1; epoch <= 2; epoch++) {
-                String running = "<p class=\"headline\">Test accuracy after epoch " + epoch + " of 2 (running): ";
-                assertTrue(versions.stream().anyMatch(h -> h.contains(running) && h.contains("http-equiv=\"refresh\"")),
+                String live = "<p class=\"headline\">Test accuracy after epoch " + epoch + " of 2 (running): ";
+                assertTrue(versions.stream().anyMatch(h -> h.contains(live) && h.contains("http-equiv=\"refresh\"")),
                         page + ": a reloading page after epoch " + epoch + " of 2 while the run trained");
             }
             assertTrue(versions.get(versions.size() - 1).contains("<p class=\"headline\">Final test accuracy "),
