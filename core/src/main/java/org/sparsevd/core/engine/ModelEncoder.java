@@ -112,12 +112,12 @@ public final class ModelEncoder {
                 Codebook book = books == null || !l.weighted() ? null : books.get(w++);
                 if (l instanceof LayerSpec.Dense d) {
                     section(d.name(), (long) d.in().size() * d.outputs(), d.positions(), d.values(), d.bias(),
-                            quantization.enabled() ? quantization.denseBits() : ModelFile.FLOAT_VALUES, book, node,
-                            sections, sizes);
+                            quantization.enabled() ? quantization.denseBits() : ModelFile.FLOAT_VALUES, book,
+                            d.in().size(), node, sections, sizes);
                 } else if (l instanceof LayerSpec.Conv c) {
                     section(c.name(), (long) c.out().channels() * c.in().channels() * c.kh() * c.kw(),
                             c.positions(), c.values(), c.bias(),
-                            quantization.enabled() ? quantization.convBits() : ModelFile.FLOAT_VALUES, book, node,
+                            quantization.enabled() ? quantization.convBits() : ModelFile.FLOAT_VALUES, book, 0, node,
                             sections, sizes);
                 }
             }
@@ -177,9 +177,14 @@ public final class ModelEncoder {
         return ModelFile.JSON.createArrayNode().add(a).add(b);
     }
 
+    /**
+     * One layer's section. A dense layer ({@code inputs} &gt; 0) codes its positions in whichever order gives the
+     * shorter gap code: by input ({@code i · outputs + j}) or by output ({@code j · inputs + i}), its values (or
+     * centroid indices) in the same order; the header's {@code position_order} says which.
+     */
     private static void section(String name, long total, int[] positions, float[] values, float[] bias, int bits,
-                                Codebook book, ObjectNode node, List<byte[]> sections, List<LayerSize> sizes)
-            throws IOException {
+                                Codebook book, int inputs, ObjectNode node, List<byte[]> sections,
+                                List<LayerSize> sizes) throws IOException {
         int kept = positions.length;
         if (book != null && (book.index().length != kept || book.centroids().length > 1 << bits)) {
             throw new IllegalArgumentException(name + ": a codebook of " + book.centroids().length + " centroids for "
@@ -193,6 +198,32 @@ public final class ModelEncoder {
         out.writeInt(kept);
 
         Gaps gaps = bestGaps(positions);
+        int[] index = book == null ? null : book.index();
+        if (inputs > 0) {
+            int outputs = (int) (total / inputs);
+            int[] order = ModelFile.outputMajorOrder(positions, inputs, outputs);
+            int[] transposed = new int[kept];
+            for (int k = 0; k < kept; k++) {
+                int p = positions[order[k]];
+                transposed[k] = p % outputs * inputs + p / outputs;
+            }
+            Gaps byOutput = bestGaps(transposed);
+            boolean transpose = byOutput.bits < gaps.bits;
+            node.put("position_order", transpose ? ModelFile.OUTPUT_MAJOR : ModelFile.INPUT_MAJOR);
+            if (transpose) {
+                gaps = byOutput;
+                float[] v = new float[kept];
+                int[] ix = index == null ? null : new int[kept];
+                for (int k = 0; k < kept; k++) {
+                    v[k] = values[order[k]];
+                    if (ix != null) {
+                        ix[k] = index[order[k]];
+                    }
+                }
+                values = v;
+                index = ix;
+            }
+        }
         out.writeInt(gaps.escape);
         out.writeInt(gaps.symbols.length);
         BitWriter gapBits = new BitWriter();
@@ -217,7 +248,6 @@ public final class ModelEncoder {
             fixedValueBytes = 4L * kept;
         } else {
             float[] centroids = book.centroids();
-            int[] index = book.index();
             long[] counts = new long[centroids.length];
             for (int i : index) {
                 counts[i]++;
