@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
@@ -219,12 +220,29 @@ class TrainJobTest {
             List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
             assertFalse(names.stream().anyMatch(n -> n.endsWith(".tmp")), "no temporary files: " + names);
             assertTrue(names.contains("weights.png") && names.contains("accuracy.png"), names.toString());
-            // The final report has the files 'sparsevd report' writes.
+            // The final report is what 'sparsevd report' writes: the same files, the same figures byte for byte, the
+            // same page but for its footer (which names the command that wrote it, and when).
+            Map<String, byte[]> live = new java.util.TreeMap<>();
+            for (String name : names) {
+                live.put(name, Files.readAllBytes(out.resolve("report").resolve(name)));
+            }
             assertEquals(0, Main.run("report", "--input", out.toString()));
             try (var again = Files.list(out.resolve("report"))) {
                 assertEquals(names, again.map(p -> p.getFileName().toString()).sorted().toList());
             }
+            for (String name : names) {
+                byte[] written = Files.readAllBytes(out.resolve("report").resolve(name));
+                if (name.endsWith(".png")) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(live.get(name), written, name);
+                } else if (name.equals("index.html")) {
+                    assertEquals(withoutFooter(live.get(name)), withoutFooter(written), name);
+                }
+            }
         }
+    }
+
+    private static String withoutFooter(byte[] html) {
+        return new String(html, java.nio.charset.StandardCharsets.UTF_8).replaceAll("<footer>.*</footer>", "");
     }
 
     private static long sum(JsonNode counts) {

@@ -13,13 +13,13 @@ import org.nd4j.shade.jackson.databind.node.ArrayNode;
 import org.nd4j.shade.jackson.databind.node.ObjectNode;
 import org.sparsevd.core.compress.BitWriter;
 import org.sparsevd.core.compress.CanonicalHuffman;
-import org.sparsevd.core.compress.KMeans1d;
 
 /**
  * Writes a {@link NetworkSpec} as a {@link ModelFile}: the three stages of Deep Compression (Han, Mao, Dally, ICLR
  * 2016) on the kept weights of every layer: positions as gaps (relative indices; a gap too long for the layer's
- * alphabet is bridged by escape symbols), values shared by k-means ({@link KMeans1d}, 2^bits centroids), and the gap
+ * alphabet is bridged by escape symbols), values shared by k-means ({@link Codebook}, 2^bits centroids), and the gap
  * symbols and centroid indices each canonical-Huffman coded ({@link CanonicalHuffman}) with the layer's own code.
+ * The codebooks are k-means ones ({@link Codebook#kMeans}) unless the caller gives others (retrained ones).
  * The escape of each layer is chosen to make its coded gaps smallest.
  */
 public final class ModelEncoder {
@@ -56,9 +56,29 @@ public final class ModelEncoder {
     private ModelEncoder() {
     }
 
-    /** Encodes the network; its values are quantized as {@code quantization} says. */
+    /**
+     * Encodes the network; its values are quantized as {@code quantization} says (k-means codebooks,
+     * {@link Codebook#kMeans(NetworkSpec, Quantization)}).
+     */
     public static Encoded encode(NetworkSpec spec, Quantization quantization) {
+        return encode(spec, quantization, quantization.enabled() ? Codebook.kMeans(spec, quantization) : null);
+    }
+
+    /**
+     * Encodes the network with the given codebooks (one per weighted layer, in order, e.g. retrained ones:
+     * {@link CentroidTraining}); {@code books} is null exactly when {@code quantization} keeps float32 values.
+     * Each codebook has at most 2^bits centroids for its layer's bits.
+     */
+    public static Encoded encode(NetworkSpec spec, Quantization quantization, List<Codebook> books) {
         Objects.requireNonNull(quantization, "quantization");
+        if (quantization.enabled() != (books != null)) {
+            throw new IllegalArgumentException(quantization.enabled() ? "quantized values need codebooks"
+                    : "float32 values take no codebooks");
+        }
+        long weighted = spec.layers().stream().filter(LayerSpec::weighted).count();
+        if (books != null && books.size() != weighted) {
+            throw new IllegalArgumentException(books.size() + " codebooks for " + weighted + " weighted layers");
+        }
         try {
             ObjectNode header = ModelFile.JSON.createObjectNode();
             header.put("format", ModelFile.FORMAT_NAME);
@@ -85,17 +105,19 @@ public final class ModelEncoder {
             ArrayNode layers = header.putArray("layers");
             List<byte[]> sections = new ArrayList<>();
             List<LayerSize> sizes = new ArrayList<>();
+            int w = 0;
             for (LayerSpec l : spec.layers()) {
                 ObjectNode node = layers.addObject();
                 describe(l, node);
+                Codebook book = books == null || !l.weighted() ? null : books.get(w++);
                 if (l instanceof LayerSpec.Dense d) {
                     section(d.name(), (long) d.in().size() * d.outputs(), d.positions(), d.values(), d.bias(),
-                            quantization.enabled() ? quantization.denseBits() : ModelFile.FLOAT_VALUES, node,
-                            sections, sizes);
+                            quantization.enabled() ? quantization.denseBits() : ModelFile.FLOAT_VALUES, book,
+                            d.in().size(), node, sections, sizes);
                 } else if (l instanceof LayerSpec.Conv c) {
                     section(c.name(), (long) c.out().channels() * c.in().channels() * c.kh() * c.kw(),
                             c.positions(), c.values(), c.bias(),
-                            quantization.enabled() ? quantization.convBits() : ModelFile.FLOAT_VALUES, node,
+                            quantization.enabled() ? quantization.convBits() : ModelFile.FLOAT_VALUES, book, 0, node,
                             sections, sizes);
                 }
             }
@@ -155,9 +177,19 @@ public final class ModelEncoder {
         return ModelFile.JSON.createArrayNode().add(a).add(b);
     }
 
+    /**
+     * One layer's section. A dense layer ({@code inputs} &gt; 0) codes its positions in whichever order gives the
+     * shorter gap code: by input ({@code i · outputs + j}) or by output ({@code j · inputs + i}), its values (or
+     * centroid indices) in the same order; the header's {@code position_order} says which.
+     */
     private static void section(String name, long total, int[] positions, float[] values, float[] bias, int bits,
-                                ObjectNode node, List<byte[]> sections, List<LayerSize> sizes) throws IOException {
+                                Codebook book, int inputs, ObjectNode node, List<byte[]> sections,
+                                List<LayerSize> sizes) throws IOException {
         int kept = positions.length;
+        if (book != null && (book.index().length != kept || book.centroids().length > 1 << bits)) {
+            throw new IllegalArgumentException(name + ": a codebook of " + book.centroids().length + " centroids for "
+                    + book.index().length + " weights does not fit " + kept + " kept weights at " + bits + " bits");
+        }
         node.put("weights", total);
         node.put("kept", kept);
         node.put("value_bits", bits);
@@ -166,6 +198,32 @@ public final class ModelEncoder {
         out.writeInt(kept);
 
         Gaps gaps = bestGaps(positions);
+        int[] index = book == null ? null : book.index();
+        if (inputs > 0) {
+            int outputs = (int) (total / inputs);
+            int[] order = ModelFile.outputMajorOrder(positions, inputs, outputs);
+            int[] transposed = new int[kept];
+            for (int k = 0; k < kept; k++) {
+                int p = positions[order[k]];
+                transposed[k] = p % outputs * inputs + p / outputs;
+            }
+            Gaps byOutput = bestGaps(transposed);
+            boolean transpose = byOutput.bits < gaps.bits;
+            node.put("position_order", transpose ? ModelFile.OUTPUT_MAJOR : ModelFile.INPUT_MAJOR);
+            if (transpose) {
+                gaps = byOutput;
+                float[] v = new float[kept];
+                int[] ix = index == null ? null : new int[kept];
+                for (int k = 0; k < kept; k++) {
+                    v[k] = values[order[k]];
+                    if (ix != null) {
+                        ix[k] = index[order[k]];
+                    }
+                }
+                values = v;
+                index = ix;
+            }
+        }
         out.writeInt(gaps.escape);
         out.writeInt(gaps.symbols.length);
         BitWriter gapBits = new BitWriter();
@@ -189,8 +247,7 @@ public final class ModelEncoder {
             }
             fixedValueBytes = 4L * kept;
         } else {
-            float[] centroids = KMeans1d.centroids(values, 1 << bits);
-            int[] index = KMeans1d.assign(values, centroids);
+            float[] centroids = book.centroids();
             long[] counts = new long[centroids.length];
             for (int i : index) {
                 counts[i]++;

@@ -22,7 +22,7 @@ import org.sparsevd.core.compress.CorruptCodeException;
  * {@code org.sparsevd.core.export.ModelWriter}). Big-endian:
  * <pre>
  *   magic     8 bytes  "SPARSEVD"
- *   version   u16      1
+ *   version   u16      2 (version 1 is read too)
  *   header    u32 length, that many bytes of UTF-8 JSON, u32 CRC-32 of them
  *   sections  per weighted layer, in layer order: u32 length, the section, u32 CRC-32 of it
  * </pre>
@@ -33,8 +33,14 @@ import org.sparsevd.core.compress.CorruptCodeException;
 public final class ModelFile {
     /** The first 8 bytes of every model file. */
     public static final byte[] MAGIC = "SPARSEVD".getBytes(StandardCharsets.US_ASCII);
-    /** The format version this code writes and reads. */
-    public static final int VERSION = 1;
+    /** The format version this code writes; it also reads version 1 (dense positions always by input). */
+    public static final int VERSION = 2;
+    /** The oldest format version this code reads. */
+    public static final int OLDEST_VERSION = 1;
+    /** A dense layer's {@code position_order}: positions coded as {@code i · outputs + j} (version 1's only order). */
+    public static final String INPUT_MAJOR = "input_major";
+    /** A dense layer's {@code position_order}: positions coded as {@code j · inputs + i}. */
+    public static final String OUTPUT_MAJOR = "output_major";
     /** The header's {@code format} field. */
     public static final String FORMAT_NAME = "sparsevd-model";
     /** The longest header accepted (bytes). */
@@ -69,9 +75,9 @@ public final class ModelFile {
                 throw new ModelFormatException("not a sparsevd model file (it does not start with \"SPARSEVD\")");
             }
             int version = in.readUnsignedShort();
-            if (version != VERSION) {
+            if (version < OLDEST_VERSION || version > VERSION) {
                 throw new ModelFormatException("model file format version " + version + " is not supported (this "
-                        + "sparsevd reads version " + VERSION + ")");
+                        + "sparsevd reads versions " + OLDEST_VERSION + " to " + VERSION + ")");
             }
             byte[] headerBytes = block(in, "the header", MAX_HEADER_BYTES);
             JsonNode header;
@@ -80,7 +86,7 @@ public final class ModelFile {
             } catch (JsonProcessingException e) {
                 throw new ModelFormatException("the header is not valid JSON: " + e.getOriginalMessage());
             }
-            NetworkSpec spec = parse(header, in);
+            NetworkSpec spec = parse(header, version, in);
             if (in.available() > 0) {
                 throw new ModelFormatException(in.available() + " unexpected bytes after the last section");
             }
@@ -110,13 +116,13 @@ public final class ModelFile {
         return bytes;
     }
 
-    private static NetworkSpec parse(JsonNode h, DataInputStream in) throws IOException {
+    private static NetworkSpec parse(JsonNode h, int version, DataInputStream in) throws IOException {
         if (!h.isObject() || !FORMAT_NAME.equals(h.path("format").asText())) {
             throw new ModelFormatException("the header is not a " + FORMAT_NAME + " header");
         }
-        if (h.path("version").asInt(-1) != VERSION) {
+        if (h.path("version").asInt(-1) != version) {
             throw new ModelFormatException("the header's version " + h.path("version") + " differs from the file's "
-                    + VERSION);
+                    + version);
         }
         try {
             JsonNode input = field(h, "input", "the header");
@@ -163,7 +169,42 @@ public final class ModelFile {
             throws IOException {
         int outputs = integer(l, "outputs");
         Weights w = section(data, l, where, (long) in.size() * outputs, outputs);
+        String order = l.path("position_order").asText(INPUT_MAJOR);
+        if (order.equals(OUTPUT_MAJOR)) {
+            // Coded as j · inputs + i, ascending: back to i · outputs + j, ascending.
+            int inputs = in.size();
+            int[] sorted = outputMajorOrder(w.positions, outputs, inputs);
+            int[] p = new int[sorted.length];
+            float[] v = new float[sorted.length];
+            for (int k = 0; k < p.length; k++) {
+                int t = w.positions[sorted[k]];
+                p[k] = t % inputs * outputs + t / inputs;
+                v[k] = w.values[sorted[k]];
+            }
+            return new LayerSpec.Dense(name, in, outputs, relu(l, where), p, v, w.bias);
+        } else if (!order.equals(INPUT_MAJOR)) {
+            throw new ModelFormatException(where + " has the unknown position_order \"" + order + "\"");
+        }
         return new LayerSpec.Dense(name, in, outputs, relu(l, where), w.positions, w.values, w.bias);
+    }
+
+    /**
+     * The order that sorts a dense layer's positions {@code p = i · outputs + j} (i &lt; inputs) by
+     * {@code j · inputs + i}: the k-th index of the result is the k-th position in output-major order. (With inputs
+     * and outputs swapped it sorts output-major positions back into input-major order.)
+     */
+    static int[] outputMajorOrder(int[] positions, int inputs, int outputs) {
+        long[] keys = new long[positions.length];
+        for (int k = 0; k < positions.length; k++) {
+            int p = positions[k];
+            keys[k] = ((long) (p % outputs) * inputs + p / outputs) << 32 | k;
+        }
+        java.util.Arrays.sort(keys);
+        int[] order = new int[positions.length];
+        for (int k = 0; k < order.length; k++) {
+            order[k] = (int) keys[k];
+        }
+        return order;
     }
 
     private static LayerSpec conv(JsonNode l, String name, Shape in, String where, DataInputStream data)

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -32,25 +31,11 @@ public final class SparseNetwork {
     private SparseNetwork(NetworkSpec spec, boolean denseLayout) {
         this.spec = spec;
         this.denseLayout = denseLayout;
-        List<Ops.Op> list = new ArrayList<>();
+        this.ops = Ops.compile(spec, denseLayout);
         int max = spec.input().shape().size();
-        for (LayerSpec l : spec.layers()) {
-            Ops.Op op;
-            if (l instanceof LayerSpec.Dense d) {
-                op = new Ops.Dense(d, denseLayout);
-            } else if (l instanceof LayerSpec.Conv c) {
-                op = new Ops.Conv(c, denseLayout);
-            } else if (l instanceof LayerSpec.MaxPool p) {
-                op = new Ops.MaxPool(p);
-            } else if (l instanceof LayerSpec.Lrn n) {
-                op = new Ops.Lrn(n);
-            } else {
-                op = new Ops.Relu((LayerSpec.Relu) l);
-            }
-            list.add(op);
+        for (Ops.Op op : ops) {
             max = Math.max(max, op.out().size());
         }
-        this.ops = List.copyOf(list);
         this.largest = max;
     }
 
@@ -131,17 +116,11 @@ public final class SparseNetwork {
         }
         int classes = classes();
         float[][] out = new float[batch][classes];
+        double[] p = new double[classes];
         for (int b = 0; b < batch; b++) {
-            double max = Double.NEGATIVE_INFINITY;
+            Ops.softmax(x, stride, b, p);
             for (int j = 0; j < classes; j++) {
-                max = Math.max(max, x[j * stride + b]);
-            }
-            double sum = 0;
-            for (int j = 0; j < classes; j++) {
-                sum += Math.exp(x[j * stride + b] - max);
-            }
-            for (int j = 0; j < classes; j++) {
-                out[b][j] = (float) (Math.exp(x[j * stride + b] - max) / sum);
+                out[b][j] = (float) p[j];
             }
         }
         return out;

@@ -35,7 +35,7 @@ import static org.sparsevd.core.kl.KlApproximation.K3;
  *
  * <p>The training path ({@link #addGradient}) is written for speed: it works on α = exp(logσ²)/(W² + 1e-8) from
  * the exp(logσ²) the forward pass already computed. Float parameters go through {@link FusedKlKernel}, one SIMD
- * pass, when {@link DirectFloats#enabled()}; otherwise, and for other types, a sequence of ND4J element-wise
+ * pass, when {@link DirectFloats#enabled()} (and the clip range is one it handles); otherwise, and for other types, a sequence of ND4J element-wise
  * ops in workspace-allocated temporaries computes the same.
  */
 public final class SparseVdKl {
@@ -66,7 +66,8 @@ public final class SparseVdKl {
                                      INDArray gradLogSigma2, double coef, double logAlphaMin, double logAlphaMax,
                                      LayerWorkspaceMgr mgr) {
         LogAlpha.requireSameShape(w, logSigma2);
-        if (DirectFloats.enabled() && DirectFloats.supports(w, expLogSigma2, gradW, gradLogSigma2)) {
+        if (DirectFloats.enabled() && DirectFloats.supports(w, expLogSigma2, gradW, gradLogSigma2)
+                && FusedKlKernel.supportsClip(logAlphaMin, logAlphaMax)) {
             return FusedKlKernel.addGradient(w, expLogSigma2, gradW, gradLogSigma2, coef, logAlphaMin, logAlphaMax);
         }
         return addGradientByOps(w, expLogSigma2, gradW, gradLogSigma2, coef, logAlphaMin, logAlphaMax, mgr);

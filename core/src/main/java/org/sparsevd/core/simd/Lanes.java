@@ -39,6 +39,8 @@ public final class Lanes {
     private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
     private static final float EXP_MIN = -104f; // below: 0 (e^-104 < half the smallest subnormal)
     private static final float EXP_MAX = 89f;   // above: +∞ (e^89 > Float.MAX_VALUE)
+    /** The range of {@link #expModerate}: n = round(x·log2 e) stays in [−126, 126]. */
+    public static final float EXP_MODERATE_BOUND = 87f;
     private static final float E5 = 1.9875691500e-4f;
     private static final float E4 = 1.3981999507e-3f;
     private static final float E3 = 8.3334519073e-3f;
@@ -79,18 +81,35 @@ public final class Lanes {
     public static FloatVector exp(FloatVector x) {
         FloatVector xc = x.max(EXP_MIN).min(EXP_MAX);
         FloatVector shifted = xc.fma(LOG2E, ROUND);                      // ROUND + n, n = round(x·log2 e)
+        IntVector n = shifted.reinterpretAsInts().sub(ROUND_BITS);
+        IntVector half = n.lanewise(VectorOperators.ASHR, 1);           // 2^n in two halves: n may be ±150
+        return expOfRemainder(xc, shifted).mul(powerOfTwo(half)).mul(powerOfTwo(n.sub(half)));
+    }
+
+    /**
+     * {@link #exp} for |x| ≤ {@value #EXP_MODERATE_BOUND}, where 2^n is one normal float: no clamping and one
+     * scaling, the same bits as {@link #exp} (multiplying by 2^a·2^b or by 2^(a+b) rounds once either way);
+     * unspecified outside.
+     */
+    public static FloatVector expModerate(FloatVector x) {
+        FloatVector shifted = x.fma(LOG2E, ROUND);
+        return expOfRemainder(x, shifted).mul(powerOfTwo(shifted.reinterpretAsInts().sub(ROUND_BITS)));
+    }
+
+    /** e^r for r = x − n·ln2, given {@code shifted} = ROUND + n. */
+    private static FloatVector expOfRemainder(FloatVector x, FloatVector shifted) {
         FloatVector n = shifted.sub(ROUND);
-        FloatVector r = n.fma(xc.broadcast(-LN2_HI), xc);
+        FloatVector r = n.fma(x.broadcast(-LN2_HI), x);
         r = n.fma(r.broadcast(-LN2_LO), r);
         // the polynomial by Estrin's scheme (short dependency chains: the kernels are latency-bound), written out
         FloatVector r2 = r.mul(r);
         FloatVector p = r.fma(E5, E4).fma(r2, r.fma(E3, E2)).fma(r2, r.fma(E1, E0));
-        p = p.fma(r2, r).add(1f);                                        // e^r
-        IntVector ni = shifted.reinterpretAsInts().sub(ROUND_BITS);
-        IntVector half = ni.lanewise(VectorOperators.ASHR, 1);
-        FloatVector scale1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector scale2 = ni.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return p.mul(scale1).mul(scale2);
+        return p.fma(r2, r).add(1f);
+    }
+
+    /** 2^n as floats, for −126 ≤ n ≤ 127. */
+    private static FloatVector powerOfTwo(IntVector n) {
+        return n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     }
 
     /**

@@ -73,6 +73,70 @@ class ModelFileTest {
         assertTrue(dense.codedBytes() < dense.sparseBytes());
     }
 
+    /** A 200 x 50 dense layer keeping whole rows (inputs 5, 17, 30) or whole columns (outputs 1, 2, 6). */
+    private static NetworkSpec rowsOrColumns(boolean rows) {
+        List<Integer> kept = new java.util.ArrayList<>();
+        for (int p = 0; p < 200 * 50; p++) {
+            int i = p / 50;
+            int j = p % 50;
+            if (rows ? i == 5 || i == 17 || i == 30 : j == 1 || j == 2 || j == 6) {
+                kept.add(p);
+            }
+        }
+        int[] positions = kept.stream().mapToInt(Integer::intValue).toArray();
+        Shape in = Shape.flat(200);
+        LayerSpec.Dense d = new LayerSpec.Dense("d", in, 50, false, positions, floats(new Random(3), positions.length),
+                new float[50]);
+        return new NetworkSpec(InputSpec.unitScale(in), List.of(d), Double.NaN, "{}");
+    }
+
+    @Test
+    void denseLayersCodeTheirPositionsInTheShorterOrder() {
+        for (boolean rows : new boolean[] {true, false}) {
+            NetworkSpec spec = rowsOrColumns(rows);
+            for (Quantization q : List.of(Quantization.none(), new Quantization(true, 3, 3))) {
+                byte[] file = ModelEncoder.encode(spec, q).bytes();
+                String text = new String(file, java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertTrue(text.contains("\"position_order\":\"" + (rows ? ModelFile.INPUT_MAJOR
+                        : ModelFile.OUTPUT_MAJOR) + "\""), "rows " + rows);
+                LayerSpec.Dense back = (LayerSpec.Dense) ModelFile.read(file).layers().get(0);
+                LayerSpec.Dense d = (LayerSpec.Dense) spec.layers().get(0);
+                assertArrayEquals(d.positions(), back.positions());
+                float[] expected = q.enabled() ? Codebook.kMeans(d.values(), 3).decode() : d.values();
+                assertArrayEquals(expected, back.values(), "values stay with their positions");
+            }
+        }
+    }
+
+    /** A version 1 file (the same bytes but for the version and without position_order) still reads. */
+    @Test
+    void versionOneFilesStillRead() throws Exception {
+        NetworkSpec spec = rowsOrColumns(true);
+        byte[] v2 = ModelEncoder.encode(spec, Quantization.none()).bytes();
+        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(v2));
+        in.skipNBytes(10);
+        byte[] header = new byte[in.readInt()];
+        in.readFully(header);
+        in.readInt();
+        byte[] sections = in.readAllBytes();
+        String json = new String(header, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("\"version\":2", "\"version\":1").replace(",\"position_order\":\"input_major\"", "");
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        out.write(ModelFile.MAGIC);
+        out.writeShort(1);
+        byte[] h = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(h.length);
+        out.write(h);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(h);
+        out.writeInt((int) crc.getValue());
+        out.write(sections);
+        assertTrue(!json.contains("position_order") && json.contains("\"version\":1"), json);
+        LayerSpec.Dense back = (LayerSpec.Dense) ModelFile.read(bytes.toByteArray()).layers().get(0);
+        assertArrayEquals(((LayerSpec.Dense) spec.layers().get(0)).positions(), back.positions());
+    }
+
     private static Float[] box(float[] v) {
         Float[] out = new Float[v.length];
         for (int i = 0; i < v.length; i++) {
@@ -86,8 +150,8 @@ class ModelFileTest {
         byte[] good = ModelEncoder.encode(small(), Quantization.defaults()).bytes();
         assertMessage("does not start with \"SPARSEVD\"", "PK\3\4 not a model".getBytes());
         byte[] version = good.clone();
-        version[9] = 2;
-        assertMessage("format version 2 is not supported", version);
+        version[9] = 3;
+        assertMessage("format version 3 is not supported", version);
         assertMessage("truncated", Arrays.copyOf(good, good.length - 7));
         assertMessage("truncated", Arrays.copyOf(good, 12));
         byte[] flipped = good.clone();

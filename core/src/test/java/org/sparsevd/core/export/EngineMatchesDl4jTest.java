@@ -19,6 +19,8 @@ import org.sparsevd.core.arch.Lenet300;
 import org.sparsevd.core.arch.Lenet5;
 import org.sparsevd.core.arch.Variant;
 import org.sparsevd.core.arch.VggLike;
+import org.sparsevd.core.engine.CentroidTraining;
+import org.sparsevd.core.engine.Codebook;
 import org.sparsevd.core.engine.InputSpec;
 import org.sparsevd.core.engine.LayerSpec;
 import org.sparsevd.core.engine.ModelEncoder;
@@ -34,7 +36,7 @@ import org.sparsevd.core.layers.SparseVdParamInitializer;
  * The engine against DL4J on every architecture: a Sparse VD network with random weights, log α spread around the
  * threshold and random batch-norm statistics, exported without quantization, gives DL4J's masked outputs; exported
  * with quantization, it gives the outputs of the DL4J network whose kept weights are replaced by the decoded
- * (shared) values. Also the dense layout and the plain variant.
+ * (shared) values, also after the centroids were retrained. Also the dense layout and the plain variant.
  */
 class EngineMatchesDl4jTest {
 
@@ -145,6 +147,32 @@ class EngineMatchesDl4jTest {
         // And the quantization did change the outputs (3 and 4 bits are coarse).
         double moved = withDecoded.output(Nd4j.create(x)).sub(net.output(Nd4j.create(x))).norm1Number().doubleValue();
         assertTrue(moved > 1e-4, arch + ": quantization left the outputs unchanged");
+    }
+
+    /** The same with centroids retrained (on random examples): the file still holds what DL4J computes. */
+    @ParameterizedTest
+    @ValueSource(strings = {"lenet300", "lenet5", "vgglike", "alexnet"})
+    void retrainedExportEqualsTheNetworkWithDecodedWeights(String arch) {
+        MultiLayerNetwork net = network(arch, Variant.SPARSEVD);
+        NetworkSpec spec = Dl4jExport.of(net, Double.NaN, InputSpec.unitScale(shape(arch)), "{}");
+        Quantization q = new Quantization(true, 3, 4);
+        java.util.List<Codebook> kMeans = Codebook.kMeans(spec, q);
+        Random r = new Random(4);
+        byte[] pixels = new byte[8 * shape(arch).size()];
+        r.nextBytes(pixels);
+        byte[] labels = new byte[8];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = (byte) r.nextInt(10);
+        }
+        java.util.List<Codebook> retrained = CentroidTraining.retrain(spec, kMeans,
+                new CentroidTraining.Examples(pixels, labels), new CentroidTraining.Settings(1, 1e-2, 4, 1));
+        assertTrue(!java.util.Arrays.equals(kMeans.get(0).centroids(), retrained.get(0).centroids()),
+                arch + ": retraining moved no centroid");
+        NetworkSpec decoded = ModelFile.read(ModelEncoder.encode(spec, q, retrained).bytes());
+        MultiLayerNetwork withDecoded = network(arch, Variant.SPARSEVD);
+        substitute(withDecoded, spec, decoded);
+        float[][] x = inputs(shape(arch), 4, 5);
+        assertClose(withDecoded.output(Nd4j.create(x)), SparseNetwork.of(decoded).predict(x), arch + " retrained");
     }
 
     /**

@@ -2,6 +2,7 @@ package org.sparsevd.core.kl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -31,6 +32,7 @@ class FusedKlKernelTest {
         checkAgainstOps(37, 29, -8, 8, 1);
         checkAgainstOps(300, 100, -8, 8, 2);
         checkAgainstOps(16, 3, -4, 2, 3); // narrow clip: many entries clipped on both sides
+        checkAgainstOps(40, 30, -FusedKlKernel.CLIP_LIMIT, FusedKlKernel.CLIP_LIMIT, 4); // the widest it takes
     }
 
     @Test
@@ -42,6 +44,24 @@ class FusedKlKernelTest {
         INDArray expected = org.nd4j.linalg.ops.transforms.Transforms.exp(logSigma2.dup('f'), true);
         double relDiff = expected.sub(out).divi(expected).amaxNumber().doubleValue();
         assertTrue(relDiff < 1e-6, "max relative difference " + relDiff);
+    }
+
+    @Test
+    void leavesWiderClipRangesToTheNd4jFormulation() {
+        assertTrue(FusedKlKernel.supportsClip(-FusedKlKernel.CLIP_LIMIT, FusedKlKernel.CLIP_LIMIT));
+        assertFalse(FusedKlKernel.supportsClip(-40, 8));
+        assertFalse(FusedKlKernel.supportsClip(-8, 40));
+        INDArray w = Nd4j.randn(DataType.FLOAT, 6, 5).muli(0.3);
+        INDArray exp = org.nd4j.linalg.ops.transforms.Transforms.exp(Nd4j.rand(DataType.FLOAT, 6, 5).muli(14).subi(12));
+        assertThrows(IllegalArgumentException.class, () -> FusedKlKernel.addGradient(w, exp, w.ulike(), w.ulike(),
+                1, -40, 8));
+        INDArray gW = Nd4j.zeros(DataType.FLOAT, 6, 5);
+        INDArray gWOps = gW.dup();
+        double routed = SparseVdKl.addGradient(w, exp, exp, gW, gW.dup(), 1, -40, 8, LayerWorkspaceMgr.noWorkspaces());
+        double ops = SparseVdKl.addGradientByOps(w, exp, gWOps, gWOps.dup(), 1, -40, 8,
+                LayerWorkspaceMgr.noWorkspaces());
+        assertEquals(ops, routed, 0, "a clip range beyond the kernel's runs the ND4J formulation");
+        assertEquals(gWOps, gW);
     }
 
     @Test

@@ -39,6 +39,15 @@ class LanesTest {
     }
 
     @Test
+    void expModerateGivesExpsBitsOverItsRange() {
+        float[] x = new float[1 << 20];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = -Lanes.EXP_MODERATE_BOUND + 2 * Lanes.EXP_MODERATE_BOUND * i / (x.length - 1);
+        }
+        assertArrayEquals(bits(apply(Lanes::exp, x, Lanes.FLOATS)), bits(apply(Lanes::expModerate, x, Lanes.FLOATS)));
+    }
+
+    @Test
     void logIsWithinOneUlpOfTheExactValueOverAllPositiveNormalFloats() {
         int from = Float.floatToRawIntBits(Float.MIN_NORMAL);
         int to = Float.floatToRawIntBits(Float.MAX_VALUE);

@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
         description = {"Write a trained network as one model file (docs/model-format.md): its kept weights (log alpha "
                 + "below the threshold) as Huffman-coded gap indices and, unless --no-quantize, k-means-shared values "
                 + "(Deep Compression), with its architecture, input preprocessing and provenance. Also writes "
-                + "OUTPUT.json and prints, per layer, the bytes at each stage and the test accuracy before and after."})
+                + "OUTPUT.json and prints, per layer, the bytes at each stage and the accuracy after each stage (pruned, "
+                + "quantized, centroids retrained on the training split)."})
 public final class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--input", required = true, paramLabel = "URI",
@@ -43,8 +44,20 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--no-quantize", description = "Keep the kept weights' values as float32 (no k-means).")
     boolean noQuantize;
 
+    @Option(names = "--retrain-epochs", paramLabel = "N",
+            description = "Passes over the training split that retrain the shared centroids after k-means (Deep "
+                    + "Compression), masks and assignments fixed; 0: k-means centroids as they are. Default: "
+                    + ExportConfig.DEFAULT_RETRAIN_EPOCHS + " (0 with --no-quantize).")
+    Integer retrainEpochs;
+
+    @Option(names = "--retrain-lr", paramLabel = "LR",
+            description = "Adam's learning rate for the centroid retraining. Default: "
+                    + ExportConfig.DEFAULT_RETRAIN_LR + ".")
+    Double retrainLr;
+
     @Option(names = "--data", paramLabel = "URI",
-            description = "Data set whose test split measures the accuracy (default: the run's --data).")
+            description = "Data set whose training split retrains the centroids and whose test split measures the "
+                    + "accuracy (default: the run's --data, and its --limit-train subset for retraining).")
     String data;
 
     @Spec
@@ -52,7 +65,8 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ExportConfig config = ExportConfig.of(input, output, data, threshold, bitsDense, bitsConv, !noQuantize);
+        ExportConfig config = ExportConfig.of(input, output, data, threshold, bitsDense, bitsConv, !noQuantize,
+                retrainEpochs, retrainLr);
         ExportJob.run(config, new Configuration(), new PrintWriter(spec.commandLine().getOut(), true));
         return 0;
     }

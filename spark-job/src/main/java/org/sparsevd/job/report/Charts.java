@@ -6,9 +6,7 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Rectangle2D;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.awt.image.BufferedImage;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
@@ -16,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
@@ -255,13 +252,7 @@ public final class Charts {
 
         /** The chart as a {@link #WIDTH}×{@link #HEIGHT} PNG. */
         public byte[] png() {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try {
-                ChartUtils.writeChartAsPNG(out, chart(), WIDTH, HEIGHT);
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not encode the chart " + title, e);
-            }
-            return out.toByteArray();
+            return Png.encode(chart().createBufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB, null));
         }
     }
 

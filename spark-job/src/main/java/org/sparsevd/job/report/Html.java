@@ -102,14 +102,22 @@ final class Html {
         return new Path(output.writeDirectory(DIR, files, "the report"), INDEX);
     }
 
+    /** {@code img} embedded, its caption linking to its PNG file beside the page. */
     static void figure(StringBuilder h, Image img) {
+        figure(h, img, true);
+    }
+
+    /** {@code img} embedded; {@code linkFile}: its caption links to its PNG file beside the page. */
+    static void figure(StringBuilder h, Image img, boolean linkFile) {
         h.append("<figure id=\"").append(esc(img.file())).append("\">\n<h3>").append(esc(img.title()))
                 .append("</h3>\n<img src=\"data:image/png;base64,")
                 .append(Base64.getEncoder().encodeToString(img.png()))
                 .append("\" alt=\"").append(esc(img.title())).append("\" width=\"").append(img.width())
-                .append("\" height=\"").append(img.height()).append("\">\n<figcaption>").append(esc(img.caption()))
-                .append(" (<a href=\"").append(esc(img.file())).append("\">").append(esc(img.file()))
-                .append("</a>)</figcaption>\n</figure>\n");
+                .append("\" height=\"").append(img.height()).append("\">\n<figcaption>").append(esc(img.caption()));
+        if (linkFile) {
+            h.append(" (<a href=\"").append(esc(img.file())).append("\">").append(esc(img.file())).append("</a>)");
+        }
+        h.append("</figcaption>\n</figure>\n");
     }
 
     static void row(StringBuilder h, String key, String value) {

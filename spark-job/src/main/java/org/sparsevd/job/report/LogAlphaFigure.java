@@ -80,7 +80,7 @@ final class LogAlphaFigure {
                         + epochs.get(epochs.size() - 1).epoch() + " (log scale; the weights clipped to the upper "
                         + "bound pile up in the last bin). Right: the 5/25/50/75/95% quantiles of log \u03b1 after "
                         + "each epoch (interpolated within the " + LogAlphaHistogram.BINS + " bins of "
-                        + "metrics.jsonl)." + t, RunReport.png(img), img.getWidth(), img.getHeight());
+                        + "metrics.jsonl)." + t, Png.encode(img), img.getWidth(), img.getHeight());
     }
 
     /** The layer's histogram after {@code last}, in percent of its weights on a log axis. */

@@ -1,18 +1,14 @@
 package org.sparsevd.job.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToDoubleFunction;
-import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -37,8 +33,31 @@ public final class RunReport {
     public static final String WEIGHTS_FILE = "weights.png";
 
     private static final String EPOCH = "epoch";
+    private static final AtomicBoolean WARMING_UP = new AtomicBoolean();
 
     private RunReport() {
+    }
+
+    /**
+     * Starts, once per JVM, a background thread that draws one small chart in memory and encodes it, which loads
+     * what every report needs once (AWT's headless graphics, the fonts, JFreeChart): {@code train --report} calls it
+     * when it starts, so that this one-time work overlaps the data loading and Spark's start instead of delaying
+     * the driver after the first epoch. It writes nothing, and a failure here only leaves the work to the first
+     * report.
+     */
+    public static void warmUpInBackground() {
+        if (WARMING_UP.compareAndSet(false, true)) {
+            Thread warmUp = new Thread(() -> {
+                try {
+                    Charts.line("warm-up", EPOCH, "y").integerX().series("y", new double[] {1, 2},
+                            new double[] {1, 2}).png();
+                } catch (RuntimeException | Error e) {
+                    log.debug("The report warm-up failed (the first report does the work instead)", e);
+                }
+            }, "sparsevd-report-warm-up");
+            warmUp.setDaemon(true);
+            warmUp.start();
+        }
     }
 
     /** Writes the report of the train output at {@code input}; returns the location of its index.html. */
@@ -51,7 +70,10 @@ public final class RunReport {
     /**
      * Writes the report of a run that is training (or has just finished) into {@code <output>/report/}: each file
      * to a temporary name and renamed over the previous one, index.html last, so a browser never reads a half
-     * file and the page it reloads is always whole. Returns the location of index.html.
+     * file and the page it reloads is always whole. While the run trains ({@code refreshSeconds > 0}) that is
+     * index.html alone, its figures embedded (each atomic write costs several file system calls, on HDFS round
+     * trips to the name node); the final report adds the figures' PNG files beside it, as {@link #write} does.
+     * Returns the location of index.html.
      *
      * @param epochs         the epochs so far
      * @param info           the run record (run.json, or what there is of it while the run trains)
@@ -69,7 +91,7 @@ public final class RunReport {
         return dir.path(Html.INDEX);
     }
 
-    /** The report's files, index.html last. */
+    /** The report's files, index.html last: only index.html while the run trains ({@code refreshSeconds > 0}). */
     private static Map<String, byte[]> files(RunReader.Run run, int refreshSeconds, String command) {
         List<Html.Image> curves = new ArrayList<>(curves(run.epochs()));
         Html.Image logAlpha = LogAlphaFigure.draw(run.epochs(), threshold(run));
@@ -86,12 +108,13 @@ public final class RunReport {
             weightsNote = figure.caption();
             if (figure.drawn()) {
                 weights = new Html.Image(WEIGHTS_FILE, "First-layer weights after masking",
-                        figure.caption(), png(figure.image()), figure.image().getWidth(),
+                        figure.caption(), Png.encode(figure.image()), figure.image().getWidth(),
                         figure.image().getHeight());
             } else {
                 log.warn("No weights figure: {}", figure.caption());
             }
         }
+        boolean live = refreshSeconds > 0;
         List<String> sources = new ArrayList<>(List.of(RunFiles.METRICS_JSONL));
         if (run.info() != null) {
             sources.add(RunFiles.RUN);
@@ -103,10 +126,10 @@ public final class RunReport {
         String html = RunReportPage.html(run, curves, weights, weightsNote, generatedBy, refreshSeconds);
 
         Map<String, byte[]> files = new LinkedHashMap<>();
-        for (Html.Image img : curves) {
+        for (Html.Image img : live ? List.<Html.Image>of() : curves) {
             files.put(img.file(), img.png());
         }
-        if (weights != null) {
+        if (weights != null && !live) {
             files.put(weights.file(), weights.png());
         }
         files.put(Html.INDEX, html.getBytes(StandardCharsets.UTF_8));
@@ -207,15 +230,4 @@ public final class RunReport {
         }
         return names;
     }
-
-    static byte[] png(BufferedImage image) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not encode an image as PNG", e);
-        }
-        return out.toByteArray();
-    }
-
 }

@@ -100,7 +100,7 @@ final class RunReportPage {
 
         h.append("<section>\n<h2>Training curves</h2>\n");
         for (Html.Image img : curves) {
-            figure(h, img);
+            figure(h, img, refreshSeconds == 0); // the PNG files are written with the final report
         }
         h.append("</section>\n");
 
@@ -108,7 +108,7 @@ final class RunReportPage {
         if (weights == null) {
             h.append("<p class=\"note\">").append(esc(weightsNote)).append("</p>\n");
         } else {
-            figure(h, weights);
+            figure(h, weights, refreshSeconds == 0);
         }
         h.append("</section>\n");
 

@@ -7,6 +7,7 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.util.Arrays;
 import java.util.Locale;
 import org.deeplearning4j.nn.api.Layer;
@@ -44,7 +45,7 @@ public final class WeightImage {
     /** The colour of pruned weights, and only of them. */
     public static final int PRUNED_RGB = 0xFFFFFF;
 
-    private static final Color GAP_COLOR = new Color(0x505050);
+    private static final int GAP_RGB = 0x505050;
     /** Quantile of |kept weights| mapped to the ends of the colour scale (larger ones are clipped to it). */
     private static final double SCALE_QUANTILE = 0.99;
     /** A diverging map from −1 to 1 at equal steps; its middle is grey, not white, so kept ≠ pruned. */
@@ -95,15 +96,16 @@ public final class WeightImage {
                     + " inputs, not a perfect square, so its weights cannot be drawn as square images.");
         }
         int units = (int) Math.min(MAX_UNITS, dense.getNOut());
-        double[][] w = first.getParam(SparseVdParamInitializer.WEIGHT_KEY).castTo(DataType.DOUBLE).toDoubleMatrix();
-        double[][] keep = keepMask(first, dense).toDoubleMatrix();
-        // unit u's weights w[i][u], i = row·side + column (row-major like the input images), as a 1×side×side filter
+        int nOut = (int) dense.getNOut();
+        double[] w = rowMajor(first.getParam(SparseVdParamInitializer.WEIGHT_KEY).castTo(DataType.DOUBLE));
+        double[] keep = rowMajor(keepMask(first, dense));
+        // unit u's weights W[i][u], i = row·side + column (row-major like the input images), as a 1×side×side filter
         double[][][][] weights = new double[units][1][side][side];
         boolean[][][][] pruned = new boolean[units][1][side][side];
         for (int u = 0; u < units; u++) {
             for (int i = 0; i < side * side; i++) {
-                weights[u][0][i / side][i % side] = w[i][u];
-                pruned[u][0][i / side][i % side] = keep[i][u] == 0.0;
+                weights[u][0][i / side][i % side] = w[i * nOut + u];
+                pruned[u][0][i / side][i % side] = keep[i * nOut + u] == 0.0;
             }
         }
         double scale = colourScale(weights, pruned);
@@ -132,8 +134,8 @@ public final class WeightImage {
         int channels = (int) shape[1];
         int kh = (int) shape[2];
         int kw = (int) shape[3];
-        double[] flat = w.reshape(shape[0] * shape[1] * kh * kw).toDoubleVector();
-        double[] keepFlat = keep.reshape(shape[0] * shape[1] * kh * kw).toDoubleVector();
+        double[] flat = rowMajor(w);
+        double[] keepFlat = rowMajor(keep);
         double[][][][] weights = new double[units][channels][kh][kw];
         boolean[][][][] pruned = new boolean[units][channels][kh][kw];
         for (int u = 0; u < units; u++) {
@@ -163,6 +165,11 @@ public final class WeightImage {
                 threshold, fmt(scale), 100 * SCALE_QUANTILE, c.kept, c.shown, 100.0 * c.kept / c.shown, c.deadUnits,
                 units);
         return new Figure(compose(tiles, title, scale, threshold), tiles, caption);
+    }
+
+    /** The elements of {@code a} in row-major (C) order, read in bulk rather than one by one. */
+    private static double[] rowMajor(INDArray a) {
+        return a.dup('c').data().asDouble();
     }
 
     /** 1 where the layer's inference mask keeps a weight, 0 where it prunes it (core's {@link LogAlpha}). */
@@ -214,22 +221,25 @@ public final class WeightImage {
         int rows = (units + cols - 1) / cols;
         BufferedImage img = new BufferedImage(cols * (tileW + GAP) + GAP, rows * (tileH + GAP) + GAP,
                 BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setColor(GAP_COLOR);
-        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        // Pixels written straight into the image's memory: one weight is a pixels×pixels square of one colour
+        int[] rgb = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
+        int stride = img.getWidth();
+        Arrays.fill(rgb, GAP_RGB);
         for (int u = 0; u < units; u++) {
             int x0 = GAP + (u % cols) * (tileW + GAP);
             int y0 = GAP + (u / cols) * (tileH + GAP);
             for (int ch = 0; ch < channels; ch++) {
                 for (int r = 0; r < kh; r++) {
                     for (int c = 0; c < kw; c++) {
-                        g.setColor(new Color(pruned[u][ch][r][c] ? PRUNED_RGB : diverging(weights[u][ch][r][c] / scale)));
-                        g.fillRect(x0 + ch * (kw * pixels + 1) + c * pixels, y0 + r * pixels, pixels, pixels);
+                        int colour = pruned[u][ch][r][c] ? PRUNED_RGB : diverging(weights[u][ch][r][c] / scale);
+                        int x = x0 + ch * (kw * pixels + 1) + c * pixels;
+                        for (int y = y0 + r * pixels; y < y0 + (r + 1) * pixels; y++) {
+                            Arrays.fill(rgb, y * stride + x, y * stride + x + pixels, colour);
+                        }
                     }
                 }
             }
         }
-        g.dispose();
         return img;
     }
 

@@ -45,7 +45,11 @@ public record ScoringData(String source, Shape shape, byte[] pixels, String[] id
     public static ScoringData labelled(URI data, Shape shape, Split split, Configuration conf) {
         TrainAndTestSets tt = shape.channels() == 3 ? Cifar10Reader.load(data, conf)
                 : IdxDataset.loadDirectory(data, null, conf);
-        LabeledImages images = split == Split.TRAIN ? tt.train() : tt.test();
+        return of(split == Split.TRAIN ? tt.train() : tt.test(), shape, data);
+    }
+
+    /** Labelled images read from {@code data}, for a model taking {@code shape}. */
+    public static ScoringData of(LabeledImages images, Shape shape, URI data) {
         Shape got = new Shape(images.channels(), images.height(), images.width());
         if (!got.equals(shape)) {
             throw new JobConfigException("--data " + SourceNames.redact(data.toString()) + " holds images of " + got

@@ -120,6 +120,10 @@ class NoSecretsInOutputTest {
                     t.resolve("m.svd").toString())));
             cases.add(fails("export: --output " + kind, t -> one("export", "--input", local(t, "none"), "--output",
                     uri)));
+            cases.add(fails("export: --data " + kind, t -> one("export", "--input", local(t, "none"), "--output",
+                    t.resolve("m.svd").toString(), "--data", uri)));
+            cases.add(fails("export: invalid --retrain-lr with --output " + kind, t -> one("export", "--input",
+                    local(t, "none"), "--output", uri, "--retrain-lr", "-1")));
             cases.add(fails("evaluate: --model " + kind, t -> one("evaluate", "--model", uri, "--data", DATA)));
             cases.add(fails("evaluate: --data " + kind, t -> one("evaluate", "--model", local(t, "none"), "--data",
                     uri)));

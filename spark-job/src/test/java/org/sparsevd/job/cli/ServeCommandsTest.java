@@ -120,6 +120,21 @@ class ServeCommandsTest {
         assertTrue(report.path("total").path("kept").asLong() < report.path("total").path("weights").asLong());
         assertTrue(report.path("total").path("huffman_bytes").asLong()
                 < report.path("total").path("sparse_float32_index32_bytes").asLong());
+        // Every stage's accuracy; the centroids retrained on the run's training split (never the test split).
+        JsonNode stages = report.path("stages");
+        assertEquals(List.of("pruned", "quantized", "retrained"), List.of(stages.get(0).path("stage").asText(),
+                stages.get(1).path("stage").asText(), stages.get(2).path("stage").asText()));
+        assertEquals(stages.get(2).path("test_accuracy").asDouble(), report.path("exported_test_accuracy")
+                .asDouble(), 1e-12);
+        assertTrue(stages.get(2).path("train_loss").isNumber(), stages.toString());
+        assertEquals(TRAIN, report.path("centroid_retraining").path("train_examples").asInt());
+        assertEquals(report.path("centroid_retraining"), report.path("provenance").path("centroid_retraining"));
+        JsonNode unretrained = Json.readingMapper().readTree(Files.readString(Path.of(exported("m0.svdm",
+                "--retrain-epochs", "0") + ".json")));
+        assertEquals(2, unretrained.path("stages").size());
+        assertTrue(unretrained.path("centroid_retraining").isNull());
+        JsonNode f32 = Json.readingMapper().readTree(Files.readString(Path.of(float32 + ".json")));
+        assertEquals(1, f32.path("stages").size());
 
         Result dl4j = run("evaluate", "--model", finishedRun(tmp).resolve("model.zip").toString(), "--data",
                 data(tmp).toString(), "--output", tmp.resolve("dl4j.json").toString());
@@ -199,6 +214,19 @@ class ServeCommandsTest {
                         "--output", t.resolve("o").toString(), "--bits-dense", "0"), usage, "--bits-dense must be in 1..16"),
                 new BadInput("export: --bits-conv 17", t -> List.of("export", "--input", finishedRun(t).toString(),
                         "--output", t.resolve("o").toString(), "--bits-conv", "17"), usage, "--bits-conv must be in 1..16"),
+                new BadInput("export: --retrain-epochs -1", t -> List.of("export", "--input",
+                        finishedRun(t).toString(), "--output", t.resolve("o").toString(), "--retrain-epochs", "-1"),
+                        usage, "--retrain-epochs must be 0 or more, got -1"),
+                new BadInput("export: --retrain-lr 0", t -> List.of("export", "--input", finishedRun(t).toString(),
+                        "--output", t.resolve("o").toString(), "--retrain-lr", "0"), usage,
+                        "--retrain-lr must be a finite number > 0, got 0.0"),
+                new BadInput("export: --retrain-lr NaN", t -> List.of("export", "--input", finishedRun(t).toString(),
+                        "--output", t.resolve("o").toString(), "--retrain-lr", "NaN"), usage,
+                        "--retrain-lr must be a finite number > 0, got NaN"),
+                new BadInput("export: --retrain-epochs with --no-quantize", t -> List.of("export", "--input",
+                        finishedRun(t).toString(), "--output", t.resolve("o").toString(), "--no-quantize",
+                        "--retrain-epochs", "2"), usage, "--retrain-epochs 2 retrains shared centroids, which "
+                        + "--no-quantize does not have"),
                 new BadInput("export: NaN threshold", t -> List.of("export", "--input", finishedRun(t).toString(),
                         "--output", t.resolve("o").toString(), "--threshold", "NaN"), usage, "--threshold must be a finite"),
                 new BadInput("export: threshold above --log-alpha-max", t -> List.of("export", "--input",
