@@ -46,7 +46,7 @@ for model in lenet300 lenet5; do
   OMP_NUM_THREADS=1 SPARSEVD_BLAS_THREADS=1 "$root/bench/run.sh" ThroughputBench "$data" "$limit" 2 "$model" \
     > "$out/throughput-$model.txt" 2> /dev/null
   while IFS='|' read -r _ network rate _; do
-    rows+=("ThroughputBench, one JVM, one thread: $(echo "$network" | xargs) ($limit examples)|$(echo "$rate" | xargs)||$load")
+    rows+=("ThroughputBench, one JVM, one thread: $(echo "$network" | sed "s/^ *//; s/ *$//") ($limit examples)|$(echo "$rate" | tr -d " ")||$load")
   done < <(grep -E '^\| (SparseVD|plain)' "$out/throughput-$model.txt")
   load="$(cut -d' ' -f1-3 /proc/loadavg)"
   /usr/bin/python3 "$root/../shared/reference/torch_sparsevd.py" --data "$data" --model "$model" --epochs 2 \
