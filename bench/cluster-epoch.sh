@@ -15,12 +15,8 @@ shift $(($# < 2 ? $# : 2))
 freqs=("${@:-10}")
 [[ ${#freqs[@]} -gt 0 ]] || freqs=(10)
 work="$(mktemp -d /tmp/sparsevd-bench-cluster.XXXXXX)"
-export SPARSEVD_CLUSTER_DIR="$work/cluster" SPARSEVD_MASTER_UI_PORT=0 SPARSEVD_WORKER_MEMORY=2g
-SPARSEVD_MASTER_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-export SPARSEVD_MASTER_PORT
-trap '"$root/deploy/bin/local-cluster" stop > /dev/null' EXIT
-app_jar="$(ls "$root"/spark-job/target/sparsevd-spark-job-*-app.jar)"
-opens="$(. "$root/deploy/conf/java-opens.sh"; echo "$SPARK_JAVA_OPENS $SPARSEVD_JAVA_MODULES")"
+# shellcheck source=local-cluster-env.sh
+source "$root/bench/local-cluster-env.sh"
 job=(--data "$data" --limit-train "$limit" --epochs "$epochs" --workers 2 --kl-zero-epochs 0 --kl-ramp-epochs 10)
 
 for f in "${freqs[@]}"; do

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# bench/sweep-selection.sh [OUT_DIR] [EPOCHS] [PRUNE_AFTER]: the validation-selected sweep and its early stopping.
-# LeNet-300-100 on a seeded 20,000-image subset of Fashion-MNIST, 2,000 of them held out for validation (stratified
-# by class, per seed), 3 KL weights x 5 thresholds x 3 seeds, EPOCHS epochs (default 15; KL weight 0 for a fifth of
+# bench/sweep-selection.sh [OUT_DIR] [EPOCHS] [PRUNE_AFTER] [LIMIT_TRAIN]: the validation-selected sweep and its
+# early stopping. LeNet-300-100 on a seeded LIMIT_TRAIN-image subset of Fashion-MNIST (default 20,000), a tenth of it
+# held out for validation (stratified by class, per seed), 3 KL weights x 5 thresholds x 3 seeds, EPOCHS epochs (default 15; KL weight 0 for a fifth of
 # them, then a ramp over the next two fifths). The same sweep runs twice, back to back: every run to its last epoch,
 # then with --prune median --prune-after PRUNE_AFTER (default: the second epoch with a non-zero KL weight; before
 # it the runs of a seed differ little). Prints the selected point (validation and test
@@ -14,8 +14,9 @@ epochs="${2:-15}"
 zero=$((epochs / 5))
 ramp=$((2 * epochs / 5))
 after="${3:-$((zero + 2))}"
+limit="${4:-20000}"
 mkdir -p "$out"
-common=(--data /usr/share/datasets/fashion-mnist --model lenet300 --limit-train 20000 --validation 2000
+common=(--data /usr/share/datasets/fashion-mnist --model lenet300 --limit-train "$limit" --validation "$((limit / 10))"
   --kl-weights 0.1,0.3,1 --thresholds 1,2,3,4,5 --seeds 42,7,13 --epochs "$epochs" --kl-zero-epochs "$zero"
   --kl-ramp-epochs "$ramp" --workers 2 --max-accuracy-drop 1.0)
 for variant in full pruned; do

@@ -87,7 +87,8 @@ public final class TrainJob {
     }
 
     /**
-     * @param stopAfter asked after each epoch (after {@code afterEpoch}); {@code true} ends the run there as
+     * @param stopAfter asked after each epoch (after {@code afterEpoch}), and about the checkpoint's last epoch when
+     *                  resuming; {@code true} ends the run there as
      *                  {@link RunFiles#STATUS_PRUNED}: its model and run.json are written as for a completed run
      */
     public TrainJob(TrainConfig config, boolean resume, Consumer<EpochMetrics> afterEpoch,
@@ -166,8 +167,13 @@ public final class TrainJob {
                     : metrics.epochs().get(metrics.epochs().size() - 1).elapsedSeconds();
             int first = checkpointed;
             Integer prunedAt = null;
+            if (resumed != null && checkpointed < epochs && stopAfter.test(metrics.epochs().get(checkpointed - 1))) {
+                // asked again: the run may have been stopped after this checkpoint but before its run.json was written
+                prunedAt = checkpointed;
+                log.info("Stopped early after epoch {}/{} ({})", prunedAt, epochs, RunFiles.STATUS_PRUNED);
+            }
             long t0 = System.nanoTime();
-            for (int epoch = first; epoch < epochs; epoch++) {
+            for (int epoch = first; prunedAt == null && epoch < epochs; epoch++) {
                 long e0 = System.nanoTime();
                 EpochFit fit = trainer.fitEpoch(epoch);
                 sc.setJobDescription("sparsevd: epoch " + (epoch + 1) + "/" + epochs + " evaluation");

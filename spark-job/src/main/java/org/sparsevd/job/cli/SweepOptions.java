@@ -41,6 +41,12 @@ public final class SweepOptions {
             description = "The first epoch after which --prune median may stop a run.")
     int pruneAfter;
 
+    @Option(names = "--parallel", defaultValue = "1", paramLabel = "K",
+            description = "Train up to K runs at once in the one Spark application, each with its own --workers, in "
+                    + "its own FAIR scheduler pool and job group (for a cluster with K x --workers executor cores); "
+                    + "the results are those of K = 1.")
+    int parallel;
+
     @Option(names = "--max-accuracy-drop", defaultValue = "1.0", paramLabel = "POINTS",
             description = "Selection rule for best.json: the most compressed point whose mean validation accuracy is "
                     + "at most this many percentage points below the best of the sweep (needs --validation).")
@@ -62,6 +68,6 @@ public final class SweepOptions {
         }
         TrainConfig shared = train.config();
         return new SweepConfig(shared, klWeights, thresholds, seeds == null ? List.of(shared.seed()) : seeds,
-                maxAccuracyDrop, prune, pruneAfter);
+                maxAccuracyDrop, prune, pruneAfter, parallel);
     }
 }

@@ -28,9 +28,12 @@ import org.sparsevd.core.arch.Variant;
  *                        epoch {@code e >= pruneAfter} is below the median of the runs of its seed that reached
  *                        epoch {@code e} before it
  * @param pruneAfter      the first epoch (1-based) after which a run may be stopped; at most the epochs of a run
+ * @param parallel        how many training runs may train at once in the sweep's Spark application (at least 1);
+ *                        how the sweep runs, not what it computes: not part of its spec, results are the same for any
+ *                        value
  */
 public record SweepConfig(TrainConfig train, List<Double> klWeights, List<Double> thresholds, List<Long> seeds,
-                          double maxAccuracyDrop, String prune, int pruneAfter) {
+                          double maxAccuracyDrop, String prune, int pruneAfter, int parallel) {
     /** Where the runs live inside the sweep's output directory. */
     public static final String RUNS_DIR = "runs";
     /** Every run trains all its epochs. */
@@ -66,6 +69,9 @@ public record SweepConfig(TrainConfig train, List<Double> klWeights, List<Double
             throw new JobConfigException("--prune-after must be an epoch between 1 and --epochs ("
                     + train.schedule().epochs() + "), got " + pruneAfter);
         }
+        if (parallel < 1) {
+            throw new JobConfigException("--parallel must be at least 1 (training runs at once), got " + parallel);
+        }
         if (!Double.isFinite(maxAccuracyDrop) || maxAccuracyDrop < 0 || maxAccuracyDrop > 100) {
             throw new JobConfigException("--max-accuracy-drop must be between 0 and 100 percentage points, got "
                     + maxAccuracyDrop);
@@ -90,6 +96,24 @@ public record SweepConfig(TrainConfig train, List<Double> klWeights, List<Double
     /** Number of training runs: one per KL weight and seed. */
     public int runs() {
         return klWeights.size() * seeds.size();
+    }
+
+    /** One training run of the sweep: its KL weight and seed. */
+    public record Run(double klWeight, long seed) {
+    }
+
+    /**
+     * The training runs in the sweep's order: by seed (in {@code seeds} order), then by KL weight. Runs start, and
+     * their rows are recorded, in this order; early stopping compares a run with the runs of its seed before it.
+     */
+    public List<Run> runOrder() {
+        List<Run> order = new java.util.ArrayList<>();
+        for (long seed : seeds) {
+            for (double w : klWeights) {
+                order.add(new Run(w, seed));
+            }
+        }
+        return List.copyOf(order);
     }
 
     /** The run directory of {@code klWeight} and {@code seed}, relative to the sweep's output ({@code runs/kl-0.3-seed-7}). */

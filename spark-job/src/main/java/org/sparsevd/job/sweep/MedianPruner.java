@@ -1,52 +1,128 @@
 package org.sparsevd.job.sweep;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.CancellationException;
 
 /**
  * Optuna's MedianPruner rule over a sweep's training runs: a run whose validation accuracy after epoch {@code e}
- * ({@code e >= after}) is below the median of the validation accuracies after epoch {@code e} of the runs that
- * reached it before (the mean of the two middle ones for an even count) is stopped. Runs are compared with the runs
- * of the same seed only: they share the training subset and the validation set. With no earlier run at epoch
- * {@code e} nothing is stopped, so the first run of each seed always trains to the end.
+ * ({@code e >= after}) is below the median of the validation accuracies after epoch {@code e} of the runs before it
+ * that reach epoch {@code e} (the mean of the two middle ones for an even count) is stopped.
+ *
+ * <p>"Before it" is the sweep's run order ({@link org.sparsevd.job.config.SweepConfig#runOrder()}), and only runs of
+ * the same seed count: they share the training subset and the validation set. The first run of each seed always
+ * trains to the end. Runs training at once ({@code --parallel}) share one pruner: a run asking about epoch {@code e}
+ * waits until every earlier run of its seed has reported epoch {@code e} or stopped, so it is compared with exactly
+ * the values a sequential sweep would compare it with, and stops at the same epoch. Earlier runs never wait for later
+ * ones, and runs start in run order, so the waits end.
  */
 final class MedianPruner {
     private final int after;
-    private final Map<Long, List<double[]>> finished = new HashMap<>();
+    private final long[] seeds;
+    private final List<List<Double>> histories = new ArrayList<>();
+    private final boolean[] stopped;
+    private String abandoned;
 
-    /** @param after the first epoch (1-based) after which a run may be stopped */
-    MedianPruner(int after) {
+    /**
+     * @param after    the first epoch (1-based) after which a run may be stopped
+     * @param runSeeds the seed of every run of the sweep, in run order
+     */
+    MedianPruner(int after, List<Long> runSeeds) {
         if (after < 1) {
             throw new IllegalArgumentException("the first epoch a run may be stopped after must be at least 1, got "
                     + after);
         }
         this.after = after;
+        this.seeds = runSeeds.stream().mapToLong(Long::longValue).toArray();
+        this.stopped = new boolean[seeds.length];
+        for (int i = 0; i < seeds.length; i++) {
+            histories.add(new ArrayList<>());
+        }
     }
 
-    /** Adds a run of {@code seed} that has stopped (finished or pruned): its validation accuracy after each epoch. */
-    void add(long seed, double[] valAccuracies) {
-        finished.computeIfAbsent(seed, s -> new ArrayList<>()).add(valAccuracies.clone());
+    /** The validation accuracies of the epochs run {@code run} trained before (a resumed or finished run). */
+    synchronized void trained(int run, double[] valAccuracies) {
+        List<Double> h = histories.get(run);
+        h.clear();
+        for (double v : valAccuracies) {
+            h.add(v);
+        }
+        notifyAll();
     }
 
-    /** Whether a run of {@code seed} with validation accuracy {@code valAccuracy} after {@code epoch} is stopped. */
-    boolean prunes(long seed, int epoch, double valAccuracy) {
+    /** Run {@code run}'s validation accuracy after {@code epoch}, the epoch after those it has reported. */
+    synchronized void epoch(int run, int epoch, double valAccuracy) {
+        List<Double> h = histories.get(run);
+        if (epoch != h.size() + 1) {
+            throw new IllegalStateException("run " + run + " reports epoch " + epoch + " after " + h.size());
+        }
+        h.add(valAccuracy);
+        notifyAll();
+    }
+
+    /** Run {@code run} trains no more epochs (finished or stopped): its history is final. */
+    synchronized void stopped(int run) {
+        stopped[run] = true;
+        notifyAll();
+    }
+
+    /**
+     * The sweep stops (a run failed): runs waiting for a median, and those asking later, get a
+     * {@link CancellationException} instead of a decision made on an incomplete history.
+     */
+    synchronized void abandon(String why) {
+        abandoned = why;
+        notifyAll();
+    }
+
+    /** Whether run {@code run}, with validation accuracy {@code valAccuracy} after {@code epoch}, is stopped. */
+    boolean prunes(int run, int epoch, double valAccuracy) {
         if (epoch < after) {
             return false;
         }
-        double median = median(seed, epoch);
+        double median = median(run, epoch);
         return !Double.isNaN(median) && valAccuracy < median;
     }
 
-    /** The median validation accuracy after {@code epoch} of the runs of {@code seed} that reached it; NaN if none. */
-    double median(long seed, int epoch) {
-        double[] reached = finished.getOrDefault(seed, List.of()).stream().filter(h -> h.length >= epoch)
-                .mapToDouble(h -> h[epoch - 1]).sorted().toArray();
-        if (reached.length == 0) {
+    /**
+     * The median validation accuracy after {@code epoch} of the earlier runs of {@code run}'s seed that reach it
+     * (NaN if none), once each of them has reached it or stopped.
+     */
+    synchronized double median(int run, int epoch) {
+        while (!settled(run, epoch)) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("interrupted while waiting for the runs before run " + (run + 1));
+            }
+        }
+        double[] reached = new double[run];
+        int n = 0;
+        for (int j = 0; j < run; j++) {
+            if (seeds[j] == seeds[run] && histories.get(j).size() >= epoch) {
+                reached[n++] = histories.get(j).get(epoch - 1);
+            }
+        }
+        if (n == 0) {
             return Double.NaN;
         }
-        int mid = reached.length / 2;
-        return reached.length % 2 == 1 ? reached[mid] : (reached[mid - 1] + reached[mid]) / 2;
+        double[] sorted = java.util.Arrays.copyOf(reached, n);
+        java.util.Arrays.sort(sorted);
+        int mid = n / 2;
+        return n % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    /** Whether every earlier run of {@code run}'s seed has reached {@code epoch} or stopped; fails if abandoned. */
+    private boolean settled(int run, int epoch) {
+        if (abandoned != null) {
+            throw new CancellationException("the sweep stops (" + abandoned + ")");
+        }
+        for (int j = 0; j < run; j++) {
+            if (seeds[j] == seeds[run] && !stopped[j] && histories.get(j).size() < epoch) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -31,6 +31,7 @@ final class SweepResume {
     /** The spec a sweep is identified by: its whole configuration except where it writes and which master runs it. */
     static JsonNode spec(SweepConfig config) {
         ObjectNode spec = Json.mapper().valueToTree(config);
+        spec.remove("parallel"); // how the sweep runs, not what it computes
         ObjectNode train = (ObjectNode) spec.get("train");
         train.remove("output");
         ((ObjectNode) train.get("cluster")).remove("master");

@@ -108,12 +108,15 @@ final class SweepRows {
         return s.matches("(?s).*[,\"\n\r].*") ? '"' + s.replace("\"", "\"\"") + '"' : s;
     }
 
-    /** The order of the spec: KL weights as listed, then seeds as listed, then thresholds as listed. */
+    /**
+     * The order of the rows: the sweep's run order ({@link SweepConfig#runOrder()}: seeds as listed, then KL weights
+     * as listed), then thresholds as listed. Runs are recorded in this order, so the rows are only ever appended.
+     */
     record SpecOrder(SweepConfig config) implements java.util.Comparator<SweepPoint> {
         @Override
         public int compare(SweepPoint a, SweepPoint b) {
-            return java.util.Comparator.<SweepPoint>comparingInt(p -> config.klWeights().indexOf(p.klWeight()))
-                    .thenComparingInt(p -> config.seeds().indexOf(p.provenance().seed()))
+            return java.util.Comparator.<SweepPoint>comparingInt(p -> config.seeds().indexOf(p.provenance().seed()))
+                    .thenComparingInt(p -> config.klWeights().indexOf(p.klWeight()))
                     .thenComparingInt(p -> config.thresholds().indexOf(p.threshold()))
                     .compare(a, b);
         }

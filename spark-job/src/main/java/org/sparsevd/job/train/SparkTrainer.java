@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * The Spark averaging loop. An epoch is a sequence of averaging rounds; in each round every worker (one partition of
  * the cached training blocks) fits {@code averagingFrequency} minibatches of {@link ClusterOptions#workerBatchSize()}
  * (the global minibatch / W) of its own shuffled examples, starting from the driver's parameters and Adam state, and
- * dl4j-spark's {@link ParameterAveragingTrainingMaster} averages the results (broadcast, fit, tree-aggregate): the
+ * dl4j-spark's {@link ParameterAveragingTrainingMaster} averages the results (broadcast, fit, tree-aggregate; without
+ * its count job: {@link RoundTrainingMaster}): the
  * arithmetic mean of the parameters (log σ² included) and of Adam's moment estimates. With one step per round and
  * plain SGD, that mean is exactly one step on the global minibatch (each worker's gradient is the mean over its
  * share, the KL term's is the same on every worker); with F steps a round moves the model about as far as F steps
@@ -71,15 +72,15 @@ public final class SparkTrainer {
                 : config.schedule().klSchedule();
         this.roundsPerEpoch = train.counts().stream()
                 .mapToInt(n -> RoundBatches.rounds(n, c.workerBatchSize(), c.averagingFrequency())).max().orElse(0);
-        this.master = new ParameterAveragingTrainingMaster.Builder(c.workers(), c.workerBatchSize())
+        this.master = new RoundTrainingMaster(new ParameterAveragingTrainingMaster.Builder(c.workers(),
+                c.workerBatchSize())
                 .batchSizePerWorker(c.workerBatchSize())
                 .averagingFrequency(c.averagingFrequency())
                 .saveUpdater(true)
                 .rngSeed(config.seed())
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
                 .repartionData(Repartition.Never)
-                .storageLevel(null)
-                .build();
+                .storageLevel(null));
         this.sparkNet = new SparkDl4jMultiLayer(sc, net, master);
         log.info("N = {} training examples over {} workers {}; global batch {} ({} per worker), averaging every {} "
                 + "steps: {} averaging rounds per epoch", train.total(), c.workers(), train.counts(), c.batchSize(),

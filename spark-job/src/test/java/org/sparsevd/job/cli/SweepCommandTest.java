@@ -121,6 +121,8 @@ class SweepCommandTest {
                     + "(0, 1), or 0 for none, got 2.5",
             "--seeds|7,7|--seeds: a seed is given twice in [7, 7]",
             "--seed|3|--seed does not apply to a sweep given --seeds; list every seed in --seeds",
+            "--parallel|0|--parallel must be at least 1 (training runs at once), got 0",
+            "--parallel|-2|--parallel must be at least 1 (training runs at once), got -2",
     })
     void invalidValuesAreOneLineErrorsAndWriteNothing(String option, String value, String message) {
         Path out = tmp.resolve("out");

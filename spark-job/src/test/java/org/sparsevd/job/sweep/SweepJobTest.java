@@ -53,6 +53,12 @@ class SweepJobTest {
                 "--kl-ramp-epochs", "1", "--workers", "2", "--averaging-frequency", "3", "--seeds", "7,13"};
     }
 
+    private static String[] withArgs(String[] args, String... more) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
     private static String run(double w, long seed) {
         return "runs/kl-" + (w == 1 ? "1" : String.valueOf(w)) + "-seed-" + seed;
     }
@@ -70,8 +76,8 @@ class SweepJobTest {
                 + "nonzero,dense1_nonzero,dense1_sparsity"), csv.get(0));
         assertTrue(csv.get(0).contains(",run,seed,") && csv.get(0).contains("version_dl4j"), csv.get(0));
         int i = 0;
-        for (double w : new double[] {0.1, 1}) {
-            for (long seed : new long[] {7, 13}) {
+        for (long seed : new long[] {7, 13}) { // rows in run order: seed by seed, then KL weight, then threshold
+            for (double w : new double[] {0.1, 1}) {
                 JsonNode previous = null;
                 for (double t = 1; t <= 5; t++) {
                     JsonNode row = JSON.readTree(rows.get(i++));
@@ -94,7 +100,8 @@ class SweepJobTest {
                 assertTrue(metrics.get("val_accuracy").isNumber(), metrics.toString());
             }
         }
-        assertNotEquals(JSON.readTree(rows.get(0)).get("test_accuracy"), JSON.readTree(rows.get(5)).get("test_accuracy"),
+        assertNotEquals(JSON.readTree(rows.get(0)).get("test_accuracy"),
+                JSON.readTree(rows.get(10)).get("test_accuracy"),
                 "each seed trains its own model");
         JsonNode best = JSON.readTree(out.resolve("best.json").toFile());
         assertTrue(best.get("complete").asBoolean());
@@ -113,7 +120,7 @@ class SweepJobTest {
         // epoch hook: checkpoint and metrics of epoch 1, no model); the fourth killed before its first checkpoint
         // completed (a torn checkpoint.zip).
         List<String> seed7 = rows.stream().filter(r -> r.contains("\"seed\":7,")).toList();
-        assertEquals(10, seed7.size());
+        assertEquals(rows.subList(0, 10), seed7, "the rows of seed 7 come first");
         Files.write(out.resolve("sweep.jsonl"), seed7);
         Files.delete(out.resolve(".sweep.jsonl.crc"));
         Path second = out.resolve(run(0.1, 13));
@@ -124,7 +131,7 @@ class SweepJobTest {
         trainArgs.subList(trainArgs.indexOf("--seeds"), trainArgs.indexOf("--seeds") + 2).clear();
         new CommandLine(options).parseArgs(trainArgs.toArray(String[]::new));
         TrainConfig secondRun = new SweepConfig(options.config(), List.of(0.1, 1.0),
-                List.of(1.0, 2.0, 3.0, 4.0, 5.0), List.of(7L, 13L), 1.0, SweepConfig.PRUNE_NONE, 1).run(0.1, 13);
+                List.of(1.0, 2.0, 3.0, 4.0, 5.0), List.of(7L, 13L), 1.0, SweepConfig.PRUNE_NONE, 1, 1).run(0.1, 13);
         assertThrows(IllegalStateException.class, () -> new TrainJob(secondRun, false, m -> {
             throw new IllegalStateException("killed after epoch " + m.epoch());
         }, Watch.DEFAULT).run());
@@ -134,8 +141,10 @@ class SweepJobTest {
         Files.createDirectories(third);
         Files.write(third.resolve(RunFiles.CHECKPOINT), new byte[] {'P', 'K', 3, 4, 0});
 
+        // Restarted with two runs at once: the continued third run and the fourth train together.
         StringWriter resumeErr = new StringWriter();
-        assertEquals(0, Main.run(new PrintWriter(resumeErr, true), sweep(out)), resumeErr.toString());
+        assertEquals(0, Main.run(new PrintWriter(resumeErr, true), withArgs(sweep(out), "--parallel", "2")),
+                resumeErr.toString());
         List<String> resumed = Files.readAllLines(out.resolve("sweep.jsonl"));
         assertEquals(20, resumed.size(), "every (point, seed) exactly once");
         for (int k = 0; k < 20; k++) {
@@ -255,6 +264,55 @@ class SweepJobTest {
         assertEquals(0, Main.run("report", "--input", out.toString()));
         String html = Files.readString(out.resolve("report/index.html"));
         assertTrue(html.contains("pruned at epoch 2"), "the report marks the pruned run");
+    }
+
+    /**
+     * --parallel 2 (two runs of one worker each at once, in their own FAIR pools, with median pruning so that runs
+     * wait for the earlier runs of their seed) records the rows, and trains the runs, of the same sweep with
+     * --parallel 1: identical but for times and the application id.
+     */
+    @Test
+    void parallelRunsGiveTheRowsOfASequentialSweep() throws Exception {
+        List<List<String>> outcomes = new ArrayList<>();
+        for (String parallel : List.of("2", "1")) {
+            Path out = tmp.resolve("parallel-" + parallel);
+            String[] args = {"sweep", "--data", FashionMnist.DIR.toString(), "--output", out.toString(),
+                    "--kl-weights", "0,1000000", "--thresholds", "1,3", "--limit-train", "600",
+                    "--validation", "100",
+                    "--epochs", "3", "--kl-zero-epochs", "1", "--kl-ramp-epochs", "0", "--lr", "0.003",
+                    "--workers", "1", "--averaging-frequency", "3", "--seeds", "5,6", "--prune", "median",
+                    "--prune-after", "1", "--master", "local[2]", "--parallel", parallel};
+            assertEquals(0, Main.run(args));
+            List<String> outcome = new ArrayList<>();
+            for (String row : Files.readAllLines(out.resolve("sweep.jsonl"))) {
+                outcome.add(withoutTimes(row));
+            }
+            try (Stream<Path> runs = Files.list(out.resolve("runs"))) {
+                for (Path run : runs.sorted().toList()) {
+                    outcome.add(run.getFileName().toString());
+                    for (String epoch : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+                        outcome.add(withoutTimes(epoch));
+                    }
+                    outcome.add(JSON.readTree(run.resolve("run.json").toFile()).path("status").asText());
+                }
+            }
+            outcomes.add(outcome);
+        }
+        assertEquals(8, outcomes.get(0).stream().filter(l -> l.contains("\"threshold\"")).count(), "8 rows");
+        assertTrue(outcomes.get(0).contains("pruned"), "the KL weight 1000000 runs are stopped early (the later run "
+                + "of a seed waited for the earlier ones): " + outcomes.get(0));
+        assertEquals(outcomes.get(1), outcomes.get(0), "--parallel 2 gives the rows and metrics of --parallel 1");
+    }
+
+    /** A JSON line without its wall times and Spark application id. */
+    private static String withoutTimes(String line) throws Exception {
+        JsonNode node = JSON.readTree(line);
+        for (JsonNode n : List.of(node, node.path("provenance"))) {
+            if (n instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                o.remove(List.of("seconds", "elapsed_seconds", "train_seconds", "finished_at", "spark_application_id"));
+            }
+        }
+        return node.toString();
     }
 
     private static void deleteTree(Path dir) throws Exception {

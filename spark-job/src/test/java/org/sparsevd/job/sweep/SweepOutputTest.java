@@ -28,6 +28,10 @@ import org.sparsevd.job.output.SweepRecord;
 /** What a sweep records about itself: its spec without credentials, the spec check, and its rows read back. */
 class SweepOutputTest {
     private static SweepConfig config(String master, String output, List<Double> thresholds) {
+        return config(master, output, thresholds, 1);
+    }
+
+    private static SweepConfig config(String master, String output, List<Double> thresholds, int parallel) {
         TrainConfig train = new TrainConfig(
                 new DataOptions(URI.create("s3a://AKIAEXAMPLE:SeCrEt@bucket/fashion-mnist"), null, 0, DataOptions.IDX,
                         0, false, 0.1),
@@ -35,7 +39,7 @@ class SweepOutputTest {
                 new ScheduleOptions(20, 1e-3, "constant", 0, 1, 5, 15),
                 new ClusterOptions(master, 2, 100, 10), URI.create(output), 42);
         return new SweepConfig(train, List.of(0.1, 1.0), thresholds, List.of(42L), 1.0,
-                SweepConfig.PRUNE_NONE, 1);
+                SweepConfig.PRUNE_NONE, 1, parallel);
     }
 
     @Test
@@ -45,7 +49,8 @@ class SweepOutputTest {
         assertTrue(spec.contains("s3a://bucket/fashion-mnist"), spec);
         assertFalse(spec.contains("\"output\""), "the output is where the spec is recorded, not part of it");
         SweepResume.checkSameSpec(SweepResume.spec(config(null, "/a", List.of(1.0, 3.0))),
-                SweepResume.spec(config("spark://m:7077", "/b", List.of(1.0, 3.0))), "--output /b");
+                SweepResume.spec(config("spark://m:7077", "/b", List.of(1.0, 3.0), 3)), "--output /b");
+        assertFalse(spec.contains("parallel"), "how many runs train at once does not change the results: " + spec);
         JobConfigException e = assertThrows(JobConfigException.class, () -> SweepResume.checkSameSpec(
                 SweepResume.spec(config(null, "/a", List.of(1.0, 3.0))),
                 SweepResume.spec(config(null, "/a", List.of(1.0, 2.0))), "--output /a"));
@@ -60,13 +65,13 @@ class SweepOutputTest {
         TrainConfig noValidation = new TrainConfig(new DataOptions(train.data().train(), null, 0, DataOptions.IDX, 0,
                 false, 0), train.model(), train.schedule(), train.cluster(), train.output(), 42);
         JobConfigException e = assertThrows(JobConfigException.class, () -> new SweepConfig(noValidation,
-                List.of(0.1), List.of(1.0), List.of(42L), 1.0, SweepConfig.PRUNE_NONE, 1));
+                List.of(0.1), List.of(1.0), List.of(42L), 1.0, SweepConfig.PRUNE_NONE, 1, 1));
         assertTrue(e.getMessage().startsWith("sweep needs --validation N"), e.getMessage());
         e = assertThrows(JobConfigException.class, () -> new SweepConfig(train, List.of(0.1), List.of(1.0),
-                List.of(7L, 42L, 7L), 1.0, SweepConfig.PRUNE_NONE, 1));
+                List.of(7L, 42L, 7L), 1.0, SweepConfig.PRUNE_NONE, 1, 1));
         assertEquals("--seeds: a seed is given twice in [7, 42, 7]", e.getMessage());
         SweepConfig c = new SweepConfig(train, List.of(0.1, 1.0), List.of(1.0, 2.0), List.of(7L, 13L), 1.0,
-                SweepConfig.PRUNE_NONE, 1);
+                SweepConfig.PRUNE_NONE, 1, 1);
         assertEquals(4, c.runs());
         assertEquals(8, c.rows());
         assertEquals("/a/runs/kl-1-seed-13", c.run(1.0, 13).output().toString());

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# bench/speed-table.sh OUT_DIR [LIMIT] [FULL]: every row of issue 15's speed table in one run, one after another, so that
+# every ratio comes from the same conditions; raw outputs under OUT_DIR, the table on stdout (and OUT_DIR/table.md).
+#   - `train` LeNet-300-100 with the defaults (embedded local mode, 2 workers, global batch 100, F = 10) on all
+#     FULL (default 60,000: all) Fashion-MNIST training images, and with --workers 1, LeNet-5 Sparse VD and --variant plain on LIMIT
+#     (default 12,000) images: 2 epochs each, the KL term on in epoch 2 (--kl-zero-epochs 1 --kl-ramp-epochs 1);
+#     examples/s of epoch 2's training part (Spark's event log: first averaging round's job submitted to the last
+#     one's end; evaluation is outside it) and the peak RSS of the whole run (/usr/bin/time);
+#   - ThroughputBench (one JVM, OMP_NUM_THREADS=1, best of 2 passes over LIMIT images), LeNet-300-100 and LeNet-5;
+#   - the PyTorch reference (/usr/bin/python3 ../shared/reference/torch_sparsevd.py --threads 2, best of 2 epochs
+#     of LIMIT images), LeNet-300-100 and LeNet-5;
+#   - FloorBench (FLOPs per example, this machine's GEMM rate, the floor) and the application jar's size.
+# Build first: mvn -q -B -DskipTests package
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+out="${1:?usage: bench/speed-table.sh OUT_DIR [LIMIT] [FULL]}"
+limit="${2:-12000}"
+full="${3:-60000}"
+data=/usr/share/datasets/fashion-mnist
+mkdir -p "$out"
+rows=()
+
+# train ROW_NAME [options]: 2 epochs; prints nothing, appends "name|examples/s|peak RSS MB|load" to rows.
+train() {
+  local name="$1"; shift
+  local dir="$out/$name"
+  rm -rf "$dir"; mkdir -p "$dir/events"
+  local load; load="$(cut -d' ' -f1-3 /proc/loadavg)"
+  SPARSEVD_DRIVER_MEMORY=4g SPARSEVD_JAVA_OPTS="-Dspark.eventLog.enabled=true -Dspark.eventLog.dir=file://$dir/events" \
+    /usr/bin/time -f '%M' -o "$dir/max-rss-kb" "$root/deploy/bin/sparsevd" train --data "$data" --epochs 2 \
+    --kl-zero-epochs 1 --kl-ramp-epochs 1 "$@" --output "$dir/run" > "$dir/stdout.txt" 2> "$dir/stderr.txt"
+  python3 "$root/bench/spark_rounds.py" "$(ls "$dir"/events/* | head -1)" 2 > "$dir/rounds.md"
+  local seconds n
+  seconds="$(sed -n 's/.*training part \([0-9.]*\) s.*/\1/p' "$dir/rounds.md")"
+  n="$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["train_examples"])' "$dir/run/metrics.jsonl")"
+  rows+=("train $name ($n examples, epoch 2)|$(python3 -c "print(round($n / $seconds))")|$(( $(cat "$dir/max-rss-kb") / 1024 ))|$load")
+}
+
+train lenet300-defaults --model lenet300 --limit-train "$full"
+train lenet300-workers1 --model lenet300 --workers 1 --limit-train "$limit"
+train lenet5-sparsevd --model lenet5 --limit-train "$limit"
+train lenet5-plain --model lenet5 --variant plain --limit-train "$limit"
+
+for model in lenet300 lenet5; do
+  load="$(cut -d' ' -f1-3 /proc/loadavg)"
+  OMP_NUM_THREADS=1 SPARSEVD_BLAS_THREADS=1 "$root/bench/run.sh" ThroughputBench "$data" "$limit" 2 "$model" \
+    > "$out/throughput-$model.txt" 2> /dev/null
+  while IFS='|' read -r _ network rate _; do
+    rows+=("ThroughputBench, one JVM, one thread: $(echo "$network" | xargs) ($limit examples)|$(echo "$rate" | xargs)||$load")
+  done < <(grep -E '^\| (SparseVD|plain)' "$out/throughput-$model.txt")
+  load="$(cut -d' ' -f1-3 /proc/loadavg)"
+  /usr/bin/python3 "$root/../shared/reference/torch_sparsevd.py" --data "$data" --model "$model" --epochs 2 \
+    --train-limit "$limit" --threads 2 > "$out/torch-$model.jsonl" 2> "$out/torch-$model.stderr"
+  rate="$(python3 -c 'import json,sys; print(round(max(json.loads(l)["ex_per_s"] for l in open(sys.argv[1]) if "ex_per_s" in l)))' "$out/torch-$model.jsonl")"
+  rows+=("PyTorch reference $model, --threads 2 ($limit examples, best of 2 epochs)|$rate||$load")
+done
+
+OMP_NUM_THREADS=1 SPARSEVD_BLAS_THREADS=1 "$root/bench/run.sh" FloorBench 50 2 > "$out/floor.txt" 2> /dev/null
+jar="$(ls "$root"/spark-job/target/sparsevd-spark-job-*-app.jar)"
+
+{
+  echo "| what | examples/s | peak RSS (MB) | load average (1/5/15 min) at start |"
+  echo "|---|---:|---:|---|"
+  for r in "${rows[@]}"; do
+    IFS='|' read -r what rate rss load <<< "$r"
+    echo "| $what | $rate | $rss | $load |"
+  done
+  echo
+  echo "Application jar: $(basename "$jar"), $(stat -c %s "$jar") bytes"
+  echo
+  sed -n '/^GEMM rate/,$p' "$out/floor.txt"
+} | tee "$out/table.md"
