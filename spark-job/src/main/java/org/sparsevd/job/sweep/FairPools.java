@@ -11,10 +11,12 @@ import org.apache.spark.SparkConf;
  * in ({@code sparsevd-run-1} … {@code sparsevd-run-K}), each FIFO inside, of equal weight, with a minimum share of
  * one run's workers, so that no run's jobs wait behind another's. The pools are written to an allocation file on the
  * driver (removed by {@link #close()}), unless {@code spark.scheduler.allocation.file} is already set, in which case
- * Spark creates the pools it does not define with its defaults.
+ * Spark creates the pools it does not define with its defaults. {@code spark.locality.wait} is 0 unless set: a task
+ * goes to any free executor at once (fetching its cached partition) instead of waiting for the one that holds it.
  */
 final class FairPools implements AutoCloseable {
     private static final String POOL = "sparsevd-run-";
+    private static final String LOCALITY_WAIT = "spark.locality.wait";
 
     private final Path file;
 
@@ -29,6 +31,11 @@ final class FairPools implements AutoCloseable {
                     + workers);
         }
         conf.set("spark.scheduler.mode", "FAIR");
+        if (!conf.contains(LOCALITY_WAIT)) {
+            // Runs of the same seed share one cached copy of its data: with Spark's default wait (3 s) for the
+            // executor holding a partition, their tasks queue for that executor while others idle.
+            conf.set(LOCALITY_WAIT, "0s");
+        }
         if (conf.contains("spark.scheduler.allocation.file")) {
             return new FairPools(null);
         }
