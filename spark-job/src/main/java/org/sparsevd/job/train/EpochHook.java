@@ -2,7 +2,6 @@ package org.sparsevd.job.train;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
@@ -29,13 +28,13 @@ final class EpochHook implements TrainingHook {
 
     private final long seed;
     private final int epoch;
-    private final DoubleAccumulator dataLossSum;
-    private final DoubleAccumulator objectiveSum;
+    private final OrderFreeSum dataLossSum;
+    private final OrderFreeSum objectiveSum;
     private final LongAccumulator examples;
     private final LongAccumulator correct;
     private final ExecutorWork work;
 
-    EpochHook(long seed, int epoch, DoubleAccumulator dataLossSum, DoubleAccumulator objectiveSum,
+    EpochHook(long seed, int epoch, OrderFreeSum dataLossSum, OrderFreeSum objectiveSum,
               LongAccumulator examples, LongAccumulator correct, ExecutorWork work) {
         this.seed = seed;
         this.epoch = epoch;

@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
@@ -138,8 +137,10 @@ public final class SparkTrainer {
         SparseVdLayers.setKlWeight(net.getLayerWiseConfigurations(), klWeight);
         net.setLearningRate(learningRate(epoch));
 
-        DoubleAccumulator lossSum = sc.sc().doubleAccumulator();
-        DoubleAccumulator objectiveSum = sc.sc().doubleAccumulator();
+        OrderFreeSum lossSum = new OrderFreeSum();
+        OrderFreeSum objectiveSum = new OrderFreeSum();
+        sc.sc().register(lossSum, "sparsevd: data loss sum, epoch " + (epoch + 1));
+        sc.sc().register(objectiveSum, "sparsevd: objective sum, epoch " + (epoch + 1));
         LongAccumulator examples = sc.sc().longAccumulator();
         LongAccumulator correct = sc.sc().longAccumulator();
         ExecutorWork epochWork = new ExecutorWork();
