@@ -35,8 +35,8 @@ import static org.sparsevd.core.kl.KlApproximation.K3;
  *
  * <p>The training path ({@link #addGradient}) is written for speed: it works on α = exp(logσ²)/(W² + 1e-8) from
  * the exp(logσ²) the forward pass already computed. Float parameters go through {@link FusedKlKernel}, one SIMD
- * pass, when {@link DirectFloats#enabled()} (and the clip range is one it handles); otherwise, and for other types, a sequence of ND4J element-wise
- * ops in workspace-allocated temporaries computes the same.
+ * pass, when {@link DirectFloats#enabled()} and the clip range is one it handles; otherwise, and for other types,
+ * a sequence of ND4J element-wise ops in workspace-allocated temporaries computes the same.
  */
 public final class SparseVdKl {
     private SparseVdKl() {

@@ -24,7 +24,8 @@ import static org.sparsevd.core.kl.KlApproximation.K3;
  * </pre>
  * evaluated from y = 1/α = (W² + 1e-8)/σ² with three divisions per element (s = 1/b and 1/(1 + α) = y/u share
  * one reciprocal of u·b, u = 1 + y, b = 1 + exp(−k2 − k3·log α)). One pass reads five arrays and writes two,
- * where the ND4J formulation makes some 25 passes over arrays of the parameters' size; this is most of a Sparse VD layer's extra cost over a plain layer.
+ * where the ND4J formulation makes some 25 passes over arrays of the parameters' size; this is most of a Sparse VD
+ * layer's extra cost over a plain layer.
  *
  * <p>Bit for bit reproducible: exp and log are {@link Lanes}' (no SVML), every element goes through the same lane
  * operations (the tail too, zero-padded through {@link DirectFloats#tail}), and Σ KL is reduced in a fixed order
@@ -46,8 +47,8 @@ public final class FusedKlKernel {
 
     /**
      * The kernel handles log α clip ranges within [−{@value}, {@value}] (the paper clips at ±8): there
-     * |k2 + k3·log α| &lt; 50 stays in {@link Lanes#expModerate}'s range and (1 + 1/α)·(1 + e^t) far below the float
-     * maximum. {@link org.sparsevd.core.kl.SparseVdKl} runs the ND4J formulation for wider ranges.
+     * |k2 + k3·log α| &lt; 50 stays in {@link Lanes#expModerate}'s range and (1 + 1/α)·(1 + e^t) far below the
+     * float maximum. {@link org.sparsevd.core.kl.SparseVdKl} runs the ND4J formulation for wider ranges.
      */
     public static final double CLIP_LIMIT = 32;
 
@@ -70,12 +71,12 @@ public final class FusedKlKernel {
         ByteBuffer be = DirectFloats.buffer(expLogSigma2);
         ByteBuffer bgw = DirectFloats.buffer(gradW);
         ByteBuffer bgl = DirectFloats.buffer(gradLogSigma2);
-        float yMin = (float) Math.exp(-logAlphaMax);
-        float yMax = (float) Math.exp(-logAlphaMin);
         if (!supportsClip(logAlphaMin, logAlphaMax)) {
             throw new IllegalArgumentException("log alpha clip range [" + logAlphaMin + ", " + logAlphaMax
                     + "] exceeds the kernel's ±" + CLIP_LIMIT);
         }
+        float yMin = (float) Math.exp(-logAlphaMax);
+        float yMax = (float) Math.exp(-logAlphaMin);
         float c = (float) coef;
         float[] partial = new float[Lanes.PARTIAL_SUMS];
         double[] total = new double[Lanes.PARTIAL_SUMS];
@@ -119,7 +120,7 @@ public final class FusedKlKernel {
             y = y.max(yMin).min(yMax);
             FloatVector logY = Lanes.log(y);                                      // −log α
             FloatVector t = logY.fma(K3F, -K2F);                                  // −(k2 + k3·log α)
-                        FloatVector u = y.add(1f);                                            // 1 + 1/α
+            FloatVector u = y.add(1f);                                            // 1 + 1/α
             FloatVector b = Lanes.expModerate(t).add(1f);                        // |t| < 50
             FloatVector inv = one.div(u.mul(b));
             FloatVector s = u.mul(inv);                                           // σ(k2 + k3·log α) = 1/b

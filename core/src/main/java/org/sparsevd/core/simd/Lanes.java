@@ -101,7 +101,7 @@ public final class Lanes {
         FloatVector n = shifted.sub(ROUND);
         FloatVector r = n.fma(x.broadcast(-LN2_HI), x);
         r = n.fma(r.broadcast(-LN2_LO), r);
-        // the polynomial by Estrin's scheme (short dependency chains: the kernels are latency-bound), written out
+        // the polynomial by Estrin's scheme (short dependency chains), written out
         FloatVector r2 = r.mul(r);
         FloatVector p = r.fma(E5, E4).fma(r2, r.fma(E3, E2)).fma(r2, r.fma(E1, E0));
         return p.fma(r2, r).add(1f);
@@ -124,7 +124,7 @@ public final class Lanes {
         FloatVector f = ix.and(0x007fffff).add(SQRT_HALF_BITS).reinterpretAsFloats().sub(1f);
         FloatVector z = f.mul(f);
         FloatVector z2 = z.mul(z);
-        // Σ L_i·f^i (i = 0..8) by Estrin's scheme (short dependency chains: the kernels are latency-bound)
+        // Σ L_i·f^i (i = 0..8) by Estrin's scheme (short dependency chains)
         FloatVector b0 = f.fma(L3, L2).fma(z, f.fma(L1, L0));
         FloatVector b1 = f.fma(L7, L6).fma(z, f.fma(L5, L4));
         FloatVector y = z2.mul(z2).fma(f.broadcast(L8), b1.fma(z2, b0)).mul(f).mul(z);
