@@ -7,7 +7,8 @@
 # A row is NAME DATA EPOCHS WORKERS BATCH SYNC F LR, BATCH being --batch-size, the global minibatch split over the
 # workers, SYNC --sync (allreduce: the workers' gradients summed every step; average: parameter averaging every F
 # steps; F is "-" for allreduce). The old per-worker meaning of batch 100 is BATCH = 100 x WORKERS with average (the
-# same minibatches, rounds and averaging as before). With one worker both SYNCs are the same computation. ROWS
+# same minibatches, rounds and averaging as before). With one worker both SYNCs are one JVM's training here (F = 10
+# divides the 80 and 600 steps of an epoch). ROWS
 # (default: all, in this order) chooses rows by name; a row whose metrics are already in OUT_DIR is not run again.
 # The workers are threads of one JVM: 4 workers share 2 cores, so only quality is comparable across worker counts;
 # examples/s is comparable between rows of the same worker count run back to back.

@@ -16,7 +16,8 @@ import java.util.List;
  *   <li>{@value #AVERAGE}: dl4j-spark parameter averaging; each worker takes {@code averagingFrequency} steps of
  *       its own, then the parameters and Adam state are averaged (an approximation of the global step).</li>
  * </ul>
- * With one worker both are the same computation: one JVM's training.
+ * With one worker, {@value #ALLREDUCE} is one JVM's training; {@value #AVERAGE} is too when F divides the steps of an
+ * epoch (dl4j-spark advances Adam's iteration count by F per round, also for a shorter last round).
  *
  * @param master             Spark master URL, or {@code null}: the one spark-submit set, else {@code local[workers]}
  * @param workers            number of parallel training workers (Spark tasks per step or averaging round)

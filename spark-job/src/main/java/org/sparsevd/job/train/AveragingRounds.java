@@ -18,7 +18,8 @@ import org.sparsevd.job.config.ClusterOptions;
  * (broadcast, fit, tree-aggregate; without its count job: {@link RoundTrainingMaster}): the arithmetic mean of the
  * parameters (log σ² included) and of Adam's moment estimates. With one step per round and plain SGD that mean is
  * exactly one step on the global minibatch; with Adam or F > 1 it is an approximation (each worker follows its own
- * Adam trajectory for F steps). With one worker it is one JVM's training.
+ * Adam trajectory for F steps). With one worker it is one JVM's training when F divides the steps of an epoch
+ * (the master advances the iteration count by F per round).
  */
 final class AveragingRounds implements Rounds {
     private final ParameterAveragingTrainingMaster master;

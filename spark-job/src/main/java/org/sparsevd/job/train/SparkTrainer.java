@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code --sync average} ({@link AveragingRounds}): a round is F steps of every worker on its own, then
  *       dl4j-spark averages parameters and Adam state.</li>
  * </ul>
- * With one worker both are one JVM's training; it runs as {@link AveragingRounds} (no gradient to exchange), the
- * same bits either way. Before each epoch the driver sets the epoch's KL weight and learning rate in the network
+ * With one worker, all-reduce is one JVM's training (DL4J's {@code fit}, bit for bit); averaging is too as long as F
+ * divides the steps of an epoch (dl4j-spark advances Adam's iteration count by F per round, also for a last round of
+ * fewer steps). Before each epoch the driver sets the epoch's KL weight and learning rate in the network
  * configuration, which is broadcast with the parameters every round.
  *
  * <p>N, the training-set size in the KL term's weight {@code klWeight / N}, is counted once over the whole training
@@ -58,13 +59,8 @@ public final class SparkTrainer {
      */
     public SparkTrainer(JavaSparkContext sc, TrainConfig config, MultiLayerNetwork net, CachedBlocks train,
                         ChannelNormalization normalization) {
-        this(sc, config, net, train, normalization, config.cluster().allReduce() && config.cluster().workers() > 1);
-    }
-
-    /** With {@code allReduce} chosen by the caller (tests run it with one worker too). */
-    SparkTrainer(JavaSparkContext sc, TrainConfig config, MultiLayerNetwork net, CachedBlocks train,
-                 ChannelNormalization normalization, boolean allReduce) {
         ClusterOptions c = config.cluster();
+        boolean allReduce = c.allReduce();
         if (train.rdd().getNumPartitions() != c.workers()) {
             throw new IllegalArgumentException("the training data has " + train.rdd().getNumPartitions()
                     + " blocks for " + c.workers() + " workers");
@@ -77,7 +73,7 @@ public final class SparkTrainer {
         // A baseline without Sparse VD layers (--variant plain|dropout) has no KL term: its metrics say weight 0.
         this.klSchedule = SparseVdLayers.list(net).isEmpty() ? KlWeightSchedule.constant(0)
                 : config.schedule().klSchedule();
-        this.batchesPerRound = allReduce || c.allReduce() ? AllReduceRounds.STEPS_PER_STAGE : c.averagingFrequency();
+        this.batchesPerRound = allReduce ? AllReduceRounds.STEPS_PER_STAGE : c.averagingFrequency();
         this.roundsPerEpoch = train.counts().stream()
                 .mapToInt(n -> RoundBatches.rounds(n, c.workerBatchSize(), batchesPerRound)).max().orElse(0);
         this.fitter = allReduce ? new AllReduceRounds(sc, net, c.workers())

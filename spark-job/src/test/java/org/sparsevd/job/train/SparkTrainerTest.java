@@ -184,16 +184,17 @@ class SparkTrainerTest {
      * An all-reduce stage takes the single-JVM step: with one worker (the sum of one gradient is that gradient), two
      * epochs of the barrier-stage path ({@link AllReduceStage}: computeGradientAndScore, the updater with the step's
      * minibatch size, params -= update) end with the same parameter and Adam-state bits, and the same epoch losses,
-     * as DL4J's own {@code fit} under the averaging path (which, with one worker, is one JVM's training).
+     * as DL4J's own {@code fit} under the averaging path (which, with one worker and F dividing the 20 steps of an
+     * epoch, is one JVM's training).
      */
     @Test
     void anAllReduceStepIsTheStepOfFit() {
         ScheduleOptions schedule = new ScheduleOptions(2, 1e-3, "constant", 0, KL_WEIGHT, 0, 0);
-        TrainConfig config = config(new ClusterOptions(null, 1, 50, 5), schedule);
+        TrainConfig averaging = config(new ClusterOptions(null, 1, 50, 5), schedule);
+        TrainConfig config = config(allReduce(1, 50), schedule);
         try (CachedBlocks blocks = new CachedBlocks(sc, train, 1)) {
-            SparkTrainer fit = new SparkTrainer(sc, config, Models.build(config, train.count()), blocks, null, false);
-            SparkTrainer allReduce = new SparkTrainer(sc, config, Models.build(config, train.count()), blocks, null,
-                    true);
+            SparkTrainer fit = new SparkTrainer(sc, averaging, Models.build(averaging, train.count()), blocks, null);
+            SparkTrainer allReduce = new SparkTrainer(sc, config, Models.build(config, train.count()), blocks, null);
             for (int epoch = 0; epoch < 2; epoch++) {
                 assertEquals(fit.fitEpoch(epoch), allReduce.fitEpoch(epoch), "epoch " + (epoch + 1));
             }
@@ -284,7 +285,7 @@ class SparkTrainerTest {
     @Test
     void twoAllReducingWorkersTrainTheOneWorkerModel() {
         ScheduleOptions schedule = new ScheduleOptions(3, 1e-3, "constant", 0, 1.0, 3, 0);
-        double[] one = fit(new ClusterOptions(null, 1, 100, ClusterOptions.ALLREDUCE, 0), schedule);
+        double[] one = fit(allReduce(1, 100), schedule);
         double[] two = fit(allReduce(2, 100), schedule);
         assertTrue(Math.abs(two[0] / one[0] - 1) <= 0.03,
                 "data loss: two workers " + two[0] + ", one worker " + one[0]);
