@@ -4,11 +4,9 @@ import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ConvolutionUtils;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -45,7 +43,7 @@ import static org.sparsevd.core.layers.SparseVdParamInitializer.WEIGHT_KEY;
 public class SparseVdConvolutionLayerImpl extends SparseVdLayerImpl<SparseVdConvolutionLayer> {
 
     public SparseVdConvolutionLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
-        super(conf, dataType);
+        super(conf, dataType, 'c');
     }
 
     @Override
@@ -117,7 +115,7 @@ public class SparseVdConvolutionLayerImpl extends SparseVdLayerImpl<SparseVdConv
             throw new DL4JInvalidInputException("Input of shape " + Arrays.toString(x.shape()) + " is invalid: expected "
                     + "rank 4 [minibatch, " + w.size(1) + " channels, height, width] (NCHW) " + layerId());
         }
-        x = contiguous(x, 'c', mgr, ArrayType.INPUT);
+        x = contiguous(x, order, mgr, ArrayType.INPUT);
         Geometry g = geometry(x);
         OpExecutioner ex = Nd4j.getExecutioner();
 
@@ -125,58 +123,47 @@ public class SparseVdConvolutionLayerImpl extends SparseVdLayerImpl<SparseVdConv
             clearCaches();
             INDArray masked = LogAlpha.maskedWeights(w, logSigma2, c.getLogAlphaMin(), c.getLogAlphaMax(),
                     c.getThreshold());
-            INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, g.outShape(), 'c');
+            INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, g.outShape(), order);
             conv(x, masked, b, z, g);
             return z;
         }
 
         INDArray expLogSigma2 = SparseVdKl.exp(logSigma2, mgr, ArrayType.INPUT);
-        INDArray xSq = mgr.createUninitialized(ArrayType.INPUT, dataType, x.shape(), 'c');
+        INDArray xSq = mgr.createUninitialized(ArrayType.INPUT, dataType, x.shape(), order);
         ex.exec(new MulOp(x, x, xSq));
 
-        INDArray var = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, g.outShape(), 'c');
+        INDArray var = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, g.outShape(), order);
         conv(xSq, expLogSigma2, null, var, g);                           // σ² = conv(x∘x, exp(logσ²))
-        INDArray z = mgr.createUninitialized(ArrayType.INPUT, dataType, g.outShape(), 'c');
+        INDArray z = mgr.createUninitialized(ArrayType.INPUT, dataType, g.outShape(), order);
         conv(x, w, b, z, g);                                              // μ = conv(x, W) + b
-        INDArray noise = addNoise(z, var, 'c', mgr);                      // z = μ + σ∘ε
+        INDArray noise = addNoise(z, var, mgr);                      // z = μ + σ∘ε
 
         cache(x, xSq, expLogSigma2, noise, z);
         return z;
     }
 
     @Override
-    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
-        INDArray delta = delta(epsilon, 'c', mgr);
-        SparseVdConvolutionLayer c = layerConf();
+    protected INDArray dataGradients(INDArray delta, INDArray gW, INDArray gLogSigma2, INDArray gB,
+                                     boolean inputGradient, LayerWorkspaceMgr mgr) {
         INDArray x = cacheInput;
         Geometry g = geometry(x);
         OpExecutioner ex = Nd4j.getExecutioner();
 
-        INDArray gW = gradientViews.get(WEIGHT_KEY);
-        INDArray gLogSigma2 = gradientViews.get(LOG_SIGMA2_KEY);
-        INDArray gB = gradientViews.get(BIAS_KEY);
-
-        INDArray gradX = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+        INDArray gradX = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), order);
         convBackprop(x, getParam(WEIGHT_KEY), getParam(BIAS_KEY), delta, gradX, gW, gB, g);
 
-        INDArray p = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, delta.shape(), 'c');
+        INDArray p = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, delta.shape(), order);
         ex.exec(new MulOp(delta, cacheNoiseOverStd, p));
         p.muli(0.5);                                                      // P = dL/dσ² = ½δ∘ε/σ
-        INDArray gradXSq = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'c');
+        INDArray gradXSq = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), order);
         convBackprop(cacheInputSq, cacheExpLogSigma2, null, p, gradXSq, gLogSigma2, null, g);
         ex.exec(new MulOp(gLogSigma2, cacheExpLogSigma2, gLogSigma2));    // dL/dlogσ² = dL/dexp(logσ²)∘exp(logσ²)
 
-        addKlGradient(cacheExpLogSigma2, gW, gLogSigma2, x.size(0), mgr);
-
-        Gradient ret = gradient(gW, gLogSigma2, gB);
-
-        INDArray epsNext = null;
-        if (!c.isSkipInputGradient()) {
-            ex.exec(new MulOp(gradXSq, x, gradXSq));
-            ex.exec(new Axpy(gradXSq, gradX, gradX, 2.0));               // dL/dx += 2x∘dL/d(x∘x)
-            epsNext = backpropDropOutIfPresent(gradX);
+        if (!inputGradient) {
+            return null;
         }
-        releaseBackpropCache();
-        return new Pair<>(ret, epsNext);
+        ex.exec(new MulOp(gradXSq, x, gradXSq));
+        ex.exec(new Axpy(gradXSq, gradX, gradX, 2.0));                   // dL/dx += 2x∘dL/d(x∘x)
+        return gradX;
     }
 }

@@ -2,10 +2,8 @@ package org.sparsevd.core.layers.impl;
 
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
@@ -45,7 +43,7 @@ import static org.sparsevd.core.layers.SparseVdParamInitializer.WEIGHT_KEY;
 public class SparseVdDenseLayerImpl extends SparseVdLayerImpl<SparseVdDenseLayer> {
 
     public SparseVdDenseLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
-        super(conf, dataType);
+        super(conf, dataType, 'f');
     }
 
     /**
@@ -67,7 +65,7 @@ public class SparseVdDenseLayerImpl extends SparseVdLayerImpl<SparseVdDenseLayer
         }
         // All [minibatch, n] arrays of this layer are 'f' order: with 'f' operands ND4J's gemm and element-wise ops
         // are markedly faster here (DL4J's default 'c' activations take up to 1.5x longer for x·W).
-        x = contiguous(x, 'f', mgr, ArrayType.INPUT);
+        x = contiguous(x, order, mgr, ArrayType.INPUT);
         long mb = x.size(0);
         long nOut = w.columns();
         OpExecutioner ex = Nd4j.getExecutioner();
@@ -77,7 +75,7 @@ public class SparseVdDenseLayerImpl extends SparseVdLayerImpl<SparseVdDenseLayer
             // temporaries in the current (working-memory) workspace, or detached without workspaces
             INDArray masked = LogAlpha.maskedWeights(w, logSigma2, c.getLogAlphaMin(), c.getLogAlphaMax(),
                     c.getThreshold());
-            INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[]{mb, nOut}, 'f');
+            INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[]{mb, nOut}, order);
             Nd4j.gemm(x, masked, z, false, false, 1.0, 0.0);
             z.addiRowVector(b);
             if (maskArray != null) {
@@ -87,15 +85,15 @@ public class SparseVdDenseLayerImpl extends SparseVdLayerImpl<SparseVdDenseLayer
         }
 
         INDArray expLogSigma2 = SparseVdKl.exp(logSigma2, mgr, ArrayType.INPUT);
-        INDArray xSq = mgr.createUninitialized(ArrayType.INPUT, dataType, x.shape(), 'f');
+        INDArray xSq = mgr.createUninitialized(ArrayType.INPUT, dataType, x.shape(), order);
         ex.exec(new MulOp(x, x, xSq));
 
-        INDArray var = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, new long[]{mb, nOut}, 'f');
+        INDArray var = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, new long[]{mb, nOut}, order);
         Nd4j.gemm(xSq, expLogSigma2, var, false, false, 1.0, 0.0);     // σ² = (x∘x)·exp(logσ²)
-        INDArray z = mgr.createUninitialized(ArrayType.INPUT, dataType, new long[]{mb, nOut}, 'f');
+        INDArray z = mgr.createUninitialized(ArrayType.INPUT, dataType, new long[]{mb, nOut}, order);
         Nd4j.gemm(x, w, z, false, false, 1.0, 0.0);                     // μ = xW
         z.addiRowVector(b);                                               //     + b
-        INDArray noise = addNoise(z, var, 'f', mgr);                      // z = μ + σ∘ε
+        INDArray noise = addNoise(z, var, mgr);                      // z = μ + σ∘ε
         if (maskArray != null) {
             applyMask(z);
         }
@@ -105,44 +103,32 @@ public class SparseVdDenseLayerImpl extends SparseVdLayerImpl<SparseVdDenseLayer
     }
 
     @Override
-    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
-        INDArray delta = delta(epsilon, 'f', mgr);
-        SparseVdDenseLayer c = layerConf();
+    protected INDArray dataGradients(INDArray delta, INDArray gW, INDArray gLogSigma2, INDArray gB,
+                                     boolean inputGradient, LayerWorkspaceMgr mgr) {
         INDArray x = cacheInput;
         INDArray w = getParam(WEIGHT_KEY);
-        long mb = x.size(0);
         OpExecutioner ex = Nd4j.getExecutioner();
         if (maskArray != null) {
             applyMask(delta);
         }
 
-        INDArray gW = gradientViews.get(WEIGHT_KEY);
-        INDArray gLogSigma2 = gradientViews.get(LOG_SIGMA2_KEY);
-        INDArray gB = gradientViews.get(BIAS_KEY);
-
         delta.sum(gB.reshape(gB.length()), 0);                           // dL/db = Σ_examples δ
         Nd4j.gemm(x, delta, gW, true, false, 1.0, 0.0);                  // dL/dW = xᵀδ
 
-        INDArray p = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, delta.shape(), 'f');
+        INDArray p = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, delta.shape(), order);
         ex.exec(new MulOp(delta, cacheNoiseOverStd, p));                  // P = δ∘ε/σ
         Nd4j.gemm(cacheInputSq, p, gLogSigma2, true, false, 0.5, 0.0);   // ½(x∘x)ᵀP
         ex.exec(new MulOp(gLogSigma2, cacheExpLogSigma2, gLogSigma2));    //   ∘ exp(logσ²)
 
-        addKlGradient(cacheExpLogSigma2, gW, gLogSigma2, mb, mgr);
-
-        Gradient ret = gradient(gW, gLogSigma2, gB);
-
-        INDArray epsNext = null;
-        if (!c.isSkipInputGradient()) {
-            epsNext = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'f');
-            Nd4j.gemm(delta, w, epsNext, false, true, 1.0, 0.0);              // δWᵀ
-            INDArray t = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'f');
-            Nd4j.gemm(p, cacheExpLogSigma2, t, false, true, 1.0, 0.0);       // P·exp(logσ²)ᵀ
-            ex.exec(new MulOp(t, x, t));
-            ex.exec(new AddOp(epsNext, t, epsNext));                          //   + x∘(P·exp(logσ²)ᵀ)
-            epsNext = backpropDropOutIfPresent(epsNext);
+        if (!inputGradient) {
+            return null;
         }
-        releaseBackpropCache();
-        return new Pair<>(ret, epsNext);
+        INDArray gradX = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), order);
+        Nd4j.gemm(delta, w, gradX, false, true, 1.0, 0.0);                // δWᵀ
+        INDArray t = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), order);
+        Nd4j.gemm(p, cacheExpLogSigma2, t, false, true, 1.0, 0.0);       // P·exp(logσ²)ᵀ
+        ex.exec(new MulOp(t, x, t));
+        ex.exec(new AddOp(gradX, t, gradX));                              //   + x∘(P·exp(logσ²)ᵀ)
+        return gradX;
     }
 }

@@ -52,8 +52,12 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
     private transient boolean cachedKlSumValid;
     private transient double lastRegularizationScore;
 
-    protected SparseVdLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+    /** The layout ('c' or 'f') of the layer's input, output and other arrays of their shapes. */
+    protected final char order;
+
+    protected SparseVdLayerImpl(NeuralNetConfiguration conf, DataType dataType, char order) {
         super(conf, dataType);
+        this.order = order;
     }
 
     @Override
@@ -110,9 +114,9 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
     /**
      * The noise step of the local reparameterization trick, in place: z ← z + sqrt(σ² + 1e-8)∘ε with ε ~ N(0, 1)
      * from {@code Nd4j.getRandom()}, one per output element; {@code var} (σ²) is consumed. Returns ε/σ (for
-     * backprop, in the INPUT workspace), of z's shape and the given order.
+     * backprop, in the INPUT workspace), of z's shape and the layer's order.
      */
-    protected INDArray addNoise(INDArray z, INDArray var, char order, LayerWorkspaceMgr mgr) {
+    protected INDArray addNoise(INDArray z, INDArray var, LayerWorkspaceMgr mgr) {
         OpExecutioner ex = Nd4j.getExecutioner();
         ex.exec(new ScalarAdd(var, VARIANCE_EPS));                        // σ² + 1e-8
         INDArray std = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, z.shape(), order);
@@ -143,12 +147,12 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
     }
 
     /**
-     * δ = dL/dz from the cached z and dL/d out, contiguous in the given order. The activation's backprop may
+     * δ = dL/dz from the cached z and dL/d out, contiguous in the layer's order. The activation's backprop may
      * overwrite z: the cached z is consumed here.
      *
      * @throws IllegalStateException if no training forward preceded this backprop
      */
-    protected INDArray delta(INDArray epsilon, char order, LayerWorkspaceMgr mgr) {
+    private INDArray delta(INDArray epsilon, LayerWorkspaceMgr mgr) {
         assertInputSet(true);
         if (cachePreOutput == null) {
             throw new IllegalStateException("Cannot backprop " + layerId() + ": no training forward pass since the "
@@ -161,8 +165,35 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
         return delta;
     }
 
+    /**
+     * The backward pass of a training minibatch: δ = dL/dz, the data term's gradients of W, logσ² and b from
+     * {@link #dataGradients}, the KL term's added ({@link #addKlGradient}), and dL/dx through the layer's dropout
+     * (null when the configuration says skipInputGradient). The training-forward cache is released.
+     */
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+        INDArray delta = delta(epsilon, mgr);
+        INDArray gW = gradientViews.get(WEIGHT_KEY);
+        INDArray gLogSigma2 = gradientViews.get(LOG_SIGMA2_KEY);
+        INDArray gB = gradientViews.get(BIAS_KEY);
+        INDArray inputGradient = dataGradients(delta, gW, gLogSigma2, gB, !layerConf().isSkipInputGradient(), mgr);
+        addKlGradient(cacheExpLogSigma2, gW, gLogSigma2, cacheInput.size(0), mgr);
+        Pair<Gradient, INDArray> result = new Pair<>(gradient(gW, gLogSigma2, gB),
+                inputGradient == null ? null : backpropDropOutIfPresent(inputGradient));
+        releaseBackpropCache();
+        return result;
+    }
+
+    /**
+     * The data term's gradients, from δ and the training-forward cache: dL/dW, dL/dlogσ² and dL/db written into
+     * {@code gW}, {@code gLogSigma2} and {@code gB} (the gradient views), and dL/dx returned if
+     * {@code inputGradient}, else null. Writes nothing else that the KL gradient reads.
+     */
+    protected abstract INDArray dataGradients(INDArray delta, INDArray gW, INDArray gLogSigma2, INDArray gB,
+                                              boolean inputGradient, LayerWorkspaceMgr mgr);
+
     /** The gradient of W, logσ² and b in DL4J's form (the arrays are the gradient views). */
-    protected Gradient gradient(INDArray gW, INDArray gLogSigma2, INDArray gB) {
+    private Gradient gradient(INDArray gW, INDArray gLogSigma2, INDArray gB) {
         Gradient ret = new DefaultGradient();
         ret.gradientForVariable().put(WEIGHT_KEY, gW);
         ret.gradientForVariable().put(LOG_SIGMA2_KEY, gLogSigma2);
@@ -197,7 +228,7 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
      * @param expLogSigma2 exp(logσ²) as the training forward computed it
      * @param minibatch    the number of examples of the minibatch
      */
-    protected void addKlGradient(INDArray expLogSigma2, INDArray gradW, INDArray gradLogSigma2, long minibatch,
+    private void addKlGradient(INDArray expLogSigma2, INDArray gradW, INDArray gradLogSigma2, long minibatch,
                                  LayerWorkspaceMgr mgr) {
         C c = layerConf();
         double klWeight = c.getKlWeight();
