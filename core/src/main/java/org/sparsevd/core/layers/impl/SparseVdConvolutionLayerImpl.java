@@ -16,12 +16,9 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
-import org.sparsevd.core.kl.LogAlpha;
-import org.sparsevd.core.kl.SparseVdKl;
 import org.sparsevd.core.layers.SparseVdConvolutionLayer;
 
 import static org.sparsevd.core.layers.SparseVdParamInitializer.BIAS_KEY;
-import static org.sparsevd.core.layers.SparseVdParamInitializer.LOG_SIGMA2_KEY;
 import static org.sparsevd.core.layers.SparseVdParamInitializer.WEIGHT_KEY;
 
 /**
@@ -52,7 +49,13 @@ public class SparseVdConvolutionLayerImpl extends SparseVdLayerImpl<SparseVdConv
     }
 
     /** Kernel, stride, padding, dilation and output size of a convolution of {@code x}, as DL4J's ConvolutionLayer. */
-    private record Geometry(int[] kernel, int[] stride, int[] pad, int[] dilation, boolean same, long[] outShape) {
+    private record Geometry(int[] kernel, int[] stride, int[] pad, int[] dilation, boolean same, long[] outShape)
+            implements LinearMap {
+        @Override
+        public void apply(INDArray x, INDArray weights, INDArray biasOrNull, INDArray out) {
+            conv(x, weights, biasOrNull, out, this);
+        }
+
         /** libnd4j's integer arguments: kH, kW, sH, sW, pH, pW, dH, dW, same, NCHW, weights [oC, iC, kH, kW]. */
         int[] iArgs() {
             return new int[]{kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], dilation[0], dilation[1],
@@ -98,54 +101,19 @@ public class SparseVdConvolutionLayerImpl extends SparseVdLayerImpl<SparseVdConv
         Nd4j.exec(op.build());
     }
 
-    /**
-     * The pre-activation. Training: a new noise sample, and the backprop cache is filled (z itself is cached and
-     * lives in the INPUT workspace). Inference: conv(x, W∘mask) + b in the ACTIVATIONS workspace.
-     */
+    /** conv(x, W) (+ b), for x [minibatch, nIn channels, height, width]. */
     @Override
-    protected INDArray preOutputInternal(boolean training, LayerWorkspaceMgr mgr) {
-        assertInputSet(false);
-        applyDropOutIfNecessary(training, mgr);
-        SparseVdConvolutionLayer c = layerConf();
-        INDArray w = getParam(WEIGHT_KEY);
-        INDArray logSigma2 = getParam(LOG_SIGMA2_KEY);
-        INDArray b = getParam(BIAS_KEY);
-        INDArray x = input.castTo(dataType);
+    protected LinearMap linearMap(INDArray x, INDArray w) {
         if (x.rank() != 4 || x.size(1) != w.size(1)) {
             throw new DL4JInvalidInputException("Input of shape " + Arrays.toString(x.shape()) + " is invalid: expected "
                     + "rank 4 [minibatch, " + w.size(1) + " channels, height, width] (NCHW) " + layerId());
         }
-        x = contiguous(x, order, mgr, ArrayType.INPUT);
-        Geometry g = geometry(x);
-        OpExecutioner ex = Nd4j.getExecutioner();
-
-        if (!training) {
-            clearCaches();
-            INDArray masked = LogAlpha.maskedWeights(w, logSigma2, c.getLogAlphaMin(), c.getLogAlphaMax(),
-                    c.getThreshold());
-            INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, g.outShape(), order);
-            conv(x, masked, b, z, g);
-            return z;
-        }
-
-        INDArray expLogSigma2 = SparseVdKl.exp(logSigma2, mgr, ArrayType.INPUT);
-        INDArray xSq = mgr.createUninitialized(ArrayType.INPUT, dataType, x.shape(), order);
-        ex.exec(new MulOp(x, x, xSq));
-
-        INDArray var = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, g.outShape(), order);
-        conv(xSq, expLogSigma2, null, var, g);                           // σ² = conv(x∘x, exp(logσ²))
-        INDArray z = mgr.createUninitialized(ArrayType.INPUT, dataType, g.outShape(), order);
-        conv(x, w, b, z, g);                                              // μ = conv(x, W) + b
-        INDArray noise = addNoise(z, var, mgr);                      // z = μ + σ∘ε
-
-        cache(x, xSq, expLogSigma2, noise, z);
-        return z;
+        return geometry(x);
     }
 
     @Override
-    protected INDArray dataGradients(INDArray delta, INDArray gW, INDArray gLogSigma2, INDArray gB,
+    protected INDArray dataGradients(INDArray x, INDArray delta, INDArray gW, INDArray gLogSigma2, INDArray gB,
                                      boolean inputGradient, LayerWorkspaceMgr mgr) {
-        INDArray x = cacheInput;
         Geometry g = geometry(x);
         OpExecutioner ex = Nd4j.getExecutioner();
 

@@ -12,12 +12,8 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
-import org.sparsevd.core.kl.LogAlpha;
-import org.sparsevd.core.kl.SparseVdKl;
 import org.sparsevd.core.layers.SparseVdDenseLayer;
 
-import static org.sparsevd.core.layers.SparseVdParamInitializer.BIAS_KEY;
-import static org.sparsevd.core.layers.SparseVdParamInitializer.LOG_SIGMA2_KEY;
 import static org.sparsevd.core.layers.SparseVdParamInitializer.WEIGHT_KEY;
 
 /**
@@ -42,75 +38,50 @@ import static org.sparsevd.core.layers.SparseVdParamInitializer.WEIGHT_KEY;
  */
 public class SparseVdDenseLayerImpl extends SparseVdLayerImpl<SparseVdDenseLayer> {
 
+    /**
+     * All [minibatch, n] arrays of this layer are 'f' order: with 'f' operands ND4J's gemm and element-wise ops are
+     * markedly faster here (DL4J's default 'c' activations take up to 1.5x longer for x·W).
+     */
     public SparseVdDenseLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType, 'f');
     }
 
-    /**
-     * The pre-activation. Training: a new noise sample, and the backprop cache is filled (z itself is cached and
-     * lives in the INPUT workspace). Inference: x·(W∘mask) + b in the ACTIVATIONS workspace.
-     */
+    /** x·W (+ b) by gemm, for x [minibatch, nIn]. */
     @Override
-    protected INDArray preOutputInternal(boolean training, LayerWorkspaceMgr mgr) {
-        assertInputSet(false);
-        applyDropOutIfNecessary(training, mgr);
-        SparseVdDenseLayer c = layerConf();
-        INDArray w = getParam(WEIGHT_KEY);
-        INDArray logSigma2 = getParam(LOG_SIGMA2_KEY);
-        INDArray b = getParam(BIAS_KEY);
-        INDArray x = input.castTo(dataType);
+    protected LinearMap linearMap(INDArray x, INDArray w) {
         if (x.rank() != 2 || x.columns() != w.rows()) {
             throw new DL4JInvalidInputException("Input of shape " + Arrays.toString(x.shape()) + " is invalid: expected "
                     + "rank 2 with " + w.rows() + " columns (nIn) " + layerId());
         }
-        // All [minibatch, n] arrays of this layer are 'f' order: with 'f' operands ND4J's gemm and element-wise ops
-        // are markedly faster here (DL4J's default 'c' activations take up to 1.5x longer for x·W).
-        x = contiguous(x, order, mgr, ArrayType.INPUT);
-        long mb = x.size(0);
-        long nOut = w.columns();
-        OpExecutioner ex = Nd4j.getExecutioner();
-
-        if (!training) {
-            clearCaches();
-            // temporaries in the current (working-memory) workspace, or detached without workspaces
-            INDArray masked = LogAlpha.maskedWeights(w, logSigma2, c.getLogAlphaMin(), c.getLogAlphaMax(),
-                    c.getThreshold());
-            INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[]{mb, nOut}, order);
-            Nd4j.gemm(x, masked, z, false, false, 1.0, 0.0);
-            z.addiRowVector(b);
-            if (maskArray != null) {
-                applyMask(z);
+        long[] outShape = {x.size(0), w.columns()};
+        return new LinearMap() {
+            @Override
+            public long[] outShape() {
+                return outShape;
             }
-            return z;
-        }
 
-        INDArray expLogSigma2 = SparseVdKl.exp(logSigma2, mgr, ArrayType.INPUT);
-        INDArray xSq = mgr.createUninitialized(ArrayType.INPUT, dataType, x.shape(), order);
-        ex.exec(new MulOp(x, x, xSq));
-
-        INDArray var = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, new long[]{mb, nOut}, order);
-        Nd4j.gemm(xSq, expLogSigma2, var, false, false, 1.0, 0.0);     // σ² = (x∘x)·exp(logσ²)
-        INDArray z = mgr.createUninitialized(ArrayType.INPUT, dataType, new long[]{mb, nOut}, order);
-        Nd4j.gemm(x, w, z, false, false, 1.0, 0.0);                     // μ = xW
-        z.addiRowVector(b);                                               //     + b
-        INDArray noise = addNoise(z, var, mgr);                      // z = μ + σ∘ε
-        if (maskArray != null) {
-            applyMask(z);
-        }
-
-        cache(x, xSq, expLogSigma2, noise, z);
-        return z;
+            @Override
+            public void apply(INDArray in, INDArray weights, INDArray biasOrNull, INDArray out) {
+                Nd4j.gemm(in, weights, out, false, false, 1.0, 0.0);
+                if (biasOrNull != null) {
+                    out.addiRowVector(biasOrNull);
+                }
+            }
+        };
     }
 
     @Override
-    protected INDArray dataGradients(INDArray delta, INDArray gW, INDArray gLogSigma2, INDArray gB,
+    protected void maskOutputShaped(INDArray a) {
+        if (maskArray != null) {
+            applyMask(a);
+        }
+    }
+
+    @Override
+    protected INDArray dataGradients(INDArray x, INDArray delta, INDArray gW, INDArray gLogSigma2, INDArray gB,
                                      boolean inputGradient, LayerWorkspaceMgr mgr) {
-        INDArray x = cacheInput;
         INDArray w = getParam(WEIGHT_KEY);
         OpExecutioner ex = Nd4j.getExecutioner();
-        if (maskArray != null) {
-            applyMask(delta);
-        }
 
         delta.sum(gB.reshape(gB.length()), 0);                           // dL/db = Σ_examples δ
         Nd4j.gemm(x, delta, gW, true, false, 1.0, 0.0);                  // dL/dW = xᵀδ
