@@ -7,7 +7,7 @@ import java.util.Arrays;
  * layer, minimizing Σ |w − c(w)|² (their eq. 1), with the linear initialization they found best (sec. 3.2):
  * centroids spaced evenly between the smallest and the largest weight. Lloyd iterations on the sorted values, until
  * no centroid moves or {@value #MAX_ITERATIONS} iterations. A centroid that loses all its weights keeps its place
- * (it then codes nothing and costs nothing after Huffman coding).
+ * (it then codes nothing; a model file does not store it: {@code engine.Codebook#compact}).
  */
 public final class KMeans1d {
     public static final int MAX_ITERATIONS = 300;

@@ -1,6 +1,7 @@
 package org.sparsevd.core.engine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.sparsevd.core.compress.KMeans1d;
 
@@ -64,6 +65,34 @@ public record Codebook(float[] centroids, int[] index) {
             values[k] = centroids[index[k]];
         }
         return values;
+    }
+
+    /**
+     * The same values with only the centroids some weight uses, in ascending order, equal ones merged: what a file
+     * needs to store ({@link #decode} gives the same values).
+     */
+    public Codebook compact() {
+        float[] used = new float[index.length];
+        for (int k = 0; k < index.length; k++) {
+            used[k] = centroids[index[k]];
+        }
+        float[] sorted = used.clone();
+        Arrays.sort(sorted);
+        int n = 0;
+        for (int k = 0; k < sorted.length; k++) {
+            if (n == 0 || Float.compare(sorted[k], sorted[n - 1]) != 0) {
+                sorted[n++] = sorted[k];
+            }
+        }
+        if (n == 0) {
+            return new Codebook(new float[] {centroids[0]}, new int[0]);
+        }
+        float[] kept = Arrays.copyOf(sorted, n);
+        int[] at = new int[index.length];
+        for (int k = 0; k < index.length; k++) {
+            at[k] = Arrays.binarySearch(kept, used[k]);
+        }
+        return new Codebook(kept, at);
     }
 
     /** The same assignment with other centroid values (as many). */

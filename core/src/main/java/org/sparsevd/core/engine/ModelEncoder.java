@@ -190,6 +190,9 @@ public final class ModelEncoder {
             throw new IllegalArgumentException(name + ": a codebook of " + book.centroids().length + " centroids for "
                     + book.index().length + " weights does not fit " + kept + " kept weights at " + bits + " bits");
         }
+        if (book != null) {
+            book = book.compact();  // the centroids no weight uses cost 32 bits each and code nothing
+        }
         node.put("weights", total);
         node.put("kept", kept);
         node.put("value_bits", bits);

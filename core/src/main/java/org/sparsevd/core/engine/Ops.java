@@ -24,7 +24,8 @@ final class Ops {
          * them), {@code dy} = ∂L/∂y (overwritten: the activation's derivative is applied in place). Writes ∂L/∂x into
          * every element of {@code dx} (unless null), and for a weighted op adds ∂L/∂w of its k-th stored weight
          * (the layer spec's k-th kept weight) into {@code dw[k]} (unless null). Padding lanes of {@code dy} must be 0.
-         * Sums over the batch run in example order, so the result does not depend on the SIMD width.
+         * Sums over the batch run in a fixed order ({@link Kernels#dot}), so the result does not depend on the SIMD
+         * width.
          */
         void backward(float[] x, float[] y, float[] dy, float[] dx, float[] dw, int stride);
     }
@@ -65,15 +66,6 @@ final class Ops {
         for (int j = 0; j < p.length; j++) {
             p[j] /= sum;
         }
-    }
-
-    /** Σ_b a[ao + b] · c[co + b] over b in [0, n), in that order. */
-    private static float dot(float[] a, int ao, float[] c, int co, int n) {
-        float s = 0f;
-        for (int b = 0; b < n; b++) {
-            s += a[ao + b] * c[co + b];
-        }
-        return s;
     }
 
     /** dy = 0 where the ReLU output y is 0 (its derivative there). */
@@ -192,7 +184,7 @@ final class Ops {
                 for (int k = start[i], end = start[i + 1]; k < end; k++) {
                     int go = outputs[k] * stride;
                     if (dw != null) {
-                        dw[k] += dot(x, xo, dy, go, stride);
+                        dw[k] += Kernels.dot(x, xo, dy, go, stride);
                     }
                     if (dx != null) {
                         Kernels.axpy(weights[k], dy, go, dx, xo, stride);
@@ -203,9 +195,10 @@ final class Ops {
     }
 
     /**
-     * Direct sparse convolution: for every output channel, only its kept taps (input channel, ky, kx, w); each tap
-     * adds {@code w ·} a shifted input row to an output row, a contiguous run over (columns × batch) when the stride
-     * is 1. Output rows are finished one at a time, so they stay in cache.
+     * Direct sparse convolution over the kept taps (input channel, ky, kx, w) of each output channel. Forward is
+     * output-stationary: an output row's (columns × batch) floats, a contiguous run when the stride is 1, are summed
+     * over the filter's taps in SIMD registers ({@link Kernels#taps}) and written once, bias and ReLU included.
+     * Columns that some tap does not reach (padding) are done one at a time with the taps that reach them.
      */
     static final class Conv implements Op {
         private final Shape in;
@@ -219,6 +212,11 @@ final class Ops {
         private final int[] tapY;
         private final int[] tapX;
         private final float[] tapW;
+        /** The output columns [tapLo, tapHi] each tap reaches (empty when tapLo &gt; tapHi), whatever the row. */
+        private final int[] tapLo;
+        private final int[] tapHi;
+        /** The most taps of one filter. */
+        private final int maxTaps;
         private final float[] bias;
         private final boolean relu;
 
@@ -243,6 +241,18 @@ final class Ops {
                 tapY[k] = r / spec.kw() % spec.kh();
                 tapX[k] = r % spec.kw();
             }
+            this.tapLo = new int[n];
+            this.tapHi = new int[n];
+            for (int k = 0; k < n; k++) {
+                int shift = tapX[k] - padLeft;
+                tapLo[k] = shift >= 0 ? 0 : (-shift + sw - 1) / sw;
+                tapHi[k] = Math.min(out.width() - 1, Math.floorDiv(in.width() - 1 - shift, sw));
+            }
+            int most = 0;
+            for (int o = 0; o < out.channels(); o++) {
+                most = Math.max(most, start[o + 1] - start[o]);
+            }
+            this.maxTaps = most;
             this.bias = spec.bias().clone();
             this.relu = spec.relu();
         }
@@ -258,13 +268,10 @@ final class Ops {
          */
         private long columns(int k, int oy) {
             int iy = oy * sh + tapY[k] - padTop;
-            if (iy < 0 || iy >= in.height()) {
+            if (iy < 0 || iy >= in.height() || tapLo[k] > tapHi[k]) {
                 return -1;
             }
-            int shift = tapX[k] - padLeft;
-            int oxLo = shift >= 0 ? 0 : (-shift + sw - 1) / sw;
-            int oxHi = Math.min(out.width() - 1, Math.floorDiv(in.width() - 1 - shift, sw));
-            return oxLo > oxHi ? -1 : (long) oxLo << 32 | oxHi;
+            return (long) tapLo[k] << 32 | tapHi[k];
         }
 
         /** Where tap k's input for output (oy, ox) starts (times {@code stride}). */
@@ -305,14 +312,52 @@ final class Ops {
         public void forward(float[] x, float[] y, int stride) {
             int oh = out.height();
             int ow = out.width();
-            Run axpy = (k, xo, yo, n) -> Kernels.axpy(tapW[k], x, xo, y, yo, n);
+            int[] offsets = new int[maxTaps];   // the row's taps: input of output column 0 (may lie left of the row)
+            float[] w = new float[maxTaps];
+            int[] lo = new int[maxTaps];
+            int[] hi = new int[maxTaps];
+            int[] someOffsets = new int[maxTaps];   // those of them that reach one border column
+            float[] someW = new float[maxTaps];
             for (int o = 0; o < out.channels(); o++) {
                 for (int oy = 0; oy < oh; oy++) {
                     int row = (o * oh + oy) * ow * stride;
-                    Arrays.fill(y, row, row + ow * stride, bias[o]);
-                    runs(o, oy, stride, axpy);
-                    if (relu) {
-                        Kernels.relu(y, row, ow * stride);
+                    int n = 0;
+                    int first = 0;        // the columns every tap of the row reaches: [first, last]
+                    int last = ow - 1;
+                    for (int k = start[o], end = start[o + 1]; k < end; k++) {
+                        int iy = oy * sh + tapY[k] - padTop;
+                        if (iy < 0 || iy >= in.height() || tapLo[k] > tapHi[k]) {
+                            continue;
+                        }
+                        offsets[n] = ((tapChannel[k] * in.height() + iy) * in.width() + tapX[k] - padLeft) * stride;
+                        w[n] = tapW[k];
+                        lo[n] = tapLo[k];
+                        hi[n] = tapHi[k];
+                        first = Math.max(first, tapLo[k]);
+                        last = Math.min(last, tapHi[k]);
+                        n++;
+                    }
+                    for (int ox = 0; ox < ow; ox++) {
+                        if (ox >= first && ox <= last) {
+                            if (sw == 1) {   // every column of [first, last] in one run
+                                Kernels.taps(x, offsets, first * stride, w, n, y, row + first * stride,
+                                        (last - first + 1) * stride, bias[o], relu);
+                                ox = last;
+                            } else {
+                                Kernels.taps(x, offsets, ox * sw * stride, w, n, y, row + ox * stride, stride, bias[o],
+                                        relu);
+                            }
+                            continue;
+                        }
+                        int m = 0;
+                        for (int j = 0; j < n; j++) {
+                            if (lo[j] <= ox && ox <= hi[j]) {
+                                someOffsets[m] = offsets[j];
+                                someW[m++] = w[j];
+                            }
+                        }
+                        Kernels.taps(x, someOffsets, ox * sw * stride, someW, m, y, row + ox * stride, stride, bias[o],
+                                relu);
                     }
                 }
             }
@@ -328,7 +373,7 @@ final class Ops {
             }
             Run back = (k, xo, yo, n) -> {
                 if (dw != null) {
-                    dw[k] += dot(x, xo, dy, yo, n);
+                    dw[k] += Kernels.dot(x, xo, dy, yo, n);
                 }
                 if (dx != null) {
                     Kernels.axpy(tapW[k], dy, yo, dx, xo, n);

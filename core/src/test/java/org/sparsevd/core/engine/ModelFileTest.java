@@ -73,6 +73,34 @@ class ModelFileTest {
         assertTrue(dense.codedBytes() < dense.sparseBytes());
     }
 
+    /**
+     * A codebook's centroids that no weight uses are not stored (k-means with 2^bits centroids on a small layer leaves
+     * many), equal ones are stored once, the rest ascending; the weights' values do not change.
+     */
+    @Test
+    void onlyTheUsedCentroidsAreStored() {
+        NetworkSpec spec = rowsOrColumns(true);
+        int kept = ((LayerSpec.Dense) spec.layers().get(0)).positions().length;
+        float[] centroids = new float[256];
+        for (int c = 0; c < centroids.length; c++) {
+            centroids[c] = c % 2 == 0 ? 1f - c / 256f : 0.25f;   // the odd ones are all equal
+        }
+        int[] index = new int[kept];
+        for (int k = 0; k < kept; k++) {
+            index[k] = k % 3 == 0 ? 7 : k % 2 * 100;   // centroids 0, 7, 100: values 1, 0.25, 0.609375
+        }
+        Codebook book = new Codebook(centroids, index);
+        Codebook compact = book.compact();
+        assertArrayEquals(new float[] {0.25f, 0.609375f, 1f}, compact.centroids());
+        assertArrayEquals(book.decode(), compact.decode());
+        Quantization q = new Quantization(true, 8, 8);
+        ModelEncoder.Encoded e = ModelEncoder.encode(spec, q, List.of(book));
+        LayerSpec.Dense read = (LayerSpec.Dense) ModelFile.read(e.bytes()).layers().get(0);
+        assertArrayEquals(book.decode(), read.values());
+        // 3 stored centroids, not 256: the layer's coded bytes are well under the 1,024 bytes of 256 floats
+        assertTrue(e.sizes().get(0).codedBytes() < 200, "coded bytes " + e.sizes().get(0).codedBytes());
+    }
+
     /** A 200 x 50 dense layer keeping whole rows (inputs 5, 17, 30) or whole columns (outputs 1, 2, 6). */
     private static NetworkSpec rowsOrColumns(boolean rows) {
         List<Integer> kept = new java.util.ArrayList<>();
