@@ -13,6 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparsevd.core.engine.InputSpec;
 import org.sparsevd.core.engine.SparseNetwork;
+import org.sparsevd.job.config.DataSplit;
 import org.sparsevd.job.serve.ScoringData;
 
 /**
@@ -39,7 +40,7 @@ public final class EngineBench {
         MultiLayerNetwork dl4j = ModelSerializer.restoreMultiLayerNetwork(run.resolve("model.zip").toFile(), false);
         SparseNetwork dense = sparse.withDenseLayout();
         InputSpec input = sparse.input();
-        ScoringData test = ScoringData.labelled(data, input.shape(), ScoringData.Split.TEST, new Configuration());
+        ScoringData test = ScoringData.labelled(data, input.shape(), DataSplit.TEST, new Configuration());
         int n = Math.min(examples, test.count());
         float[][] features = new float[n][];
         for (int i = 0; i < n; i++) {

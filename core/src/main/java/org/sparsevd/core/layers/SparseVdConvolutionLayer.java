@@ -6,9 +6,7 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -75,10 +73,9 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
                                                        Collection<TrainingListener> trainingListeners, int layerIndex,
                                                        INDArray layerParamsView, boolean initializeParams,
                                                        DataType networkDataType) {
-        LayerValidation.assertNInNOutSet("SparseVdConvolutionLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        sparseVd.checkLayer("SparseVdConvolutionLayer", getLayerName(), unsupported(), true);
-        return SparseVdParamInitializer.getInstance().wire(new SparseVdConvolutionLayerImpl(conf, networkDataType), conf,
-                trainingListeners, layerIndex, layerParamsView, initializeParams);
+        return SparseVdOverrides.instantiate(this, unsupported(),
+                () -> new SparseVdConvolutionLayerImpl(conf, networkDataType), conf, trainingListeners, layerIndex,
+                layerParamsView, initializeParams);
     }
 
     @Override
@@ -88,37 +85,19 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
 
     @Override
     public List<Regularization> getRegularizationByParam(String paramName) {
-        // never on logSigma2
-        return SparseVdParamInitializer.LOG_SIGMA2_KEY.equals(paramName) ? List.of()
-                : super.getRegularizationByParam(paramName);
-    }
-
-    @Override
-    public boolean isPretrainParam(String paramName) {
-        return false;
+        return SparseVdOverrides.regularization(paramName, super::getRegularizationByParam);
     }
 
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
         InputType.InputTypeConvolutional in = (InputType.InputTypeConvolutional) inputType;
         InputType.InputTypeConvolutional out = (InputType.InputTypeConvolutional) getOutputType(-1, inputType);
-        long numParams = initializer().numParams(this);
-        long updaterStateSize = getIUpdater() == null ? 0 : getIUpdater().stateSize(numParams);
-        long nW = (numParams - getNOut()) / 2;
-        long inPerExample = in.arrayElementsPerExample();
-        long outPerExample = out.arrayElementsPerExample();
         // libnd4j's conv2d works on an im2col buffer of [iC·kH·kW, oH·oW] per example
         long im2col = getNIn() * getKernelSize()[0] * getKernelSize()[1] * out.getHeight() * out.getWidth();
-        // Training: x∘x and the input gradient of σ² (2 inputs); ε/σ, z, σ², σ (4 outputs); im2col of both convolutions
-        long variableTrain = 2 * inPerExample + 4 * outPerExample + 2 * im2col;
-        if (getIDropout() != null) {
-            variableTrain += inPerExample;
-        }
-        return new LayerMemoryReport.Builder(layerName, SparseVdConvolutionLayer.class, inputType, out)
-                .standardMemory(numParams, updaterStateSize)
-                .workingMemory(2 * nW, im2col, 6 * nW, variableTrain)
-                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
-                .build();
+        // Training: x∘x and the input gradient of σ² (2 inputs); ε/σ, z, σ², σ (4 outputs); im2col of both
+        // convolutions
+        return SparseVdOverrides.memoryReport(this, inputType, out, im2col,
+                2 * in.arrayElementsPerExample() + 4 * out.arrayElementsPerExample() + 2 * im2col);
     }
 
     // ---- SparseVdLayer
@@ -158,13 +137,8 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
 
     @Override
     public boolean equals(Object o) {
-        if (o == this) {
-            return true;
-        }
-        if (!(o instanceof SparseVdConvolutionLayer other) || !other.canEqual(this) || !super.equals(o)) {
-            return false;
-        }
-        return sparseVd.equals(other.sparseVd);
+        return o == this || o instanceof SparseVdConvolutionLayer other && other.canEqual(this) && super.equals(o)
+                && sparseVd.equals(other.sparseVd);
     }
 
     @Override
@@ -179,7 +153,7 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
 
     @Override
     public String toString() {
-        return "SparseVdConvolutionLayer(" + super.toString() + sparseVd.describe() + ")";
+        return SparseVdOverrides.describe(this, super.toString());
     }
 
     /** Builder, as DL4J's ConvolutionLayer.Builder plus the SparseVD settings. Every setter checks its argument. */

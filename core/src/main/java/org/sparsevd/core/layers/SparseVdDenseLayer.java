@@ -4,15 +4,11 @@ import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.regularization.Regularization;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
 import java.util.List;
@@ -44,7 +40,6 @@ import org.sparsevd.core.layers.impl.SparseVdDenseLayerImpl;
 public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLayer {
 
     private static final long serialVersionUID = 1L;
-    private static final Logger log = LoggerFactory.getLogger(SparseVdDenseLayer.class);
 
     private SparseVdSettings sparseVd = SparseVdSettings.DEFAULTS;
 
@@ -70,14 +65,9 @@ public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLaye
                                                        Collection<TrainingListener> trainingListeners, int layerIndex,
                                                        INDArray layerParamsView, boolean initializeParams,
                                                        DataType networkDataType) {
-        LayerValidation.assertNInNOutSet("SparseVdDenseLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        sparseVd.checkLayer("SparseVdDenseLayer", getLayerName(), unsupported(), true);
-        if (sparseVd.skipInputGradient() && layerIndex != 0) {
-            log.warn("SparseVdDenseLayer \"{}\" (index {}) has skipInputGradient=true: it returns no input gradient, "
-                    + "which is only correct for a network's first layer", getLayerName(), layerIndex);
-        }
-        return SparseVdParamInitializer.getInstance().wire(new SparseVdDenseLayerImpl(conf, networkDataType), conf,
-                trainingListeners, layerIndex, layerParamsView, initializeParams);
+        return SparseVdOverrides.instantiate(this, unsupported(),
+                () -> new SparseVdDenseLayerImpl(conf, networkDataType), conf, trainingListeners, layerIndex,
+                layerParamsView, initializeParams);
     }
 
     @Override
@@ -87,37 +77,15 @@ public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLaye
 
     @Override
     public List<Regularization> getRegularizationByParam(String paramName) {
-        // never on logSigma2
-        return SparseVdParamInitializer.LOG_SIGMA2_KEY.equals(paramName) ? List.of()
-                : super.getRegularizationByParam(paramName);
-    }
-
-    @Override
-    public boolean isPretrainParam(String paramName) {
-        return false;
+        return SparseVdOverrides.regularization(paramName, super::getRegularizationByParam);
     }
 
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
-        InputType outputType = getOutputType(-1, inputType);
-        long numParams = initializer().numParams(this);
-        long updaterStateSize = getIUpdater() == null ? 0 : getIUpdater().stateSize(numParams);
-        long nW = getNIn() * getNOut();
-        // Inference: logα and the masked weights (2 weight-sized arrays), nothing per example beyond the output.
-        long fixedInference = 2 * nW;
-        // Training, fixed: exp(logσ²) cached for backprop + 5 weight-sized temporaries of the KL gradient.
-        long fixedTrain = 6 * nW;
         // Training, per example: cached x∘x (nIn); ε/σ, pre-activation, variance, std (4·nOut);
-        // input gradient temporary (nIn); input copy for dropout if any.
-        long variableTrain = 2 * getNIn() + 4 * getNOut();
-        if (getIDropout() != null) {
-            variableTrain += inputType.arrayElementsPerExample();
-        }
-        return new LayerMemoryReport.Builder(layerName, SparseVdDenseLayer.class, inputType, outputType)
-                .standardMemory(numParams, updaterStateSize)
-                .workingMemory(fixedInference, 0, fixedTrain, variableTrain)
-                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
-                .build();
+        // input gradient temporary (nIn).
+        return SparseVdOverrides.memoryReport(this, inputType, getOutputType(-1, inputType), 0,
+                2 * getNIn() + 4 * getNOut());
     }
 
     // ---- SparseVdLayer
@@ -154,17 +122,8 @@ public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLaye
 
     @Override
     public boolean equals(Object o) {
-        if (o == this) {
-            return true;
-        }
-        if (!(o instanceof SparseVdDenseLayer)) {
-            return false;
-        }
-        SparseVdDenseLayer other = (SparseVdDenseLayer) o;
-        if (!other.canEqual(this) || !super.equals(o)) {
-            return false;
-        }
-        return sparseVd.equals(other.sparseVd);
+        return o == this || o instanceof SparseVdDenseLayer other && other.canEqual(this) && super.equals(o)
+                && sparseVd.equals(other.sparseVd);
     }
 
     @Override
@@ -179,7 +138,7 @@ public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLaye
 
     @Override
     public String toString() {
-        return "SparseVdDenseLayer(" + super.toString() + sparseVd.describe() + ")";
+        return SparseVdOverrides.describe(this, super.toString());
     }
 
     /** Builder, as DL4J's DenseLayer.Builder plus the SparseVD settings. Every setter checks its argument. */

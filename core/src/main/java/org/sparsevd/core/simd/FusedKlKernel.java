@@ -23,9 +23,10 @@ import static org.sparsevd.core.kl.KlApproximation.K3;
  *   G = coef·[α in range]·(−k1·k3·s(1 − s) − ½/(1 + α)),   gLogσ² += G,   gW += −2·G·W/(W² + 1e-8)
  * </pre>
  * evaluated from y = 1/α = (W² + 1e-8)/σ² with three divisions per element (s = 1/b and 1/(1 + α) = y/u share
- * one reciprocal of u·b, u = 1 + y, b = 1 + exp(−k2 − k3·log α)). One pass reads five arrays and writes two,
- * where the ND4J formulation makes some 25 passes over arrays of the parameters' size; this is most of a Sparse VD
- * layer's extra cost over a plain layer.
+ * one reciprocal of u·b, u = 1 + y, b = 1 + exp(−k2 − k3·log α)). One pass (chunk by chunk, each chunk's
+ * intermediate lanes staying in the first-level cache) reads four arrays and writes two, where the ND4J formulation
+ * makes some 25 passes over arrays of the parameters' size; this is most of a Sparse VD layer's extra cost over a
+ * plain layer.
  *
  * <p>Bit for bit reproducible: exp and log are {@link Lanes}' (no SVML), every element goes through the same lane
  * operations (the tail too, zero-padded through {@link DirectFloats#tail}), and Σ KL is reduced in a fixed order
@@ -99,30 +100,91 @@ public final class FusedKlKernel {
     /**
      * The vector loop over {@code length} floats (a multiple of the lane count) of the buffers, whose first
      * element is element {@code first} of the arrays; only the first {@code valid} count towards Σ KL.
+     *
+     * <p>It runs in chunks of {@value #CHUNK} elements, each in three stages that pass their lanes on through small
+     * float arrays (exact: a float stored and loaded is the same float): C2 inlines a method that takes or returns
+     * vectors only while the compilation stays under its node budget, and the whole formula in one loop exceeded it
+     * (the second log and the exp were called, not inlined, so every vector between them was boxed on the heap,
+     * several times slower). Each stage has at most one exp or log.
      */
     private static void addGradient(ByteBuffer bw, ByteBuffer be, ByteBuffer bgw, ByteBuffer bgl, int first,
                                     int length, int valid, float c, float yMin, float yMax, float[] partial,
                                     double[] total) {
-        FloatVector one = FloatVector.broadcast(S, 1f);
+        Chunk chunk = new Chunk();
+        for (int from = 0; from < length; from += CHUNK) {
+            int to = Math.min(length, from + CHUNK);
+            alphaStage(bw, be, from, to, yMin, yMax, chunk);
+            sigmoidStage(from, to, chunk);
+            klStage(bw, bgw, bgl, first, from, to, valid, c, chunk, partial);
+            if (((first + to) & (FLUSH_EVERY - 1)) == 0) {
+                flush(partial, total);
+            }
+        }
+    }
+
+    /** Elements per chunk of {@link #addGradient}: a multiple of every lane count, dividing {@link #FLUSH_EVERY}. */
+    private static final int CHUNK = 512;
+
+    /** The lanes one chunk's stages hand on, index 0 being the chunk's first element. */
+    private static final class Chunk {
+        /** y = 1/α clipped to [1/α_max, 1/α_min]. */
+        final float[] y = new float[CHUNK];
+        /** −log α = log y. */
+        final float[] logY = new float[CHUNK];
+        /** 1 where α is inside the clip range (where the gradient flows), else 0. */
+        final float[] gate = new float[CHUNK];
+        /** b = 1 + exp(−k2 − k3·log α), s = 1/b. */
+        final float[] b = new float[CHUNK];
+        /** 1/(u·b), u = 1 + y. */
+        final float[] inv = new float[CHUNK];
+    }
+
+    /** y = 1/α = (W² + ε)/σ², its clip-range gate, log y. */
+    private static void alphaStage(ByteBuffer bw, ByteBuffer be, int from, int to, float yMin, float yMax,
+                                   Chunk chunk) {
         FloatVector zero = FloatVector.zero(S);
-        int lanes = S.length();
-        for (int i = 0; i < length; i += lanes) {
+        for (int i = from; i < to; i += S.length()) {
             int off = i * Float.BYTES;
+            int j = i - from;
             FloatVector wv = FloatVector.fromByteBuffer(S, bw, off, ORDER);
             FloatVector ev = FloatVector.fromByteBuffer(S, be, off, ORDER);
-            FloatVector r = wv.mul(wv).add(EPS);                                  // W² + ε
-            // y = 1/α = (W² + ε)/σ², clipped to [1/α_max, 1/α_min]: everything below follows from y and two
-            // divisions, so that the loop makes three divisions instead of five (they dominate on CPUs that
-            // split 256-bit division)
-            FloatVector y = r.div(ev);                                            // the tail's ev = 0: +∞, clipped
+            // everything below follows from y = 1/α and two divisions, so that the kernel makes three divisions
+            // instead of five (they dominate on CPUs that split 256-bit division)
+            FloatVector y = wv.mul(wv).add(EPS).div(ev);                          // the tail's ev = 0: +∞, clipped
             VectorMask<Float> inRange = y.compare(VectorOperators.GT, yMin)
                     .and(y.compare(VectorOperators.LT, yMax));
             y = y.max(yMin).min(yMax);
-            FloatVector logY = Lanes.log(y);                                      // −log α
-            FloatVector t = logY.fma(K3F, -K2F);                                  // −(k2 + k3·log α)
-            FloatVector u = y.add(1f);                                            // 1 + 1/α
+            y.intoArray(chunk.y, j);
+            zero.blend(1f, inRange).intoArray(chunk.gate, j);
+            Lanes.log(y).intoArray(chunk.logY, j);                              // −log α
+        }
+    }
+
+    /** b = 1 + exp(−(k2 + k3·log α)) and 1/(u·b). */
+    private static void sigmoidStage(int from, int to, Chunk chunk) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int j = 0; j < to - from; j += S.length()) {
+            FloatVector y = FloatVector.fromArray(S, chunk.y, j);
+            FloatVector t = FloatVector.fromArray(S, chunk.logY, j).fma(K3F, -K2F);
             FloatVector b = Lanes.expModerate(t).add(1f);                        // |t| < 50
-            FloatVector inv = one.div(u.mul(b));
+            b.intoArray(chunk.b, j);
+            one.div(y.add(1f).mul(b)).intoArray(chunk.inv, j);
+        }
+    }
+
+    /** KL (into the partial sums) and the gradients. */
+    private static void klStage(ByteBuffer bw, ByteBuffer bgw, ByteBuffer bgl, int first, int from, int to, int valid,
+                                float c, Chunk chunk, float[] partial) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector zero = FloatVector.zero(S);
+        int lanes = S.length();
+        for (int i = from; i < to; i += lanes) {
+            int off = i * Float.BYTES;
+            int j = i - from;
+            FloatVector y = FloatVector.fromArray(S, chunk.y, j);
+            FloatVector b = FloatVector.fromArray(S, chunk.b, j);
+            FloatVector inv = FloatVector.fromArray(S, chunk.inv, j);
+            FloatVector u = y.add(1f);                                            // 1 + 1/α
             FloatVector s = u.mul(inv);                                           // σ(k2 + k3·log α) = 1/b
             FloatVector oneMinusS = one.sub(s);
             FloatVector q = y.mul(b).mul(inv);                                    // 1/(1 + α) = y/u
@@ -135,12 +197,11 @@ public final class FusedKlKernel {
             }
             int slot = (first + i) & (Lanes.PARTIAL_SUMS - 1);
             FloatVector.fromArray(S, partial, slot).add(kl).intoArray(partial, slot);
-            if (((first + i + lanes) & (FLUSH_EVERY - 1)) == 0) {
-                flush(partial, total);
-            }
             FloatVector g = s.mul(oneMinusS).mul(-K1F * K3F).sub(q.mul(0.5f)).mul(c);
-            g = zero.blend(g, inRange);
+            g = zero.blend(g, FloatVector.fromArray(S, chunk.gate, j).compare(VectorOperators.EQ, 1f));
             FloatVector.fromByteBuffer(S, bgl, off, ORDER).add(g).intoByteBuffer(bgl, off, ORDER);
+            FloatVector wv = FloatVector.fromByteBuffer(S, bw, off, ORDER);
+            FloatVector r = wv.mul(wv).add(EPS);                                  // W² + ε
             FloatVector.fromByteBuffer(S, bgw, off, ORDER).add(g.mul(wv).div(r).mul(-2f))
                     .intoByteBuffer(bgw, off, ORDER);
         }

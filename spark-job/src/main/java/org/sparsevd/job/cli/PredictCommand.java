@@ -2,9 +2,9 @@ package org.sparsevd.job.cli;
 
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
+import org.sparsevd.job.config.DataSplit;
 import org.sparsevd.job.config.PredictConfig;
 import org.sparsevd.job.serve.PredictJob;
-import org.sparsevd.job.serve.ScoringData;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -50,9 +50,9 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ScoringData.Split s = switch (split) {
-            case "train" -> ScoringData.Split.TRAIN;
-            case "test" -> ScoringData.Split.TEST;
+        DataSplit s = switch (split) {
+            case "train" -> DataSplit.TRAIN;
+            case "test" -> DataSplit.TEST;
             default -> throw new org.sparsevd.job.config.JobConfigException("--split must be train or test, got '"
                     + split + "'");
         };

@@ -1,7 +1,7 @@
 package org.sparsevd.job.cli;
 
 import java.util.concurrent.Callable;
-import org.sparsevd.job.TrainJob;
+import org.sparsevd.job.run.TrainJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package org.sparsevd.job.cli;
 
 import java.util.Set;
-import org.sparsevd.job.Watch;
+import org.sparsevd.job.run.Watch;
 import picocli.CommandLine.Option;
 
 /** {@code --quiet} and {@code --report}, shared by the commands that train: how a run can be watched. */

@@ -2,6 +2,7 @@ package org.sparsevd.job.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import org.sparsevd.datasets.SourceNames;
 
 /**
  * Argument checks shared by the config records; each failure names the option and the value it got. The threshold
@@ -92,7 +93,7 @@ public final class Checks {
             return new URI(dir.getScheme(), dir.getRawAuthority() == null ? null : dir.getAuthority(),
                     (path.endsWith("/") ? path : path + "/") + relative, dir.getQuery(), dir.getFragment());
         } catch (URISyntaxException e) {
-            throw new JobConfigException(org.sparsevd.job.output.Provenance.redact(dir) + "/" + relative + " is not a valid URI ("
+            throw new JobConfigException(SourceNames.redact(dir.toString()) + "/" + relative + " is not a valid URI ("
                     + e.getReason() + ")");
         }
     }

@@ -1,6 +1,7 @@
 package org.sparsevd.job.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import org.apache.spark.SparkConf;
 
 /**
  * How training is spread over Spark: synchronous data parallelism by parameter averaging. {@code batchSize} is the
@@ -38,5 +39,16 @@ public record ClusterOptions(String master, int workers, int batchSize, int aver
     @JsonProperty("worker_batch_size")
     public int workerBatchSize() {
         return batchSize / workers;
+    }
+
+    /** A Spark configuration named {@code appName} on {@link #master}, else spark-submit's, else local[workers]. */
+    public SparkConf sparkConf(String appName) {
+        SparkConf conf = new SparkConf().setAppName(appName);
+        if (master != null) {
+            conf.setMaster(master);
+        } else if (!conf.contains("spark.master")) {
+            conf.setMaster("local[" + workers + "]");
+        }
+        return conf;
     }
 }

@@ -1,7 +1,6 @@
 package org.sparsevd.job.config;
 
 import java.net.URI;
-import org.sparsevd.job.serve.ScoringData;
 
 /**
  * The validated options of {@code predict}.
@@ -12,7 +11,7 @@ import org.sparsevd.job.serve.ScoringData;
  * @param output  a new output directory
  * @param cluster Spark master, workers (4 partitions each) and the batch size of the engine
  */
-public record PredictConfig(URI model, URI data, ScoringData.Split split, URI output, ClusterOptions cluster) {
+public record PredictConfig(URI model, URI data, DataSplit split, URI output, ClusterOptions cluster) {
     public PredictConfig {
         Checks.required("--model", model);
         Checks.required("--data", data);
@@ -21,7 +20,7 @@ public record PredictConfig(URI model, URI data, ScoringData.Split split, URI ou
         Checks.required("cluster", cluster);
     }
 
-    public static PredictConfig of(String model, String data, ScoringData.Split split, String output, String master,
+    public static PredictConfig of(String model, String data, DataSplit split, String output, String master,
                                    int workers, int batchSize) {
         return new PredictConfig(Checks.location("--model", model), Checks.location("--data", data), split,
                 Checks.location("--output", output), new ClusterOptions(master, workers, batchSize, 1));

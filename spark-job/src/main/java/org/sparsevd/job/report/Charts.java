@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
@@ -40,6 +41,11 @@ import org.jfree.data.xy.XYSeriesCollection;
  */
 public final class Charts {
     static {
+        headless();
+    }
+
+    /** AWT without a display, set before AWT loads: every report image is drawn off-screen. */
+    static void headless() {
         System.setProperty("java.awt.headless", "true");
     }
 
@@ -162,36 +168,17 @@ public final class Charts {
 
         /** The chart. */
         public JFreeChart chart() {
-            ValueAxis xAxis;
-            Range xRange = range(false);
-            if (logX) {
-                xAxis = new NiceLogAxis(xLabel);
-                if (xRange != null) {
-                    xAxis.setRange(logPadded(xRange));
-                }
-            } else {
-                NumberAxis x = new NumberAxis(xLabel);
-                x.setAutoRangeIncludesZero(false);
+            ValueAxis xAxis = axis(xLabel, logX, range(false), x -> {
                 if (integerX) {
                     x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
                 }
-                xAxis = x;
-            }
-            ValueAxis yAxis;
+            });
             Range yRange = range(true);
-            if (logY) {
-                yAxis = new NiceLogAxis(yLabel);
-                if (yRange != null) {
-                    yAxis.setRange(logPadded(yRange));
-                }
-            } else {
-                NumberAxis y = new NumberAxis(yLabel);
-                y.setAutoRangeIncludesZero(false);
+            ValueAxis yAxis = axis(yLabel, logY, yRange, y -> {
                 if (!markers.isEmpty() && yRange != null) { // auto-range ignores markers: show them
                     y.setRange(Range.expand(yRange, 0.05, 0.05));
                 }
-                yAxis = y;
-            }
+            });
 
             XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
             renderer.setDrawSeriesLineAsPath(true); // one path per series, so dashes survive many short segments
@@ -232,6 +219,23 @@ public final class Charts {
             return styled(plot, title, data.getSeriesCount() + rightSeries > 1);
         }
 
+        /**
+         * An axis over {@code range} (null: automatic): logarithmic with the range padded, or linear, not forced to
+         * include zero, then adjusted by {@code linear}.
+         */
+        private static ValueAxis axis(String label, boolean log, Range range, Consumer<NumberAxis> linear) {
+            if (log) {
+                ValueAxis axis = new NiceLogAxis(label);
+                if (range != null) {
+                    axis.setRange(logPadded(range));
+                }
+                return axis;
+            }
+            NumberAxis axis = new NumberAxis(label);
+            axis.setAutoRangeIncludesZero(false);
+            linear.accept(axis);
+            return axis;
+        }
 
         /** The range of all drawn y (or x) values on the left axis and, for y, markers; null if there are none. */
         private Range range(boolean y) {

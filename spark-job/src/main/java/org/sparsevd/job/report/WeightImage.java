@@ -31,7 +31,7 @@ import org.sparsevd.core.layers.SparseVdParamInitializer;
  */
 public final class WeightImage {
     static {
-        System.setProperty("java.awt.headless", "true");
+        Charts.headless();
     }
 
     /** At most this many hidden units or filters (tiles) are shown. */

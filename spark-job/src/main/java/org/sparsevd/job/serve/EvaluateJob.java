@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.sparsevd.datasets.SourceNames;
+import org.sparsevd.job.config.DataSplit;
 import org.sparsevd.job.config.EvaluateConfig;
 import org.sparsevd.job.output.Json;
 
@@ -21,7 +22,7 @@ public final class EvaluateJob {
             OutputFile.requireAbsent("--output", config.output(), conf);
         }
         LoadedModel model = LoadedModel.read(config.model(), config.threshold(), conf);
-        ScoringData test = ScoringData.labelled(config.data(), model.input().shape(), ScoringData.Split.TEST, conf);
+        ScoringData test = ScoringData.labelled(config.data(), model.input().shape(), DataSplit.TEST, conf);
         Evaluation e = Scoring.evaluate(model.scorer(), model.input(), test, model.classes(), Scoring.DEFAULT_BATCH);
         if (config.output() != null) {
             Map<String, Object> json = new LinkedHashMap<>();

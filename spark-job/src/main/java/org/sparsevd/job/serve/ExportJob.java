@@ -28,6 +28,7 @@ import org.sparsevd.core.layers.SparseVdLayers;
 import org.sparsevd.datasets.LabeledImages;
 import org.sparsevd.datasets.SourceNames;
 import org.sparsevd.job.config.DataOptions;
+import org.sparsevd.job.config.DataSplit;
 import org.sparsevd.job.config.ExportConfig;
 import org.sparsevd.job.config.JobConfigException;
 import org.sparsevd.job.output.Json;
@@ -64,7 +65,7 @@ public final class ExportJob {
         }
         URI data = config.data() != null ? config.data()
                 : URI.create(model.run().path("config").path("data").path("train").asText());
-        ScoringData test = ScoringData.labelled(data, model.input().shape(), ScoringData.Split.TEST, conf);
+        ScoringData test = ScoringData.labelled(data, model.input().shape(), DataSplit.TEST, conf);
 
         NetworkSpec pruned;
         try {
@@ -86,7 +87,7 @@ public final class ExportJob {
             if (config.retrainEpochs() > 0) {
                 long seed = model.run().path("seed").asLong(0);
                 ScoringData train = config.data() != null
-                        ? ScoringData.labelled(data, model.input().shape(), ScoringData.Split.TRAIN, conf)
+                        ? ScoringData.labelled(data, model.input().shape(), DataSplit.TRAIN, conf)
                         : ScoringData.of(runTrainingSet(model, seed, conf), model.input().shape(), data);
                 CentroidTraining.Examples examples = new CentroidTraining.Examples(train.pixels(), train.labels());
                 CentroidTraining.Settings settings = new CentroidTraining.Settings(config.retrainEpochs(),

@@ -17,7 +17,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.sparsevd.core.engine.InputSpec;
 import org.sparsevd.core.engine.ModelFile;
 import org.sparsevd.core.engine.SparseNetwork;
-import org.sparsevd.job.TrainJob;
 import org.sparsevd.job.config.JobConfigException;
 import org.sparsevd.job.config.PredictConfig;
 import org.sparsevd.job.output.OutputException;
@@ -66,7 +65,7 @@ public final class PredictJob {
         }
         List<Row> rows;
         double seconds;
-        try (JavaSparkContext sc = new JavaSparkContext(TrainJob.sparkConf("sparsevd predict", config.cluster()))) {
+        try (JavaSparkContext sc = new JavaSparkContext(config.cluster().sparkConf("sparsevd predict"))) {
             Broadcast<byte[]> model = sc.broadcast(bytes);
             long start = System.nanoTime();
             rows = sc.parallelize(chunks, chunks.size()).mapPartitions(new Score(model, config.cluster().batchSize()))

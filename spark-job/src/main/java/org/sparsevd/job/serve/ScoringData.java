@@ -20,6 +20,7 @@ import org.sparsevd.datasets.IdxDataset;
 import org.sparsevd.datasets.LabeledImages;
 import org.sparsevd.datasets.SourceNames;
 import org.sparsevd.datasets.TrainAndTestSets;
+import org.sparsevd.job.config.DataSplit;
 import org.sparsevd.job.config.JobConfigException;
 
 /**
@@ -38,14 +39,11 @@ public record ScoringData(String source, Shape shape, byte[] pixels, String[] id
         return ids.length;
     }
 
-    /** Which set of IDX or CIFAR-10 data. */
-    public enum Split { TRAIN, TEST }
-
     /** Labelled data (IDX or CIFAR-10) for a model taking {@code shape}. */
-    public static ScoringData labelled(URI data, Shape shape, Split split, Configuration conf) {
+    public static ScoringData labelled(URI data, Shape shape, DataSplit split, Configuration conf) {
         TrainAndTestSets tt = shape.channels() == 3 ? Cifar10Reader.load(data, conf)
                 : IdxDataset.loadDirectory(data, null, conf);
-        return of(split == Split.TRAIN ? tt.train() : tt.test(), shape, data);
+        return of(split == DataSplit.TRAIN ? tt.train() : tt.test(), shape, data);
     }
 
     /** Labelled images read from {@code data}, for a model taking {@code shape}. */

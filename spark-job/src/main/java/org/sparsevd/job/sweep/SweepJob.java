@@ -22,8 +22,8 @@ import org.sparsevd.core.runtime.NativeThreads;
 import org.sparsevd.core.sparsity.LayerSparsity;
 import org.sparsevd.core.sparsity.SparsityReport;
 import org.sparsevd.datasets.ChannelNormalization;
-import org.sparsevd.job.TrainJob;
-import org.sparsevd.job.Watch;
+import org.sparsevd.job.run.TrainJob;
+import org.sparsevd.job.run.Watch;
 import org.sparsevd.job.config.SweepConfig;
 import org.sparsevd.job.config.TrainConfig;
 import org.sparsevd.job.eval.EvalCounts;
@@ -107,7 +107,7 @@ public final class SweepJob {
         }
         TrainingData first = TrainingData.load(train.data(), config.seeds().get(0), hadoopConf); // fails before Spark
         Models.checkInput(train.model(), first.train());
-        SparkConf conf = TrainJob.sparkConf("sparsevd sweep " + train.model().name(), train.cluster());
+        SparkConf conf = train.cluster().sparkConf("sparsevd sweep " + train.model().name());
         try (FairPools pools = config.parallel() > 1
                 ? FairPools.configure(conf, config.parallel(), train.cluster().workers()) : null;
              JavaSparkContext sc = new JavaSparkContext(conf)) {

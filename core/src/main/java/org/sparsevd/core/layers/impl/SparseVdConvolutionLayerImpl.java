@@ -4,11 +4,9 @@ import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ConvolutionUtils;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -18,12 +16,9 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
-import org.sparsevd.core.kl.LogAlpha;
-import org.sparsevd.core.kl.SparseVdKl;
 import org.sparsevd.core.layers.SparseVdConvolutionLayer;
 
 import static org.sparsevd.core.layers.SparseVdParamInitializer.BIAS_KEY;
-import static org.sparsevd.core.layers.SparseVdParamInitializer.LOG_SIGMA2_KEY;
 import static org.sparsevd.core.layers.SparseVdParamInitializer.WEIGHT_KEY;
 
 /**
@@ -45,7 +40,7 @@ import static org.sparsevd.core.layers.SparseVdParamInitializer.WEIGHT_KEY;
 public class SparseVdConvolutionLayerImpl extends SparseVdLayerImpl<SparseVdConvolutionLayer> {
 
     public SparseVdConvolutionLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
-        super(conf, dataType);
+        super(conf, dataType, 'c');
     }
 
     @Override
@@ -54,7 +49,13 @@ public class SparseVdConvolutionLayerImpl extends SparseVdLayerImpl<SparseVdConv
     }
 
     /** Kernel, stride, padding, dilation and output size of a convolution of {@code x}, as DL4J's ConvolutionLayer. */
-    private record Geometry(int[] kernel, int[] stride, int[] pad, int[] dilation, boolean same, long[] outShape) {
+    private record Geometry(int[] kernel, int[] stride, int[] pad, int[] dilation, boolean same, long[] outShape)
+            implements LinearMap {
+        @Override
+        public void apply(INDArray x, INDArray weights, INDArray biasOrNull, INDArray out) {
+            conv(x, weights, biasOrNull, out, this);
+        }
+
         /** libnd4j's integer arguments: kH, kW, sH, sW, pH, pW, dH, dW, same, NCHW, weights [oC, iC, kH, kW]. */
         int[] iArgs() {
             return new int[]{kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], dilation[0], dilation[1],
@@ -100,83 +101,37 @@ public class SparseVdConvolutionLayerImpl extends SparseVdLayerImpl<SparseVdConv
         Nd4j.exec(op.build());
     }
 
-    /**
-     * The pre-activation. Training: a new noise sample, and the backprop cache is filled (z itself is cached and
-     * lives in the INPUT workspace). Inference: conv(x, W∘mask) + b in the ACTIVATIONS workspace.
-     */
+    /** conv(x, W) (+ b), for x [minibatch, nIn channels, height, width]. */
     @Override
-    protected INDArray preOutputInternal(boolean training, LayerWorkspaceMgr mgr) {
-        assertInputSet(false);
-        applyDropOutIfNecessary(training, mgr);
-        SparseVdConvolutionLayer c = layerConf();
-        INDArray w = getParam(WEIGHT_KEY);
-        INDArray logSigma2 = getParam(LOG_SIGMA2_KEY);
-        INDArray b = getParam(BIAS_KEY);
-        INDArray x = input.castTo(dataType);
+    protected LinearMap linearMap(INDArray x, INDArray w) {
         if (x.rank() != 4 || x.size(1) != w.size(1)) {
             throw new DL4JInvalidInputException("Input of shape " + Arrays.toString(x.shape()) + " is invalid: expected "
                     + "rank 4 [minibatch, " + w.size(1) + " channels, height, width] (NCHW) " + layerId());
         }
-        x = contiguous(x, 'c', mgr, ArrayType.INPUT);
-        Geometry g = geometry(x);
-        OpExecutioner ex = Nd4j.getExecutioner();
-
-        if (!training) {
-            clearCaches();
-            INDArray masked = LogAlpha.maskedWeights(w, logSigma2, c.getLogAlphaMin(), c.getLogAlphaMax(),
-                    c.getThreshold());
-            INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, g.outShape(), 'c');
-            conv(x, masked, b, z, g);
-            return z;
-        }
-
-        INDArray expLogSigma2 = SparseVdKl.exp(logSigma2, mgr, ArrayType.INPUT);
-        INDArray xSq = mgr.createUninitialized(ArrayType.INPUT, dataType, x.shape(), 'c');
-        ex.exec(new MulOp(x, x, xSq));
-
-        INDArray var = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, g.outShape(), 'c');
-        conv(xSq, expLogSigma2, null, var, g);                           // σ² = conv(x∘x, exp(logσ²))
-        INDArray z = mgr.createUninitialized(ArrayType.INPUT, dataType, g.outShape(), 'c');
-        conv(x, w, b, z, g);                                              // μ = conv(x, W) + b
-        INDArray noise = addNoise(z, var, 'c', mgr);                      // z = μ + σ∘ε
-
-        cache(x, xSq, expLogSigma2, noise, z);
-        return z;
+        return geometry(x);
     }
 
     @Override
-    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
-        INDArray delta = delta(epsilon, 'c', mgr);
-        SparseVdConvolutionLayer c = layerConf();
-        INDArray x = cacheInput;
+    protected INDArray dataGradients(INDArray x, INDArray delta, INDArray gW, INDArray gLogSigma2, INDArray gB,
+                                     boolean inputGradient, LayerWorkspaceMgr mgr) {
         Geometry g = geometry(x);
         OpExecutioner ex = Nd4j.getExecutioner();
 
-        INDArray gW = gradientViews.get(WEIGHT_KEY);
-        INDArray gLogSigma2 = gradientViews.get(LOG_SIGMA2_KEY);
-        INDArray gB = gradientViews.get(BIAS_KEY);
-
-        INDArray gradX = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
+        INDArray gradX = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), order);
         convBackprop(x, getParam(WEIGHT_KEY), getParam(BIAS_KEY), delta, gradX, gW, gB, g);
 
-        INDArray p = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, delta.shape(), 'c');
+        INDArray p = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, delta.shape(), order);
         ex.exec(new MulOp(delta, cacheNoiseOverStd, p));
         p.muli(0.5);                                                      // P = dL/dσ² = ½δ∘ε/σ
-        INDArray gradXSq = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'c');
+        INDArray gradXSq = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), order);
         convBackprop(cacheInputSq, cacheExpLogSigma2, null, p, gradXSq, gLogSigma2, null, g);
         ex.exec(new MulOp(gLogSigma2, cacheExpLogSigma2, gLogSigma2));    // dL/dlogσ² = dL/dexp(logσ²)∘exp(logσ²)
 
-        addKlGradient(cacheExpLogSigma2, gW, gLogSigma2, x.size(0), mgr);
-
-        Gradient ret = gradient(gW, gLogSigma2, gB);
-
-        INDArray epsNext = null;
-        if (!c.isSkipInputGradient()) {
-            ex.exec(new MulOp(gradXSq, x, gradXSq));
-            ex.exec(new Axpy(gradXSq, gradX, gradX, 2.0));               // dL/dx += 2x∘dL/d(x∘x)
-            epsNext = backpropDropOutIfPresent(gradX);
+        if (!inputGradient) {
+            return null;
         }
-        releaseBackpropCache();
-        return new Pair<>(ret, epsNext);
+        ex.exec(new MulOp(gradXSq, x, gradXSq));
+        ex.exec(new Axpy(gradXSq, gradX, gradX, 2.0));                   // dL/dx += 2x∘dL/d(x∘x)
+        return gradX;
     }
 }

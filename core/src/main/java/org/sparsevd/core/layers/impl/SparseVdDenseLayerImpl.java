@@ -2,10 +2,8 @@ package org.sparsevd.core.layers.impl;
 
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
@@ -14,12 +12,8 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
-import org.sparsevd.core.kl.LogAlpha;
-import org.sparsevd.core.kl.SparseVdKl;
 import org.sparsevd.core.layers.SparseVdDenseLayer;
 
-import static org.sparsevd.core.layers.SparseVdParamInitializer.BIAS_KEY;
-import static org.sparsevd.core.layers.SparseVdParamInitializer.LOG_SIGMA2_KEY;
 import static org.sparsevd.core.layers.SparseVdParamInitializer.WEIGHT_KEY;
 
 /**
@@ -44,105 +38,68 @@ import static org.sparsevd.core.layers.SparseVdParamInitializer.WEIGHT_KEY;
  */
 public class SparseVdDenseLayerImpl extends SparseVdLayerImpl<SparseVdDenseLayer> {
 
+    /**
+     * All [minibatch, n] arrays of this layer are 'f' order: with 'f' operands ND4J's gemm and element-wise ops are
+     * markedly faster here (DL4J's default 'c' activations take up to 1.5x longer for x·W).
+     */
     public SparseVdDenseLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
-        super(conf, dataType);
+        super(conf, dataType, 'f');
     }
 
-    /**
-     * The pre-activation. Training: a new noise sample, and the backprop cache is filled (z itself is cached and
-     * lives in the INPUT workspace). Inference: x·(W∘mask) + b in the ACTIVATIONS workspace.
-     */
+    /** x·W (+ b) by gemm, for x [minibatch, nIn]. */
     @Override
-    protected INDArray preOutputInternal(boolean training, LayerWorkspaceMgr mgr) {
-        assertInputSet(false);
-        applyDropOutIfNecessary(training, mgr);
-        SparseVdDenseLayer c = layerConf();
-        INDArray w = getParam(WEIGHT_KEY);
-        INDArray logSigma2 = getParam(LOG_SIGMA2_KEY);
-        INDArray b = getParam(BIAS_KEY);
-        INDArray x = input.castTo(dataType);
+    protected LinearMap linearMap(INDArray x, INDArray w) {
         if (x.rank() != 2 || x.columns() != w.rows()) {
             throw new DL4JInvalidInputException("Input of shape " + Arrays.toString(x.shape()) + " is invalid: expected "
                     + "rank 2 with " + w.rows() + " columns (nIn) " + layerId());
         }
-        // All [minibatch, n] arrays of this layer are 'f' order: with 'f' operands ND4J's gemm and element-wise ops
-        // are markedly faster here (DL4J's default 'c' activations take up to 1.5x longer for x·W).
-        x = contiguous(x, 'f', mgr, ArrayType.INPUT);
-        long mb = x.size(0);
-        long nOut = w.columns();
-        OpExecutioner ex = Nd4j.getExecutioner();
-
-        if (!training) {
-            clearCaches();
-            // temporaries in the current (working-memory) workspace, or detached without workspaces
-            INDArray masked = LogAlpha.maskedWeights(w, logSigma2, c.getLogAlphaMin(), c.getLogAlphaMax(),
-                    c.getThreshold());
-            INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[]{mb, nOut}, 'f');
-            Nd4j.gemm(x, masked, z, false, false, 1.0, 0.0);
-            z.addiRowVector(b);
-            if (maskArray != null) {
-                applyMask(z);
+        long[] outShape = {x.size(0), w.columns()};
+        return new LinearMap() {
+            @Override
+            public long[] outShape() {
+                return outShape;
             }
-            return z;
-        }
 
-        INDArray expLogSigma2 = SparseVdKl.exp(logSigma2, mgr, ArrayType.INPUT);
-        INDArray xSq = mgr.createUninitialized(ArrayType.INPUT, dataType, x.shape(), 'f');
-        ex.exec(new MulOp(x, x, xSq));
-
-        INDArray var = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, new long[]{mb, nOut}, 'f');
-        Nd4j.gemm(xSq, expLogSigma2, var, false, false, 1.0, 0.0);     // σ² = (x∘x)·exp(logσ²)
-        INDArray z = mgr.createUninitialized(ArrayType.INPUT, dataType, new long[]{mb, nOut}, 'f');
-        Nd4j.gemm(x, w, z, false, false, 1.0, 0.0);                     // μ = xW
-        z.addiRowVector(b);                                               //     + b
-        INDArray noise = addNoise(z, var, 'f', mgr);                      // z = μ + σ∘ε
-        if (maskArray != null) {
-            applyMask(z);
-        }
-
-        cache(x, xSq, expLogSigma2, noise, z);
-        return z;
+            @Override
+            public void apply(INDArray in, INDArray weights, INDArray biasOrNull, INDArray out) {
+                Nd4j.gemm(in, weights, out, false, false, 1.0, 0.0);
+                if (biasOrNull != null) {
+                    out.addiRowVector(biasOrNull);
+                }
+            }
+        };
     }
 
     @Override
-    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
-        INDArray delta = delta(epsilon, 'f', mgr);
-        SparseVdDenseLayer c = layerConf();
-        INDArray x = cacheInput;
-        INDArray w = getParam(WEIGHT_KEY);
-        long mb = x.size(0);
-        OpExecutioner ex = Nd4j.getExecutioner();
+    protected void maskOutputShaped(INDArray a) {
         if (maskArray != null) {
-            applyMask(delta);
+            applyMask(a);
         }
+    }
 
-        INDArray gW = gradientViews.get(WEIGHT_KEY);
-        INDArray gLogSigma2 = gradientViews.get(LOG_SIGMA2_KEY);
-        INDArray gB = gradientViews.get(BIAS_KEY);
+    @Override
+    protected INDArray dataGradients(INDArray x, INDArray delta, INDArray gW, INDArray gLogSigma2, INDArray gB,
+                                     boolean inputGradient, LayerWorkspaceMgr mgr) {
+        INDArray w = getParam(WEIGHT_KEY);
+        OpExecutioner ex = Nd4j.getExecutioner();
 
         delta.sum(gB.reshape(gB.length()), 0);                           // dL/db = Σ_examples δ
         Nd4j.gemm(x, delta, gW, true, false, 1.0, 0.0);                  // dL/dW = xᵀδ
 
-        INDArray p = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, delta.shape(), 'f');
+        INDArray p = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, delta.shape(), order);
         ex.exec(new MulOp(delta, cacheNoiseOverStd, p));                  // P = δ∘ε/σ
         Nd4j.gemm(cacheInputSq, p, gLogSigma2, true, false, 0.5, 0.0);   // ½(x∘x)ᵀP
         ex.exec(new MulOp(gLogSigma2, cacheExpLogSigma2, gLogSigma2));    //   ∘ exp(logσ²)
 
-        addKlGradient(cacheExpLogSigma2, gW, gLogSigma2, mb, mgr);
-
-        Gradient ret = gradient(gW, gLogSigma2, gB);
-
-        INDArray epsNext = null;
-        if (!c.isSkipInputGradient()) {
-            epsNext = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'f');
-            Nd4j.gemm(delta, w, epsNext, false, true, 1.0, 0.0);              // δWᵀ
-            INDArray t = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), 'f');
-            Nd4j.gemm(p, cacheExpLogSigma2, t, false, true, 1.0, 0.0);       // P·exp(logσ²)ᵀ
-            ex.exec(new MulOp(t, x, t));
-            ex.exec(new AddOp(epsNext, t, epsNext));                          //   + x∘(P·exp(logσ²)ᵀ)
-            epsNext = backpropDropOutIfPresent(epsNext);
+        if (!inputGradient) {
+            return null;
         }
-        releaseBackpropCache();
-        return new Pair<>(ret, epsNext);
+        INDArray gradX = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), order);
+        Nd4j.gemm(delta, w, gradX, false, true, 1.0, 0.0);                // δWᵀ
+        INDArray t = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), order);
+        Nd4j.gemm(p, cacheExpLogSigma2, t, false, true, 1.0, 0.0);       // P·exp(logσ²)ᵀ
+        ex.exec(new MulOp(t, x, t));
+        ex.exec(new AddOp(gradX, t, gradX));                              //   + x∘(P·exp(logσ²)ᵀ)
+        return gradX;
     }
 }

@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sparsevd.core.kl.LogAlpha;
 import org.sparsevd.core.kl.SparseVdKl;
 import org.sparsevd.core.layers.SparseVdLayer;
 
@@ -52,8 +53,12 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
     private transient boolean cachedKlSumValid;
     private transient double lastRegularizationScore;
 
-    protected SparseVdLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+    /** The layout ('c' or 'f') of the layer's input, output and other arrays of their shapes. */
+    protected final char order;
+
+    protected SparseVdLayerImpl(NeuralNetConfiguration conf, DataType dataType, char order) {
         super(conf, dataType);
+        this.order = order;
     }
 
     @Override
@@ -94,11 +99,70 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
     }
 
     /**
-     * The pre-activation z. Training: a new noise sample (the local reparameterization trick), and the backprop
-     * cache is filled ({@link #cache}; z itself is cached and lives in the INPUT workspace). Inference: the
-     * deterministic output with the weights masked at the threshold, in the ACTIVATIONS workspace.
+     * The pre-activation z, with the layer's linear map lin ({@link #linearMap}: x·W for the dense layer, conv(x, W)
+     * for the convolution). Training, the local reparameterization trick: μ = lin(x, W) + b, σ² = lin(x∘x,
+     * exp(logσ²)), z = μ + sqrt(σ² + 1e-8)∘ε with a new noise sample ε ({@link #addNoise}), and the backprop cache
+     * filled (z itself is cached and lives in the INPUT workspace). Inference: lin(x, W∘mask) + b, mask = [clip(logα)
+     * &lt; threshold], in the ACTIVATIONS workspace.
      */
-    protected abstract INDArray preOutputInternal(boolean training, LayerWorkspaceMgr mgr);
+    private INDArray preOutputInternal(boolean training, LayerWorkspaceMgr mgr) {
+        assertInputSet(false);
+        applyDropOutIfNecessary(training, mgr);
+        C c = layerConf();
+        INDArray w = getParam(WEIGHT_KEY);
+        INDArray logSigma2 = getParam(LOG_SIGMA2_KEY);
+        INDArray b = getParam(BIAS_KEY);
+        INDArray x = input.castTo(dataType);
+        LinearMap lin = linearMap(x, w);
+        x = contiguous(x, order, mgr, ArrayType.INPUT);
+
+        if (!training) {
+            clearCaches();
+            // temporaries in the current (working-memory) workspace, or detached without workspaces
+            INDArray masked = LogAlpha.maskedWeights(w, logSigma2, c.getLogAlphaMin(), c.getLogAlphaMax(),
+                    c.getThreshold());
+            INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, lin.outShape(), order);
+            lin.apply(x, masked, b, z);
+            maskOutputShaped(z);
+            return z;
+        }
+
+        INDArray expLogSigma2 = SparseVdKl.exp(logSigma2, mgr, ArrayType.INPUT);
+        INDArray xSq = mgr.createUninitialized(ArrayType.INPUT, dataType, x.shape(), order);
+        Nd4j.getExecutioner().exec(new MulOp(x, x, xSq));
+
+        INDArray var = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, lin.outShape(), order);
+        lin.apply(xSq, expLogSigma2, null, var);                         // σ² = lin(x∘x, exp(logσ²))
+        INDArray z = mgr.createUninitialized(ArrayType.INPUT, dataType, lin.outShape(), order);
+        lin.apply(x, w, b, z);                                            // μ = lin(x, W) + b
+        INDArray noise = addNoise(z, var, mgr);                           // z = μ + σ∘ε
+        maskOutputShaped(z);
+
+        cache(x, xSq, expLogSigma2, noise, z);
+        return z;
+    }
+
+    /** A layer's linear map for inputs of one shape: lin(x, weights) (+ bias), and the shape of its output. */
+    protected interface LinearMap {
+        long[] outShape();
+
+        /** out = lin(x, weights) + bias, or without a bias if {@code biasOrNull} is null. */
+        void apply(INDArray x, INDArray weights, INDArray biasOrNull, INDArray out);
+    }
+
+    /**
+     * The layer's linear map for the input {@code x}, whose shape is checked against the weights {@code w}.
+     *
+     * @throws org.deeplearning4j.exception.DL4JInvalidInputException if the layer cannot take x
+     */
+    protected abstract LinearMap linearMap(INDArray x, INDArray w);
+
+    /**
+     * Applies DL4J's mask array, if the layer takes one, in place to an array of the output's shape (the
+     * pre-activation and its gradient δ); by default the layer takes none.
+     */
+    protected void maskOutputShaped(INDArray a) {
+    }
 
     /** Drops the training-forward cache of the layer. */
     protected void clearCaches() {
@@ -110,9 +174,9 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
     /**
      * The noise step of the local reparameterization trick, in place: z ← z + sqrt(σ² + 1e-8)∘ε with ε ~ N(0, 1)
      * from {@code Nd4j.getRandom()}, one per output element; {@code var} (σ²) is consumed. Returns ε/σ (for
-     * backprop, in the INPUT workspace), of z's shape and the given order.
+     * backprop, in the INPUT workspace), of z's shape and the layer's order.
      */
-    protected INDArray addNoise(INDArray z, INDArray var, char order, LayerWorkspaceMgr mgr) {
+    private INDArray addNoise(INDArray z, INDArray var, LayerWorkspaceMgr mgr) {
         OpExecutioner ex = Nd4j.getExecutioner();
         ex.exec(new ScalarAdd(var, VARIANCE_EPS));                        // σ² + 1e-8
         INDArray std = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, z.shape(), order);
@@ -126,7 +190,7 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
     }
 
     /** Fills the training-forward cache (all arrays as the training forward computed them). */
-    protected void cache(INDArray x, INDArray xSq, INDArray expLogSigma2, INDArray noiseOverStd, INDArray z) {
+    private void cache(INDArray x, INDArray xSq, INDArray expLogSigma2, INDArray noiseOverStd, INDArray z) {
         cacheInput = x;
         cacheInputSq = xSq;
         cacheExpLogSigma2 = expLogSigma2;
@@ -143,12 +207,12 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
     }
 
     /**
-     * δ = dL/dz from the cached z and dL/d out, contiguous in the given order. The activation's backprop may
+     * δ = dL/dz from the cached z and dL/d out, contiguous in the layer's order. The activation's backprop may
      * overwrite z: the cached z is consumed here.
      *
      * @throws IllegalStateException if no training forward preceded this backprop
      */
-    protected INDArray delta(INDArray epsilon, char order, LayerWorkspaceMgr mgr) {
+    private INDArray delta(INDArray epsilon, LayerWorkspaceMgr mgr) {
         assertInputSet(true);
         if (cachePreOutput == null) {
             throw new IllegalStateException("Cannot backprop " + layerId() + ": no training forward pass since the "
@@ -161,8 +225,37 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
         return delta;
     }
 
+    /**
+     * The backward pass of a training minibatch: δ = dL/dz, the data term's gradients of W, logσ² and b from
+     * {@link #dataGradients}, the KL term's added ({@link #addKlGradient}), and dL/dx through the layer's dropout
+     * (null when the configuration says skipInputGradient). The training-forward cache is released.
+     */
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+        INDArray delta = delta(epsilon, mgr);
+        maskOutputShaped(delta);
+        INDArray gW = gradientViews.get(WEIGHT_KEY);
+        INDArray gLogSigma2 = gradientViews.get(LOG_SIGMA2_KEY);
+        INDArray gB = gradientViews.get(BIAS_KEY);
+        INDArray inputGradient = dataGradients(cacheInput, delta, gW, gLogSigma2, gB,
+                !layerConf().isSkipInputGradient(), mgr);
+        addKlGradient(cacheExpLogSigma2, gW, gLogSigma2, cacheInput.size(0), mgr);
+        Pair<Gradient, INDArray> result = new Pair<>(gradient(gW, gLogSigma2, gB),
+                inputGradient == null ? null : backpropDropOutIfPresent(inputGradient));
+        releaseBackpropCache();
+        return result;
+    }
+
+    /**
+     * The data term's gradients, from the input x, δ and the training-forward cache: dL/dW, dL/dlogσ² and dL/db
+     * written into {@code gW}, {@code gLogSigma2} and {@code gB} (the gradient views), and dL/dx returned if
+     * {@code inputGradient}, else null. Writes nothing else that the KL gradient reads.
+     */
+    protected abstract INDArray dataGradients(INDArray x, INDArray delta, INDArray gW, INDArray gLogSigma2,
+                                              INDArray gB, boolean inputGradient, LayerWorkspaceMgr mgr);
+
     /** The gradient of W, logσ² and b in DL4J's form (the arrays are the gradient views). */
-    protected Gradient gradient(INDArray gW, INDArray gLogSigma2, INDArray gB) {
+    private Gradient gradient(INDArray gW, INDArray gLogSigma2, INDArray gB) {
         Gradient ret = new DefaultGradient();
         ret.gradientForVariable().put(WEIGHT_KEY, gW);
         ret.gradientForVariable().put(LOG_SIGMA2_KEY, gLogSigma2);
@@ -197,7 +290,7 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
      * @param expLogSigma2 exp(logσ²) as the training forward computed it
      * @param minibatch    the number of examples of the minibatch
      */
-    protected void addKlGradient(INDArray expLogSigma2, INDArray gradW, INDArray gradLogSigma2, long minibatch,
+    private void addKlGradient(INDArray expLogSigma2, INDArray gradW, INDArray gradLogSigma2, long minibatch,
                                  LayerWorkspaceMgr mgr) {
         C c = layerConf();
         double klWeight = c.getKlWeight();

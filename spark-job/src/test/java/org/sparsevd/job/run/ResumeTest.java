@@ -1,4 +1,4 @@
-package org.sparsevd.job;
+package org.sparsevd.job.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +18,8 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparsevd.job.FashionMnist;
+import org.sparsevd.job.Main;
 import org.sparsevd.job.cli.TrainOptions;
 import org.sparsevd.job.cli.UserErrors;
 import org.sparsevd.job.output.Checkpoint;

@@ -1,4 +1,4 @@
-package org.sparsevd.job;
+package org.sparsevd.job.run;
 
 /**
  * How a run can be watched while it trains; none of it changes what is trained, so it is not part of the run's

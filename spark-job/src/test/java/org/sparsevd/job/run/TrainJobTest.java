@@ -1,4 +1,4 @@
-package org.sparsevd.job;
+package org.sparsevd.job.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,6 +16,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparsevd.job.CifarFiles;
+import org.sparsevd.job.FashionMnist;
+import org.sparsevd.job.Main;
 import org.sparsevd.job.cli.TrainOptions;
 import org.sparsevd.job.metrics.EpochMetrics;
 import picocli.CommandLine;

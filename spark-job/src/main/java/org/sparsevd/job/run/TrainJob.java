@@ -1,4 +1,4 @@
-package org.sparsevd.job;
+package org.sparsevd.job.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
@@ -12,7 +12,6 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -20,7 +19,6 @@ import org.sparsevd.core.runtime.NativeThreads;
 import org.sparsevd.core.schedule.KlWeightSchedule;
 import org.sparsevd.core.sparsity.LayerSparsity;
 import org.sparsevd.core.sparsity.SparsityReport;
-import org.sparsevd.job.config.ClusterOptions;
 import org.sparsevd.job.config.JobConfigException;
 import org.sparsevd.job.config.SweepConfig;
 import org.sparsevd.job.config.TrainConfig;
@@ -119,7 +117,8 @@ public final class TrainJob {
         }
         TrainingData data = TrainingData.load(config.data(), config.seed(), hadoopConf);
         Models.checkInput(config.model(), data.train());
-        try (JavaSparkContext sc = new JavaSparkContext(sparkConf(config))) {
+        try (JavaSparkContext sc = new JavaSparkContext(
+                config.cluster().sparkConf("sparsevd train " + config.model().name()))) {
             logSparkUi(sc);
             return run(sc, data, sc.hadoopConfiguration());
         }
@@ -298,21 +297,6 @@ public final class TrainJob {
         if (sc.sc().uiWebUrl().isDefined()) {
             log.info("Spark UI: {}", sc.sc().uiWebUrl().get());
         }
-    }
-
-    static SparkConf sparkConf(TrainConfig config) {
-        return sparkConf("sparsevd train " + config.model().name(), config.cluster());
-    }
-
-    /** A Spark configuration named {@code appName} on the master of {@code cluster} (see {@link ClusterOptions}). */
-    public static SparkConf sparkConf(String appName, ClusterOptions cluster) {
-        SparkConf conf = new SparkConf().setAppName(appName);
-        if (cluster.master() != null) {
-            conf.setMaster(cluster.master());
-        } else if (!conf.contains("spark.master")) {
-            conf.setMaster("local[" + cluster.workers() + "]");
-        }
-        return conf;
     }
 
     private static EpochMetrics metrics(int epoch, double seconds, double elapsed, SparkTrainer trainer,
