@@ -11,23 +11,15 @@ import org.junit.jupiter.api.Test;
  * Vector API.
  */
 class KernelsTest {
-    private static float[] floats(Random r, int n) {
-        float[] f = new float[n];
-        for (int i = 0; i < n; i++) {
-            f[i] = (float) r.nextGaussian();
-        }
-        return f;
-    }
-
     @Test
     void tapsGiveTheBitsOfTheirDefinition() {
         Random r = new Random(7);
-        float[] x = floats(r, 4000);
+        float[] x = ModelFileTest.floats(r, 4000);
         for (int n : new int[] {0, 1, 7, 8, 9, 31, 32, 33, 100, 104, 832, 1001}) {
             for (boolean relu : new boolean[] {false, true}) {
                 int taps = 1 + r.nextInt(30);
                 int[] offsets = new int[taps];
-                float[] w = floats(r, taps);
+                float[] w = ModelFileTest.floats(r, taps);
                 for (int k = 0; k < taps; k++) {
                     offsets[k] = r.nextInt(2000) - 500;   // may be negative: the shift brings it into the array
                 }
@@ -49,8 +41,8 @@ class KernelsTest {
     @Test
     void dotGivesTheBitsOfItsDefinition() {
         Random r = new Random(8);
-        float[] a = floats(r, 3000);
-        float[] c = floats(r, 3000);
+        float[] a = ModelFileTest.floats(r, 3000);
+        float[] c = ModelFileTest.floats(r, 3000);
         for (int n : new int[] {0, 1, 5, 8, 9, 15, 16, 17, 104, 832, 2496}) {
             float[] s = new float[Kernels.DOT_SUMS];
             for (int i = 0; i < n; i++) {
