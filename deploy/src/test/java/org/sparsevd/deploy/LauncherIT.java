@@ -86,10 +86,11 @@ class LauncherIT {
     @Test
     void runWhoseLayersAreAllPrunedSaysSo() throws Exception {
         // KL weight 1 from the first step with a high learning rate: the untrained network is pruned away (2 workers
-        // of 10 examples a step, the configuration this test was written for before --batch-size became global)
+        // of 10 examples a step averaging every 10, the configuration this test was written for before --batch-size
+        // became global and --sync allreduce the default)
         Path out = tmp.resolve("collapsed");
         Run r = sparsevd("train", "--data", DATA, "--output", out.toString(), "--limit-train", "1000", "--epochs", "1",
-                "--kl-zero-epochs", "0", "--kl-ramp-epochs", "0", "--batch-size", "20", "--lr", "0.01");
+                "--kl-zero-epochs", "0", "--kl-ramp-epochs", "0", "--batch-size", "20", "--sync", "average", "--lr", "0.01");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("Epoch 1: every weight of [dense2, dense3] is pruned (log alpha >= 3.0): the "
                 + "network's output no longer depends on its input."), r.err());
