@@ -20,7 +20,7 @@ source "$root/bench/local-cluster-env.sh"
 job=(--data "$data" --limit-train "$limit" --epochs "$epochs" --workers 2 --kl-zero-epochs 0 --kl-ramp-epochs 10)
 
 for f in "${freqs[@]}"; do
-  OMP_NUM_THREADS=1 "$root/deploy/bin/sparsevd" train "${job[@]}" --averaging-frequency "$f" \
+  OMP_NUM_THREADS=1 "$root/deploy/bin/sparsevd" train "${job[@]}" --sync average --averaging-frequency "$f" \
     --master 'local[2]' --output "$work/local-f$f" > "$work/local-f$f.log" 2>&1
 done
 
@@ -35,7 +35,7 @@ for f in "${freqs[@]}"; do
     --conf spark.executorEnv.OMP_NUM_THREADS=1 --conf spark.ui.enabled=false \
     --conf spark.eventLog.enabled=true --conf spark.eventLog.dir="file://$work/events" \
     --class org.sparsevd.job.Main "$app_jar" \
-    train "${job[@]}" --averaging-frequency "$f" --output "$work/cluster-f$f" > "$work/cluster-f$f.log" 2>&1
+    train "${job[@]}" --sync average --averaging-frequency "$f" --output "$work/cluster-f$f" > "$work/cluster-f$f.log" 2>&1
 done
 
 python3 "$root/bench/cluster_table.py" "$work" "${freqs[@]}"

@@ -3,7 +3,7 @@
 
 Usage: workers_table.py OUT_DIR
 A sparsevd row is NAME-metrics.jsonl with its NAME.log (the run's stderr, whose SparkTrainer line gives the
-workers, the global and per-worker batch and the averaging frequency); a run stopped early (metrics of fewer epochs
+workers, the global and per-worker batch, and the averaging frequency or "all-reduced every step"); a run stopped early (metrics of fewer epochs
 than its log planned) is marked so. Columns: test accuracy at epochs 10, 20 and the last, final compression and
 per-layer sparsity, the data loss of epochs 1, 10 and the last, the differences to the one-worker row on the same
 data at the same epoch, and examples/s (training examples / epoch wall time, the test evaluation included). Then
@@ -15,7 +15,8 @@ import os
 import re
 import sys
 
-SETUP = re.compile(r"over (\d+) workers .*; global batch (\d+) \((\d+) per worker\), averaging every (\d+) steps")
+SETUP = re.compile(r"over (\d+) workers .*; global batch (\d+) \((\d+) per worker\), "
+                   r"(?:averaging every (\d+) steps|parameters averaged every (\d+) steps|gradients (all-reduced))")
 PLANNED = re.compile(r"TrainJob: epoch \d+/(\d+)")
 
 
@@ -44,18 +45,22 @@ def sparsevd_runs(out):
         planned = PLANNED.search(log)
         metrics = rows(os.path.join(out, name))
         if setup and metrics:
-            runs[row] = (tuple(int(g) for g in setup.groups()), int(planned.group(1)), metrics)
+            workers, batch, per_worker, f_old, f_new, allreduce = setup.groups()
+            sync = "allreduce" if allreduce else "average"
+            f = "" if allreduce or workers == "1" else (f_old or f_new)
+            runs[row] = ((int(workers), int(batch), int(per_worker), sync if workers != "1" else "(one JVM)", f),
+                         int(planned.group(1)), metrics)
     return runs
 
 
 def main():
     out = sys.argv[1]
     runs = sparsevd_runs(out)
-    print("| row | data | W | global batch (per worker) | F | lr | acc e10 | acc e20 | acc last | compression | "
+    print("| row | data | W | global batch (per worker) | sync | F | lr | acc e10 | acc e20 | acc last | compression | "
           "sparsity % (dense1/2/3) | data loss e1 / e10 / last | vs 1 worker at that epoch: acc, compression | "
           "examples/s |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for row, ((workers, batch, per_worker, f), planned, m) in runs.items():
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for row, ((workers, batch, per_worker, sync, f), planned, m) in runs.items():
         by_epoch = {r["epoch"]: r for r in m}
         last = m[-1]
         epochs = f"{last['epoch']} ep" + ("" if last["epoch"] == planned else f" (of {planned}: stopped)")
@@ -69,7 +74,7 @@ def main():
         speed = sum(r["train_examples"] for r in m) / sum(r["seconds"] for r in m)
         sparsity = "/".join(f"{100 * l['sparsity']:.1f}" for l in last["layers"])
         get = lambda e, k: by_epoch[e][k] if e in by_epoch else None
-        print(f"| {row} | {last['train_examples']} x {epochs} | {workers} | {batch} ({per_worker}) | {f} | "
+        print(f"| {row} | {last['train_examples']} x {epochs} | {workers} | {batch} ({per_worker}) | {sync} | {f} | "
               f"{last['learning_rate']:g} | {pct(get(10, 'test_accuracy'))} | {pct(get(20, 'test_accuracy'))} | "
               f"{pct(last['test_accuracy'])} | {last['compression']:.1f}x | {sparsity} | "
               f"{loss(get(1, 'data_loss'))} / {loss(get(10, 'data_loss'))} / {loss(last['data_loss'])} | {vs} | "
@@ -85,7 +90,7 @@ def main():
         sparsity = "/".join(f"{100 * v:.1f}" for v in last["sparsity"].values())
         acc = {r["epoch"]: r["test_acc"] for r in m}
         speed = sum(r["ex_per_s"] * r["train_s"] for r in m) / sum(r["train_s"] for r in m)
-        print(f"| {ref} (PyTorch, one process) | {ref[len('reference-'):]} x {last['epoch']} ep | 1 | 100 | | "
+        print(f"| {ref} (PyTorch, one process) | {ref[len('reference-'):]} x {last['epoch']} ep | 1 | 100 | | | "
               f"0.001 | {pct(acc.get(10))} | {pct(acc.get(20))} | {pct(last['test_acc'])} | "
               f"{last['compression']:.1f}x | {sparsity} | not logged | | {speed:,.0f} (training only) |")
 

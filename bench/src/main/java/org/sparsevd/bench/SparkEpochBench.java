@@ -22,11 +22,13 @@ import org.sparsevd.job.train.SparkTrainer;
 import org.sparsevd.job.train.TrainingData;
 
 /**
- * Epoch time of Sparse VD LeNet-300-100 trained by parameter averaging in Spark local mode, next to a single-JVM
+ * Epoch time of Sparse VD LeNet-300-100 trained data-parallel in Spark local mode (gradient all-reduce or parameter
+ * averaging), next to a single-JVM
  * epoch over the same examples in the same process. Prints one markdown table row (bench/spark-epoch.sh runs a
  * matrix of settings, one JVM each, since OMP_NUM_THREADS is read when ND4J loads).
  *
- * <p>Usage: {@code SparkEpochBench DATA_DIR WORKERS AVERAGING_FREQUENCY [examples=60000] [batch=100]}, batch being
+ * <p>Usage: {@code SparkEpochBench DATA_DIR WORKERS SYNC [examples=60000] [batch=100]}, SYNC being {@code allreduce}
+ * or an averaging frequency F ({@code --sync average --averaging-frequency F}), batch being
  * the global minibatch ({@code --batch-size}: batch / WORKERS per worker; the single JVM fits minibatches of batch).
  * Both paths train 2 epochs; the second is timed.
  */
@@ -34,13 +36,17 @@ public final class SparkEpochBench {
     public static void main(String[] args) {
         String dir = args[0];
         int workers = Integer.parseInt(args[1]);
-        int averaging = Integer.parseInt(args[2]);
+        String sync = args[2];
         int examples = args.length > 3 ? Integer.parseInt(args[3]) : 60000;
         int batch = args.length > 4 ? Integer.parseInt(args[4]) : 100;
+        String master = "local[" + workers + "]";
+        ClusterOptions cluster = sync.equals(ClusterOptions.ALLREDUCE)
+                ? new ClusterOptions(master, workers, batch, ClusterOptions.ALLREDUCE, 0)
+                : new ClusterOptions(master, workers, batch, Integer.parseInt(sync));
         TrainConfig config = new TrainConfig(new DataOptions(URI.create("file://" + dir), null, examples, DataOptions.IDX, 0, false, 0),
                 new ModelOptions("lenet300", "sparsevd", 0.5, 1, null, 3, -10, -8, 8),
                 new ScheduleOptions(2, 1e-3, "constant", 0, 1, 0, 0),
-                new ClusterOptions("local[" + workers + "]", workers, batch, averaging),
+                cluster,
                 URI.create("file:///unused"), 1);
         TrainingData data = TrainingData.load(config.data(), config.seed(), new Configuration());
 
@@ -59,8 +65,8 @@ public final class SparkEpochBench {
             trainer.fitEpoch(1);
             spark = (System.nanoTime() - t0) / 1e9;
         }
-        System.out.printf(java.util.Locale.ROOT, "| %d | %d | %d (%d) | %d | %s | %.1f | %.1f | %.2fx | %.0f |%n",
-                data.train().count(), workers, batch, batch / workers, averaging, System.getenv("OMP_NUM_THREADS"), single, spark,
+        System.out.printf(java.util.Locale.ROOT, "| %d | %d | %d (%d) | %s | %s | %.1f | %.1f | %.2fx | %.0f |%n",
+                data.train().count(), workers, batch, batch / workers, sync, System.getenv("OMP_NUM_THREADS"), single, spark,
                 spark / single, data.train().count() / spark);
     }
 

@@ -43,7 +43,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class StandaloneClusterIT {
     private static final Path FASHION = Path.of("/usr/share/datasets/fashion-mnist");
     private static final List<String> TRAIN = List.of("--limit-train", "3000", "--epochs", "2",
-            "--kl-zero-epochs", "1", "--kl-ramp-epochs", "1", "--workers", "2", "--averaging-frequency", "3",
+            "--kl-zero-epochs", "1", "--kl-ramp-epochs", "1", "--workers", "2", "--sync", "average", "--averaging-frequency", "3",
             "--seed", "7");
     private static final double SAME = 1e-5;
 

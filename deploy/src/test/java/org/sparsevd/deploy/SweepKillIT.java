@@ -31,7 +31,7 @@ class SweepKillIT {
         ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "sweep",
                 "--data", "/usr/share/datasets/fashion-mnist", "--output", out.toString(),
                 "--kl-weights", "0.1,0.3,1", "--thresholds", "1,2,3,4,5", "--limit-train", "1000", "--epochs", "2",
-                "--kl-zero-epochs", "0", "--kl-ramp-epochs", "2", "--workers", "2", "--averaging-frequency", "3",
+                "--kl-zero-epochs", "0", "--kl-ramp-epochs", "2", "--workers", "2", "--sync", "average", "--averaging-frequency", "3",
                 "--seed", "11", "--validation", "200");
         pb.environment().put("SPARSEVD_DRIVER_MEMORY", "3g");
         pb.redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(

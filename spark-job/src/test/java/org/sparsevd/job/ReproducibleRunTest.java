@@ -20,7 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The same {@code train} command twice in one JVM (the first run with the fused kernels cold, the second with them
  * JIT-compiled) gives byte-identical {@code metrics.jsonl} apart from its time fields, and bit-identical parameters
- * and Adam state, with 1 and with 2 local workers. Sparse VD LeNet-300-100 with the KL term on.
+ * and Adam state, with 1 and with 2 local workers (parameter averaging and gradient all-reduce). Sparse VD LeNet-300-100 with the KL term on.
  */
 class ReproducibleRunTest {
     @TempDir
@@ -28,23 +28,28 @@ class ReproducibleRunTest {
 
     @Test
     void sameCommandSameBitsWithOneAndTwoWorkers() throws Exception {
-        for (String workers : List.of("1", "2")) {
-            Path a = train(tmp.resolve("w" + workers + "a"), workers);
-            Path b = train(tmp.resolve("w" + workers + "b"), workers);
-            assertEquals(metricsWithoutTimes(a), metricsWithoutTimes(b), "metrics.jsonl, --workers " + workers);
+        for (List<String> cluster : List.of(List.of("--workers", "1"),
+                List.of("--workers", "2", "--sync", "average", "--averaging-frequency", "2"),
+                List.of("--workers", "2", "--sync", "allreduce"))) {
+            String workers = String.join(" ", cluster);
+            Path a = train(tmp.resolve(workers.replace(' ', '_') + "a"), cluster);
+            Path b = train(tmp.resolve(workers.replace(' ', '_') + "b"), cluster);
+            assertEquals(metricsWithoutTimes(a), metricsWithoutTimes(b), "metrics.jsonl, " + workers);
             MultiLayerNetwork ma = ModelSerializer.restoreMultiLayerNetwork(a.resolve("model.zip").toFile(), true);
             MultiLayerNetwork mb = ModelSerializer.restoreMultiLayerNetwork(b.resolve("model.zip").toFile(), true);
-            assertArrayEquals(bits(ma.params()), bits(mb.params()), "parameters, --workers " + workers);
+            assertArrayEquals(bits(ma.params()), bits(mb.params()), "parameters, " + workers);
             assertArrayEquals(bits(ma.getUpdater().getStateViewArray()), bits(mb.getUpdater().getStateViewArray()),
-                    "Adam state, --workers " + workers);
+                    "Adam state, " + workers);
         }
     }
 
-    private static Path train(Path out, String workers) {
+    private static Path train(Path out, List<String> cluster) {
         StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(err, true), "train", "--data", FashionMnist.DIR.toString(),
+        List<String> args = new ArrayList<>(List.of("train", "--data", FashionMnist.DIR.toString(),
                 "--output", out.toString(), "--limit-train", "800", "--epochs", "2", "--kl-zero-epochs", "0",
-                "--kl-ramp-epochs", "1", "--workers", workers, "--averaging-frequency", "2", "--seed", "3");
+                "--kl-ramp-epochs", "1", "--seed", "3"));
+        args.addAll(cluster);
+        int code = Main.run(new PrintWriter(err, true), args.toArray(String[]::new));
         assertEquals(0, code, err.toString());
         return out;
     }

@@ -30,7 +30,8 @@ class ModelFileTest {
                 "{\"run\":\"file:/tmp/run\"}");
     }
 
-    private static float[] floats(Random r, int n) {
+    /** n standard normal floats. */
+    static float[] floats(Random r, int n) {
         float[] f = new float[n];
         for (int i = 0; i < n; i++) {
             f[i] = (float) r.nextGaussian();

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /** {@code sparsevd train}: one Sparse VD training run with per-epoch metrics. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
-        description = {"Train a network with Sparse Variational Dropout by parameter averaging on Spark.",
+        description = {"Train a network with Sparse Variational Dropout, data-parallel on Spark.",
                 "Writes OUTPUT/metrics.jsonl and metrics.csv (one record per epoch), OUTPUT/model.zip and "
                         + "OUTPUT/run.json. Paths may be any Hadoop FileSystem URI (file:, hdfs:, s3a:, ...).",
                 "After every epoch OUTPUT/checkpoint.zip holds the whole training state: a run that stops after "

@@ -77,7 +77,8 @@ public final class TrainOptions {
             + "minibatch.")
     boolean augment;
 
-    @Option(names = "--workers", defaultValue = "2", description = "Parallel workers (Spark tasks) per averaging round.")
+    @Option(names = "--workers", defaultValue = "2",
+            description = "Parallel workers (Spark tasks): each computes on its share of every global minibatch.")
     int workers;
 
     @Option(names = "--batch-size", defaultValue = "100",
@@ -85,9 +86,17 @@ public final class TrainOptions {
                     + "optimizer step fits B/W examples per worker, so an epoch has N/B steps whatever the workers.")
     int batchSize;
 
-    @Option(names = "--averaging-frequency", defaultValue = "10",
-            description = "Optimizer steps each worker takes between parameter (and Adam state) averagings.")
-    int averagingFrequency;
+    @Option(names = "--sync", defaultValue = ClusterOptions.ALLREDUCE,
+            description = "How the workers combine their work: allreduce (every step the workers' gradients are "
+                    + "summed and every worker applies the same Adam step: one step on the global minibatch, as one "
+                    + "JVM; needs --workers task slots at once), or average (dl4j-spark parameter averaging every "
+                    + "--averaging-frequency steps: less traffic, a less accurate model).")
+    String sync;
+
+    @Option(names = "--averaging-frequency", paramLabel = "F",
+            description = "With --sync average only: optimizer steps each worker takes between parameter (and Adam "
+                    + "state) averagings (default " + ClusterOptions.DEFAULT_AVERAGING_FREQUENCY + ").")
+    Integer averagingFrequency;
 
     @Option(names = "--kl-weight", defaultValue = "1.0",
             description = "Target KL weight reached after the warm-up (1: the paper's SGVLB). Not for sweep, which "
@@ -146,7 +155,8 @@ public final class TrainOptions {
                         initFrom == null ? null : TrainConfig.location("--init-from", initFrom), threshold,
                         logSigma2Init, logAlphaMin, logAlphaMax),
                 new ScheduleOptions(epochs, lr, lrDecay, lrFinal, klWeight, klZeroEpochs, klRampEpochs),
-                new ClusterOptions(master, workers, batchSize, averagingFrequency),
+                new ClusterOptions(master, workers, batchSize, sync,
+                        averagingFrequency == null ? 0 : averagingFrequency),
                 TrainConfig.location("--output", output), seed);
     }
 

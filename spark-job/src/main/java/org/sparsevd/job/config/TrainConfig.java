@@ -9,7 +9,7 @@ import java.net.URI;
  * @param data     input data ({@code --dataset auto} resolved to the model's own format)
  * @param model    architecture and Sparse VD settings
  * @param schedule epochs, learning rate and KL-weight schedules
- * @param cluster  Spark and parameter-averaging settings
+ * @param cluster  Spark and data-parallel settings
  * @param output   output directory (any Hadoop FileSystem URI)
  * @param seed     seed of everything random: initialization, subsets, splits, noise
  */

@@ -7,11 +7,11 @@ import java.util.function.Consumer;
 import org.sparsevd.job.metrics.EpochMetrics;
 
 /**
- * The progress lines printed inside an epoch: after an averaging round, at most one line every
+ * The progress lines printed inside an epoch: after an round, at most one line every
  * {@link #INTERVAL_MILLIS} ms and none in an epoch's first {@link #INTERVAL_MILLIS} ms (so an epoch shorter than
  * that prints nothing), nor after its last round (the epoch's own line follows). A line gives the round, the
  * examples per second so far in the epoch and the epoch's remaining time at that rate, e.g.
- * {@code epoch 3/20  averaging round 12/30  4,120 examples/s  epoch eta 0m41s}.
+ * {@code epoch 3/20  round 12/30  4,120 examples/s  epoch eta 0m41s}.
  */
 public final class EpochProgress implements RoundListener {
     /** The shortest time between two lines, and before the first line of an epoch. */
@@ -61,7 +61,7 @@ public final class EpochProgress implements RoundListener {
         double seconds = (now - started) / 1000.0;
         double rate = examples / seconds;
         double eta = Math.max(0, trainExamples - examples) / rate;
-        out.accept(String.format(Locale.ROOT, "epoch %d/%d  averaging round %d/%d  %,.0f examples/s  epoch eta %s",
+        out.accept(String.format(Locale.ROOT, "epoch %d/%d  round %d/%d  %,.0f examples/s  epoch eta %s",
                 epoch + 1, epochs, round, rounds, rate, EpochMetrics.formatDuration(eta)));
     }
 }

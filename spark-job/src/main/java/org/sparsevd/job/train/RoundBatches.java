@@ -14,7 +14,7 @@ import org.sparsevd.datasets.LabeledImages;
 import org.sparsevd.datasets.Minibatches;
 
 /**
- * The minibatches of one averaging round: worker {@code p} (partition {@code p} of the cached training blocks)
+ * The minibatches of one round (F averaging steps, or one all-reduce stage): worker {@code p} (partition {@code p} of the cached training blocks)
  * fits minibatches {@code round * F ... (round + 1) * F - 1} of its epoch order, a permutation of its own examples
  * seeded by (run seed, epoch, partition). Examples never cross the network, and a round touches only the examples
  * it trains on. With augmentation every minibatch is randomly cropped and flipped ({@link Augmentation}), seeded by

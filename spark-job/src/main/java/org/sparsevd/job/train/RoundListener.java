@@ -1,8 +1,8 @@
 package org.sparsevd.job.train;
 
 /**
- * Told on the driver how an epoch's averaging rounds go: {@link SparkTrainer} calls {@link #epochStarted} before
- * the first round of an epoch and {@link #roundDone} after each round's averaged parameters are back.
+ * Told on the driver how an epoch's rounds go: {@link SparkTrainer} calls {@link #epochStarted} before
+ * the first round of an epoch and {@link #roundDone} after each round's result is in the driver's network.
  */
 public interface RoundListener {
     /** Listens to nothing. */
@@ -18,7 +18,7 @@ public interface RoundListener {
 
     /**
      * @param epoch  the 0-based epoch about to be fitted
-     * @param rounds the number of averaging rounds it takes
+     * @param rounds the number of rounds it takes
      */
     void epochStarted(int epoch, int rounds);
 

@@ -1,16 +1,14 @@
 package org.sparsevd.job.train;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
-import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.TrainingHook;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 import org.sparsevd.core.layers.SparseVdLayers;
 import org.sparsevd.core.schedule.KlWeightSchedule;
@@ -21,16 +19,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Spark averaging loop. An epoch is a sequence of averaging rounds; in each round every worker (one partition of
- * the cached training blocks) fits {@code averagingFrequency} minibatches of {@link ClusterOptions#workerBatchSize()}
- * (the global minibatch / W) of its own shuffled examples, starting from the driver's parameters and Adam state, and
- * dl4j-spark's {@link ParameterAveragingTrainingMaster} averages the results (broadcast, fit, tree-aggregate; without
- * its count job: {@link RoundTrainingMaster}): the
- * arithmetic mean of the parameters (log σ² included) and of Adam's moment estimates. With one step per round and
- * plain SGD, that mean is exactly one step on the global minibatch (each worker's gradient is the mean over its
- * share, the KL term's is the same on every worker); with F steps a round moves the model about as far as F steps
- * of one JVM, so an epoch makes the same progress as one JVM's N / batch steps. Before each epoch the driver sets the epoch's KL weight and learning
- * rate in the network configuration, which the master broadcasts with the parameters every round.
+ * The Spark training loop. An epoch is a sequence of rounds; in each round every worker (one partition of the cached
+ * training blocks) works on its next minibatches of {@link ClusterOptions#workerBatchSize()} (the global minibatch
+ * / W) of its own shuffled examples ({@link RoundBatches}), and the round's result is the driver's network:
+ * <ul>
+ *   <li>{@code --sync allreduce} ({@link AllReduceRounds}): a round is a barrier stage of
+ *       {@link AllReduceRounds#STEPS_PER_STAGE} steps in which the W workers' gradients are summed every step, so each
+ *       step is one optimizer step on the global minibatch, as one JVM with that minibatch takes it;</li>
+ *   <li>{@code --sync average} ({@link AveragingRounds}): a round is F steps of every worker on its own, then
+ *       dl4j-spark averages parameters and Adam state.</li>
+ * </ul>
+ * With one worker, all-reduce is one JVM's training (DL4J's {@code fit}, bit for bit); averaging is too as long as F
+ * divides the steps of an epoch (dl4j-spark advances Adam's iteration count by F per round, also for a last round of
+ * fewer steps). Before each epoch the driver sets the epoch's KL weight and learning rate in the network
+ * configuration, which is broadcast with the parameters every round.
  *
  * <p>N, the training-set size in the KL term's weight {@code klWeight / N}, is counted once over the whole training
  * RDD on the driver and set in every SparseVD layer, never per partition.
@@ -40,13 +42,14 @@ public final class SparkTrainer {
 
     private final JavaSparkContext sc;
     private final TrainConfig config;
-    private final SparkDl4jMultiLayer sparkNet;
-    private final ParameterAveragingTrainingMaster master;
+    private final Rounds fitter;
     private final CachedBlocks train;
     private final ChannelNormalization normalization;
     private final KlWeightSchedule klSchedule;
+    /** Minibatches per worker in a round: F, or the steps of an all-reduce stage. */
+    private final int batchesPerRound;
     private final int roundsPerEpoch;
-    private EpochHook hook;
+    private final List<TrainingHook> extraHooks = new ArrayList<>();
     private RoundListener rounds = RoundListener.NONE;
     private final Map<String, Long> work = new TreeMap<>();
 
@@ -57,6 +60,7 @@ public final class SparkTrainer {
     public SparkTrainer(JavaSparkContext sc, TrainConfig config, MultiLayerNetwork net, CachedBlocks train,
                         ChannelNormalization normalization) {
         ClusterOptions c = config.cluster();
+        boolean allReduce = c.allReduce();
         if (train.rdd().getNumPartitions() != c.workers()) {
             throw new IllegalArgumentException("the training data has " + train.rdd().getNumPartitions()
                     + " blocks for " + c.workers() + " workers");
@@ -69,21 +73,15 @@ public final class SparkTrainer {
         // A baseline without Sparse VD layers (--variant plain|dropout) has no KL term: its metrics say weight 0.
         this.klSchedule = SparseVdLayers.list(net).isEmpty() ? KlWeightSchedule.constant(0)
                 : config.schedule().klSchedule();
+        this.batchesPerRound = allReduce ? AllReduceRounds.STEPS_PER_STAGE : c.averagingFrequency();
         this.roundsPerEpoch = train.counts().stream()
-                .mapToInt(n -> RoundBatches.rounds(n, c.workerBatchSize(), c.averagingFrequency())).max().orElse(0);
-        this.master = new RoundTrainingMaster(new ParameterAveragingTrainingMaster.Builder(c.workers(),
-                c.workerBatchSize())
-                .batchSizePerWorker(c.workerBatchSize())
-                .averagingFrequency(c.averagingFrequency())
-                .saveUpdater(true)
-                .rngSeed(config.seed())
-                .rddTrainingApproach(RDDTrainingApproach.Direct)
-                .repartionData(Repartition.Never)
-                .storageLevel(null));
-        this.sparkNet = new SparkDl4jMultiLayer(sc, net, master);
-        log.info("N = {} training examples over {} workers {}; global batch {} ({} per worker), averaging every {} "
-                + "steps: {} averaging rounds per epoch", train.total(), c.workers(), train.counts(), c.batchSize(),
-                c.workerBatchSize(), c.averagingFrequency(), roundsPerEpoch);
+                .mapToInt(n -> RoundBatches.rounds(n, c.workerBatchSize(), batchesPerRound)).max().orElse(0);
+        this.fitter = allReduce ? new AllReduceRounds(sc, net, c.workers())
+                : new AveragingRounds(sc, c, batchesPerRound, config.seed(), net);
+        log.info("N = {} training examples over {} workers {}; global batch {} ({} per worker), {}: {} rounds of {} "
+                + "steps per epoch", train.total(), c.workers(), train.counts(), c.batchSize(), c.workerBatchSize(),
+                allReduce ? "gradients all-reduced every step" : "parameters averaged every " + batchesPerRound
+                        + " steps", roundsPerEpoch, batchesPerRound);
     }
 
     /** N: the number of training examples, counted over the whole training RDD. */
@@ -92,7 +90,7 @@ public final class SparkTrainer {
     }
 
     public MultiLayerNetwork network() {
-        return sparkNet.getNetwork();
+        return fitter.network();
     }
 
     /** Training examples fitted per executor id over the epochs this trainer ran. */
@@ -122,17 +120,17 @@ public final class SparkTrainer {
 
     /** Adds a hook that runs around every minibatch update on the executors (tests use it to observe training). */
     void addHook(TrainingHook extra) {
-        master.addHook(extra);
+        extraHooks.add(extra);
     }
 
-    /** Tells {@code listener} about the averaging rounds of the epochs fitted from now on. */
+    /** Tells {@code listener} about the rounds of the epochs fitted from now on. */
     public void listen(RoundListener listener) {
         this.rounds = java.util.Objects.requireNonNull(listener, "listener");
     }
 
     /** Fits one epoch (0-based) and returns its KL weight and the means of its minibatches' losses. */
     public EpochFit fitEpoch(int epoch) {
-        MultiLayerNetwork net = sparkNet.getNetwork();
+        MultiLayerNetwork net = fitter.network();
         double klWeight = klWeight(epoch);
         SparseVdLayers.setKlWeight(net.getLayerWiseConfigurations(), klWeight);
         net.setLearningRate(learningRate(epoch));
@@ -145,22 +143,19 @@ public final class SparkTrainer {
         LongAccumulator correct = sc.sc().longAccumulator();
         ExecutorWork epochWork = new ExecutorWork();
         sc.sc().register(epochWork, "sparsevd: examples per executor, epoch " + (epoch + 1));
-        if (hook != null) {
-            master.removeHook(hook);
-        }
-        hook = new EpochHook(config.seed(), epoch, lossSum, objectiveSum, examples, correct, epochWork);
-        master.addHook(hook);
+        List<TrainingHook> hooks = new ArrayList<>(extraHooks);
+        hooks.add(new EpochHook(config.seed(), epoch, lossSum, objectiveSum, examples, correct, epochWork));
 
         int epochs = config.schedule().epochs();
         ClusterOptions c = config.cluster();
         rounds.epochStarted(epoch, roundsPerEpoch);
         try {
             for (int round = 0; round < roundsPerEpoch; round++) {
-                sc.setJobDescription("sparsevd: epoch " + (epoch + 1) + "/" + epochs + ", averaging round "
+                sc.setJobDescription("sparsevd: epoch " + (epoch + 1) + "/" + epochs + ", round "
                         + (round + 1) + "/" + roundsPerEpoch);
                 JavaRDD<DataSet> batches = RoundBatches.of(train.rdd(), config.seed(), epoch, round,
-                        c.workerBatchSize(), c.averagingFrequency(), normalization, config.data().augment());
-                sparkNet.fit(batches);
+                        c.workerBatchSize(), batchesPerRound, normalization, config.data().augment());
+                fitter.fit(batches, steps(round), hooks);
                 rounds.roundDone(round + 1, examples.value());
             }
         } finally {
@@ -171,5 +166,14 @@ public final class SparkTrainer {
         long n = examples.value();
         return new EpochFit(klWeight, n == 0 ? Double.NaN : lossSum.value() / n,
                 n == 0 ? Double.NaN : objectiveSum.value() / n, n == 0 ? Double.NaN : (double) correct.value() / n);
+    }
+
+    /** The minibatches of {@code round} in the worker that has the most of them. */
+    private int steps(int round) {
+        int b = config.cluster().workerBatchSize();
+        return train.counts().stream().mapToInt(n -> {
+            int batches = (n + b - 1) / b;
+            return Math.max(0, Math.min(batchesPerRound, batches - round * batchesPerRound));
+        }).max().orElse(0);
     }
 }

@@ -1,6 +1,7 @@
 /**
  * Distributed training: the data cached as blocks on the executors ({@link org.sparsevd.job.train.TrainingData},
  * {@link org.sparsevd.job.train.CachedBlocks}), the networks ({@link org.sparsevd.job.train.Models}), the
- * parameter-averaging loop ({@link org.sparsevd.job.train.SparkTrainer}) and what runs on each executor per round.
+ * training loop ({@link org.sparsevd.job.train.SparkTrainer}: gradient all-reduce or parameter averaging) and what runs
+ * on each executor per round.
  */
 package org.sparsevd.job.train;

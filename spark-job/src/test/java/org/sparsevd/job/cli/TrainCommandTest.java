@@ -39,8 +39,8 @@ import picocli.CommandLine;
 
 /**
  * Bad input to {@code sparsevd train}, as one corpus: every kind gives one line on stderr naming the problem, a
- * non-zero exit code, and leaves every existing file as it was (and creates none). All of them fail before Spark
- * starts, so they are fast. The data are small IDX files in the real format, written here.
+ * non-zero exit code, and leaves every existing file as it was (and creates none). All of the corpus fails before
+ * Spark starts, so it is fast; the three settings {@code --sync allreduce} cannot run with start it. The data are small IDX files in the real format, written here.
  */
 class TrainCommandTest {
     private static final int TRAIN = 200;
@@ -202,6 +202,11 @@ class TrainCommandTest {
                     ModelSerializer.writeModel(lenet300, model.toFile(), false);
                     return args(data(t), t.resolve("out"), "--model", "lenet5", "--init-from", model.toString());
                 }, usage, "is not a network of this architecture: its layers with parameters are"),
+                new BadInput("--averaging-frequency with --sync allreduce", t -> args(data(t), t.resolve("out"),
+                        "--averaging-frequency", "5"), usage, "--averaging-frequency 5 applies to --sync average "
+                        + "only"),
+                new BadInput("unknown --sync", t -> args(data(t), t.resolve("out"), "--sync", "gossip"), usage,
+                        "--sync gossip: must be one of allreduce, average"),
                 new BadInput("misspelt option", t -> args(data(t), t.resolve("out"), "--klweight", "1"),
                         usage, "--klweight"),
                 // Checkpoints.
@@ -250,6 +255,45 @@ class TrainCommandTest {
         assertTrue(lines == 1 || lines == 2 && r.err().lines().skip(1).findFirst().orElse("").startsWith("Run '"),
                 "one line (and the --help hint for a bad command line): " + r.err());
         assertEquals(before, snapshot(tmp), "no file created, changed or removed");
+    }
+
+    /**
+     * What Spark cannot run as {@code --sync allreduce} (barrier stages of all the workers at once, gradients
+     * exchanged through RPC): one line naming the setting and {@code --sync average}, exit 2, no file left. These
+     * start Spark (the checks need its task slots and settings); {@code spark.*} system properties stand for the
+     * cluster's settings.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sparkCannotAllReduce")
+    void allReduceRefusesWhatSparkCannotRun(String kind, Map<String, String> sparkSettings, List<String> extra,
+                                            String message) throws IOException {
+        List<String> args = args(data(tmp), tmp.resolve("out"), "--limit-train", "100");
+        args.addAll(extra);
+        Map<Path, String> before = snapshot(tmp);
+        sparkSettings.forEach(System::setProperty);
+        Result r;
+        try {
+            r = train(args);
+        } finally {
+            sparkSettings.keySet().forEach(System::clearProperty);
+        }
+        assertEquals(UserErrors.BAD_USAGE, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("sparsevd train: error: --sync allreduce "), r.err());
+        assertTrue(r.err().contains(message) && r.err().contains("--sync average"), r.err());
+        assertEquals(before, snapshot(tmp), "no file created, changed or removed");
+    }
+
+    static List<org.junit.jupiter.params.provider.Arguments> sparkCannotAllReduce() {
+        return List.of(
+                org.junit.jupiter.params.provider.Arguments.of("more workers than task slots", Map.of(),
+                        List.of("--workers", "4", "--master", "local[2]"), "but Spark has 2 task slots"),
+                org.junit.jupiter.params.provider.Arguments.of("dynamic allocation",
+                        Map.of("spark.dynamicAllocation.enabled", "true"), List.of("--workers", "2"),
+                        "spark.dynamicAllocation.enabled=true"),
+                org.junit.jupiter.params.provider.Arguments.of("gradients larger than an RPC message",
+                        Map.of("spark.rpc.message.maxSize", "1"), List.of("--workers", "2"),
+                        "more than spark.rpc.message.maxSize (1 MiB)"));
     }
 
     /** Every file and directory under {@code root} with a digest of its content. */
@@ -364,7 +408,7 @@ class TrainCommandTest {
         cli.setOut(new PrintWriter(out, true));
         assertEquals(0, cli.execute("train", "--help"));
         for (String option : List.of("--data", "--test-data", "--output", "--model", "--epochs", "--limit-train",
-                "--workers", "--batch-size", "--averaging-frequency", "--kl-weight", "--threshold", "--lr",
+                "--workers", "--batch-size", "--sync", "--averaging-frequency", "--kl-weight", "--threshold", "--lr",
                 "--seed", "--master", "--variant", "--dropout", "--width", "--init-from", "--dataset",
                 "--random-labels", "--augment")) {
             assertTrue(out.toString().contains(option), option + " in:\n" + out);

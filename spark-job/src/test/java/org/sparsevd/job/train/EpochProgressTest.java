@@ -61,8 +61,8 @@ class EpochProgressTest {
         EpochProgress progress = new EpochProgress(20, 30_000, clock, lines::add);
         List<String> out = epoch(progress, 2, 30, 1000);
         assertEquals(List.of(
-                "epoch 3/20  averaging round 10/30  1,000 examples/s  epoch eta 0m20s",
-                "epoch 3/20  averaging round 20/30  1,000 examples/s  epoch eta 0m10s"), out,
+                "epoch 3/20  round 10/30  1,000 examples/s  epoch eta 0m20s",
+                "epoch 3/20  round 20/30  1,000 examples/s  epoch eta 0m10s"), out,
                 "none at the last round: the epoch's own line follows");
     }
 
@@ -72,7 +72,7 @@ class EpochProgressTest {
         // Rounds of 4 s: lines after 12 s (round 3), 24 s (round 6), 36 s (round 9): 12 s apart, never closer.
         List<String> out = epoch(progress, 0, 10, 4000);
         assertEquals(3, out.size(), out.toString());
-        assertEquals("epoch 1/1  averaging round 3/10  250 examples/s  epoch eta 6m28s", out.get(0));
+        assertEquals("epoch 1/1  round 3/10  250 examples/s  epoch eta 6m28s", out.get(0));
         // Rounds of 25 s: a line after every round but the last.
         assertEquals(3, epoch(progress, 0, 4, 25_000).size());
     }

@@ -1,5 +1,6 @@
 package org.sparsevd.job.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -58,11 +60,17 @@ class SparkTrainerTest {
     }
 
     private static TrainConfig config(int workers, int batch, int averaging, ScheduleOptions schedule) {
+        return config(new ClusterOptions(null, workers, batch, averaging), schedule);
+    }
+
+    private static TrainConfig config(ClusterOptions cluster, ScheduleOptions schedule) {
         return new TrainConfig(new DataOptions(FashionMnist.uri(), null, 0, DataOptions.IDX, 0, false, 0),
                 new ModelOptions("lenet300", "sparsevd", 0.5, 1, null, 3, -10, -8, 8),
-                schedule,
-                new ClusterOptions(null, workers, batch, averaging),
-                URI.create("file:///unused"), SEED);
+                schedule, cluster, URI.create("file:///unused"), SEED);
+    }
+
+    private static ClusterOptions allReduce(int workers, int batch) {
+        return new ClusterOptions(null, workers, batch, ClusterOptions.ALLREDUCE, 0);
     }
 
     @Test
@@ -173,12 +181,85 @@ class SparkTrainerTest {
     }
 
     /**
-     * The mean data loss of the last epoch and the test accuracy after training {@code workers} workers with global
-     * minibatch {@code batch}, averaging every 5 steps.
+     * An all-reduce stage takes the single-JVM step: with one worker (the sum of one gradient is that gradient), two
+     * epochs of the barrier-stage path ({@link AllReduceStage}: computeGradientAndScore, the updater with the step's
+     * minibatch size, params -= update) end with the same parameter and Adam-state bits, and the same epoch losses,
+     * as DL4J's own {@code fit} under the averaging path (which, with one worker and F dividing the 20 steps of an
+     * epoch, is one JVM's training).
      */
-    private static double[] fit(int workers, int batch, ScheduleOptions schedule) {
-        TrainConfig config = config(workers, batch, 5, schedule);
-        try (CachedBlocks blocks = new CachedBlocks(sc, train, workers);
+    @Test
+    void anAllReduceStepIsTheStepOfFit() {
+        ScheduleOptions schedule = new ScheduleOptions(2, 1e-3, "constant", 0, KL_WEIGHT, 0, 0);
+        TrainConfig averaging = config(new ClusterOptions(null, 1, 50, 5), schedule);
+        TrainConfig config = config(allReduce(1, 50), schedule);
+        try (CachedBlocks blocks = new CachedBlocks(sc, train, 1)) {
+            SparkTrainer fit = new SparkTrainer(sc, averaging, Models.build(averaging, train.count()), blocks, null);
+            SparkTrainer allReduce = new SparkTrainer(sc, config, Models.build(config, train.count()), blocks, null);
+            for (int epoch = 0; epoch < 2; epoch++) {
+                assertEquals(fit.fitEpoch(epoch), allReduce.fitEpoch(epoch), "epoch " + (epoch + 1));
+            }
+            MultiLayerNetwork a = fit.network();
+            MultiLayerNetwork b = allReduce.network();
+            assertArrayEquals(a.params().toFloatVector(), b.params().toFloatVector(), "parameters");
+            assertArrayEquals(a.getUpdater().getStateViewArray().toFloatVector(),
+                    b.getUpdater().getStateViewArray().toFloatVector(), "Adam state");
+            assertEquals(a.getLayerWiseConfigurations().getIterationCount(),
+                    b.getLayerWiseConfigurations().getIterationCount(), "iterations");
+            assertEquals(40, b.getLayerWiseConfigurations().getIterationCount(), "2 epochs of 20 steps");
+        }
+    }
+
+    /**
+     * Two all-reducing workers: every minibatch share of 50 is fitted once, by both partitions, under the epoch's KL
+     * weight and the global N, in rounds of at most {@link AllReduceRounds#STEPS_PER_STAGE} steps; the optimizer
+     * takes one step per global minibatch (20 for 1000 examples in batches of 50 × 2, 10 per worker... here 2
+     * epochs of 10).
+     */
+    @Test
+    void twoAllReducingWorkersTakeOneStepPerGlobalMinibatch() {
+        TrainConfig config = config(allReduce(2, 100), new ScheduleOptions(2, 1e-3, "constant", 0, KL_WEIGHT, 0, 0));
+        try (CachedBlocks blocks = new CachedBlocks(sc, train, 2)) {
+            SparkTrainer trainer = new SparkTrainer(sc, config, Models.build(config, 1), blocks, null);
+            CollectionAccumulator<DataSet> batches = sc.sc().collectionAccumulator();
+            CollectionAccumulator<String> observed = sc.sc().collectionAccumulator();
+            trainer.addHook(new ObservingHook(batches, observed));
+            List<String> rounds = new ArrayList<>();
+            trainer.listen(new RoundListener() {
+                @Override
+                public void epochStarted(int epoch, int n) {
+                    rounds.add("epoch " + epoch + " of " + n + " rounds");
+                }
+
+                @Override
+                public void roundDone(int round, long examples) {
+                    rounds.add("round " + round + ": " + examples);
+                }
+            });
+            EpochFit first = trainer.fitEpoch(0);
+            trainer.fitEpoch(1);
+            assertEquals(List.of("epoch 0 of 1 rounds", "round 1: 1000", "epoch 1 of 1 rounds", "round 1: 1000"),
+                    rounds);
+            assertEquals(20, trainer.network().getLayerWiseConfigurations().getIterationCount(),
+                    "one optimizer step per global minibatch of 100");
+            assertEquals(40, batches.value().size(), "2 epochs of 10 steps, a share of 50 from each worker");
+            Set<String> partitions = new TreeSet<>();
+            for (String o : observed.value()) {
+                assertTrue(o.contains(" N=1000 "), "every worker uses the global N: " + o);
+                assertTrue(o.endsWith(" klWeight=" + KL_WEIGHT), o);
+                partitions.add(o.substring(0, o.indexOf(' ')));
+            }
+            assertEquals(Set.of("partition=0", "partition=1"), partitions, "both workers trained");
+            assertTrue(first.objective() > first.dataLoss(), "the KL term is in the objective: " + first);
+            assertEquals(Map.of("driver", 2000L), trainer.examplesPerExecutor());
+        }
+    }
+
+    /**
+     * The mean data loss of the last epoch and the test accuracy after training with {@code cluster}.
+     */
+    private static double[] fit(ClusterOptions cluster, ScheduleOptions schedule) {
+        TrainConfig config = config(cluster, schedule);
+        try (CachedBlocks blocks = new CachedBlocks(sc, train, cluster.workers());
              CachedBlocks testBlocks = new CachedBlocks(sc, test, 2)) {
             SparkTrainer trainer = new SparkTrainer(sc, config, Models.build(config, train.count()),
                     blocks, null);
@@ -192,18 +273,21 @@ class SparkTrainerTest {
     }
 
     /**
-     * Two workers with the global minibatch split between them take the one-worker model's steps: after 3 epochs
-     * (30 steps of 100 examples, KL weight 0) their data loss is within 15% of one worker's and their test accuracy
-     * within 3 points. Measured: one worker 1.157 and 61.2%, two workers 1.253 and 62.4%. With the old meaning of
-     * {@code --batch-size} (100 examples per worker, half the steps; {@code batch} 200 here) two workers reached
-     * 1.766 and 52.3%, which fails both bounds.
+     * The guard of issue 13: two all-reducing workers train the one-worker model. After 3 epochs (30 steps of 100
+     * examples, KL weight 0) their mean data loss of the last epoch is within 3% of one worker's and their test
+     * accuracy within 3 points. The two runs differ only in which examples form each global minibatch (each worker
+     * shuffles its own half) and in the noise drawn for them; measured: one worker 1.157 and 61.15%, two workers
+     * 1.162 (+0.4%) and 58.70%. Accuracy after 30 steps moves by points with the data order alone, so the data loss is
+     * the tight bound. Parameter averaging fails it (same data, seed and schedule, measured with this test's
+     * {@code fit}): 2 workers at F = 5 1.253 (+8.3%), at F = 10 1.296 (+12%), 4 workers at F = 10 1.474 (+27%), and
+     * 2 workers with 100 examples each per step (the old per-worker batch) 1.766 (+53%) and 52.25%.
      */
     @Test
-    void twoWorkersTrainTheOneWorkerModel() {
+    void twoAllReducingWorkersTrainTheOneWorkerModel() {
         ScheduleOptions schedule = new ScheduleOptions(3, 1e-3, "constant", 0, 1.0, 3, 0);
-        double[] one = fit(1, 100, schedule);
-        double[] two = fit(2, 100, schedule);
-        assertTrue(Math.abs(two[0] / one[0] - 1) <= 0.15,
+        double[] one = fit(allReduce(1, 100), schedule);
+        double[] two = fit(allReduce(2, 100), schedule);
+        assertTrue(Math.abs(two[0] / one[0] - 1) <= 0.03,
                 "data loss: two workers " + two[0] + ", one worker " + one[0]);
         assertTrue(Math.abs(two[1] - one[1]) <= 0.03,
                 "test accuracy: two workers " + two[1] + ", one worker " + one[1]);

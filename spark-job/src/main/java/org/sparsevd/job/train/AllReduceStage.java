@@ -1,0 +1,150 @@
+package org.sparsevd.job.train;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.updater.MultiLayerUpdater;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.spark.api.TrainingHook;
+import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import scala.collection.Iterator;
+import scala.collection.JavaConverters;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * The executor side of one all-reduce stage: a task of a Spark barrier stage, one per worker, that takes
+ * {@code steps} consecutive optimizer steps of the global minibatch. Every task builds the same replica of the
+ * network from the broadcast configuration, parameters and Adam state; then, per step:
+ * <ol>
+ *   <li>the worker computes the gradient of its share of the global minibatch (its next minibatch of B/W examples,
+ *       or none once its block has run out) with DL4J's {@code computeGradientAndScore}, under the hooks of the
+ *       epoch (noise seed, losses, accuracy, examples) exactly as dl4j-spark calls them around a fit;</li>
+ *   <li>the workers all-gather their gradients and example counts and each sums them in worker order
+ *       ({@link GradientMessage}), so every replica holds the same bits;</li>
+ *   <li>each applies what DL4J's {@code StochasticGradientDescent} applies in {@code fit}: the network's updater
+ *       (the configured Adam, e.g. {@code FusedAdam}) with the minibatch size set to the examples of the whole
+ *       step, then {@code params -= update}, the iteration count + 1 and the constraints.</li>
+ * </ol>
+ * Why this is one step on the global minibatch: DL4J's gradient of a minibatch is the sum over its examples of the
+ * data term's gradient plus, in the Sparse VD layers, minibatch · klWeight/N times the KL gradient (the updater
+ * divides the whole gradient by the minibatch size). Summed over the workers that is the sum over all B examples
+ * plus B · klWeight/N · ∇KL; the updater divides it by B: the mean data gradient plus klWeight/N · ∇KL, what one JVM
+ * with minibatch B computes, up to the order of the float additions. Adam then sees the same gradient on every
+ * replica, so the replicas never drift apart. The networks here configure no gradient normalization (checked by
+ * {@link AllReduceRounds}), so the updater needs only the flattened gradient. Task 0 returns the parameters, Adam
+ * state and iteration count at the end of the stage, after every task has checked that all replicas hold the same
+ * bits.
+ */
+final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator<AllReduceStage.Result>>
+        implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** What task 0 returns to the driver: the replicas' common state after the stage. */
+    record Result(INDArray params, INDArray updaterState, int iterations) implements Serializable {
+    }
+
+    private final Broadcast<NetBroadcastTuple> network;
+    private final int steps;
+    private final List<TrainingHook> hooks;
+
+    /**
+     * @param network the driver's network: configuration (with the epoch's KL weight, learning rate and iteration
+     *                count), parameters and updater state
+     * @param steps   the optimizer steps of this stage (every task takes all of them)
+     * @param hooks   called around every minibatch a worker computes on
+     */
+    AllReduceStage(Broadcast<NetBroadcastTuple> network, int steps, List<TrainingHook> hooks) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("a stage takes at least one step, not " + steps);
+        }
+        this.network = network;
+        this.steps = steps;
+        this.hooks = List.copyOf(hooks);
+    }
+
+    @Override
+    public Iterator<Result> apply(Iterator<DataSet> batches) {
+        BarrierTaskContext task = BarrierTaskContext.get();
+        MultiLayerNetwork replica = replica(network.value());
+        float[] total = new float[(int) replica.numParams()];
+        for (int step = 0; step < steps; step++) {
+            step(task, replica, batches.hasNext() ? batches.next() : null, total);
+        }
+        checkInStep(task, replica);
+        if (batches.hasNext()) {
+            throw new IllegalStateException("worker " + task.partitionId() + " has minibatches left after the "
+                    + steps + " steps of its stage");
+        }
+        List<Result> out = task.partitionId() == 0
+                ? List.of(new Result(replica.params().dup(), replica.getUpdater().getStateViewArray().dup(),
+                        replica.getLayerWiseConfigurations().getIterationCount()))
+                : Collections.emptyList();
+        return JavaConverters.asScalaIteratorConverter(out.iterator()).asScala();
+    }
+
+    /**
+     * Fails the stage unless every replica ends it with the same parameter and updater-state bits (a digest of each,
+     * all-gathered once per stage): the invariant that makes task 0's result every worker's.
+     */
+    private static void checkInStep(BarrierTaskContext task, MultiLayerNetwork replica) {
+        String digest = Arrays.hashCode(replica.params().toFloatVector()) + "/"
+                + Arrays.hashCode(replica.getUpdater().getStateViewArray().toFloatVector());
+        String[] all = task.allGather(digest);
+        for (String other : all) {
+            if (!other.equals(digest)) {
+                throw new IllegalStateException("the all-reduce replicas diverged: parameter/updater digests "
+                        + Arrays.toString(all));
+            }
+        }
+    }
+
+    /** The network of {@code tuple}, with its own copy of the parameters and updater state (as dl4j-spark's). */
+    private static MultiLayerNetwork replica(NetBroadcastTuple tuple) {
+        MultiLayerNetwork net = new MultiLayerNetwork(tuple.getConfiguration().clone());
+        net.init(tuple.getParameters().unsafeDuplication(), false);
+        net.setUpdater(new MultiLayerUpdater(net, tuple.getUpdaterState().unsafeDuplication()));
+        Nd4j.getExecutioner().commit();
+        return net;
+    }
+
+    /** One optimizer step on the global minibatch; {@code share} is this worker's part, or {@code null}. */
+    private void step(BarrierTaskContext task, MultiLayerNetwork replica, DataSet share, float[] total) {
+        INDArray gradient = replica.getGradientsViewArray();
+        int examples = 0;
+        if (share != null) {
+            for (TrainingHook hook : hooks) {
+                hook.preUpdate(share, replica);
+            }
+            replica.setInput(share.getFeatures());
+            replica.setLabels(share.getLabels());
+            replica.computeGradientAndScore();
+            examples = share.numExamples();
+        }
+        int global = GradientMessage.sum(task.allGather(GradientMessage.encode(examples, gradient)), total);
+        gradient.assign(Nd4j.createFromArray(total).reshape(gradient.shape()));
+
+        MultiLayerConfiguration conf = replica.getLayerWiseConfigurations();
+        int iteration = conf.getIterationCount();
+        int epoch = conf.getEpochCount();
+        replica.getUpdater().update(replica, new DefaultGradient(gradient), iteration, epoch, global,
+                LayerWorkspaceMgr.noWorkspaces());
+        replica.params().subi(gradient.reshape(gradient.length()));
+        conf.setIterationCount(iteration + 1);
+        replica.applyConstraints(iteration + 1, epoch);
+        if (share != null) {
+            replica.clearLayersStates();
+            for (TrainingHook hook : hooks) {
+                hook.postUpdate(share, replica);
+            }
+        }
+    }
+}
