@@ -13,17 +13,17 @@ import java.io.Serializable;
  * {@code linearWarmup(1, 5, 15)} is the schedule of the paper's code (Molchanov, Ashukha, Vetrov, 2017; the
  * reference trainer's {@code 0.0 if ep < 5 else min((ep - 5) / 15.0, 1.0)}): 0 for 0-based epochs 0–5, then 1/15, 2/15, …, 14/15 in
  * epoch 19, and 1 from epoch 20 on; counted from 1: 0 in epochs 1–6, 14/15 ≈ 0.933 in epoch 20, 1 from epoch 21.
- * Immutable.
  */
-public final class KlWeightSchedule implements Serializable {
+public record KlWeightSchedule(double target, int zeroEpochs, int rampEpochs) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    private final double target;
-    private final int zeroEpochs;
-    private final int rampEpochs;
-
-    private KlWeightSchedule(double target, int zeroEpochs, int rampEpochs) {
+    /**
+     * @param target     the weight after the ramp, finite and ≥ 0
+     * @param zeroEpochs epochs at weight 0 before the ramp, ≥ 0
+     * @param rampEpochs epochs of the linear ramp from 0, ≥ 0
+     */
+    public KlWeightSchedule {
         if (!Double.isFinite(target) || target < 0) {
             throw new IllegalArgumentException("target KL weight must be finite and >= 0, got " + target);
         }
@@ -33,9 +33,6 @@ public final class KlWeightSchedule implements Serializable {
         if (rampEpochs < 0) {
             throw new IllegalArgumentException("rampEpochs must be >= 0, got " + rampEpochs);
         }
-        this.target = target;
-        this.zeroEpochs = zeroEpochs;
-        this.rampEpochs = rampEpochs;
     }
 
     /** 0 for {@code zeroEpochs} epochs, then linear to {@code target} over {@code rampEpochs} epochs. */
@@ -76,32 +73,6 @@ public final class KlWeightSchedule implements Serializable {
      */
     public int epochsAtZero() {
         return zeroEpochs + (rampEpochs > 0 ? 1 : 0);
-    }
-
-    public double target() {
-        return target;
-    }
-
-    public int zeroEpochs() {
-        return zeroEpochs;
-    }
-
-    public int rampEpochs() {
-        return rampEpochs;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof KlWeightSchedule)) {
-            return false;
-        }
-        KlWeightSchedule k = (KlWeightSchedule) o;
-        return Double.compare(target, k.target) == 0 && zeroEpochs == k.zeroEpochs && rampEpochs == k.rampEpochs;
-    }
-
-    @Override
-    public int hashCode() {
-        return (Double.hashCode(target) * 31 + zeroEpochs) * 31 + rampEpochs;
     }
 
     @Override
