@@ -18,6 +18,7 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.sparsevd.job.config.ClusterOptions;
 import org.sparsevd.job.config.JobConfigException;
 import org.sparsevd.job.config.TrainConfig;
 import org.sparsevd.job.metrics.EpochMetrics;
@@ -159,7 +160,8 @@ public record Checkpoint(int epochsDone, double elapsedSeconds, List<EpochMetric
 
     /**
      * Fails unless {@code saved} (the checkpoint's configuration) and {@code now} agree on everything but the Spark
-     * master; the message names the first few differing settings.
+     * master; the message names the first few differing settings. A checkpoint without {@code cluster.sync} counts as
+     * {@code --sync average}, so that a run checkpointed before the option existed resumes with it.
      */
     private static void checkSameRun(String where, JsonNode saved, JsonNode now) {
         if (saved == null || !saved.isObject()) {
@@ -171,6 +173,10 @@ public record Checkpoint(int epochsDone, double elapsedSeconds, List<EpochMetric
             if (config.get("cluster") instanceof ObjectNode cluster) {
                 cluster.remove("master");
             }
+        }
+        if (a.get("cluster") instanceof ObjectNode cluster && !cluster.has("sync")) {
+            // written before --sync existed: that run was trained by parameter averaging
+            cluster.put("sync", ClusterOptions.AVERAGE);
         }
         List<String> differences = new ArrayList<>();
         for (Json.Difference d : Json.diff(a, b)) {

@@ -3,6 +3,8 @@ package org.sparsevd.job.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -12,10 +14,14 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -233,6 +239,11 @@ class TrainCommandTest {
                     return withCheckpoint(t, List.of("--seed", "3", "--log-sigma2-init", "-8"), "--seed", "4");
                 }, usage, "belongs to another run; it differs in model.log_sigma2_init (checkpoint -8.0, now -10.0),"
                         + " seed (checkpoint 3, now 4)"),
+                new BadInput("--resume of a checkpoint from before --sync (averaging) without --sync average", t -> {
+                    List<String> args = withCheckpoint(t, List.of("--sync", "average"));
+                    withoutSync(t.resolve("out").resolve(RunFiles.CHECKPOINT));
+                    return args;
+                }, usage, "cluster.sync (checkpoint \"average\", now \"allreduce\")"),
                 new BadInput("--resume of a completed run", t -> {
                     List<String> args = withCheckpoint(t, List.of());
                     Files.writeString(t.resolve("out").resolve("run.json"), "{\"status\": \"completed\"}");
@@ -366,6 +377,27 @@ class TrainCommandTest {
         args.addAll(List.of(resumedWith));
         args.add("--resume");
         return args;
+    }
+
+    /** Rewrites {@code checkpoint} as a run from before {@code --sync} wrote it: no {@code cluster.sync}. */
+    private static void withoutSync(Path checkpoint) throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(checkpoint))) {
+            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                entries.put(e.getName(), in.readAllBytes());
+            }
+        }
+        ObjectNode state = (ObjectNode) new ObjectMapper().readTree(entries.get("state.json"));
+        assertTrue(((ObjectNode) state.get("config").get("cluster")).remove("sync") != null, "a sync to remove");
+        entries.put("state.json", new ObjectMapper().writeValueAsBytes(state));
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(checkpoint))) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                out.putNextEntry(new ZipEntry(e.getKey()));
+                out.write(e.getValue());
+                out.closeEntry();
+            }
+        }
+        Files.delete(checkpoint.resolveSibling("." + checkpoint.getFileName() + ".crc"));
     }
 
     /** An IDX images file of {@code n} images of rows x columns pixels. */
