@@ -68,6 +68,9 @@ public final class SparkEpochBench {
         System.out.printf(java.util.Locale.ROOT, "| %d | %d | %d (%d) | %s | %s | %.1f | %.1f | %.2fx | %.0f |%n",
                 data.train().count(), workers, batch, batch / workers, sync, System.getenv("OMP_NUM_THREADS"), single, spark,
                 spark / single, data.train().count() / spark);
+        // after an allreduce row the JVM did not end by itself (a thread Spark's barrier stages leave running), so
+        // end it, as sparsevd's Main does
+        System.exit(0);
     }
 
     private static double singleJvmEpochSeconds(TrainConfig config, LabeledImages train, int batch) {

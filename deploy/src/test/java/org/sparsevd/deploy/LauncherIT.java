@@ -87,7 +87,7 @@ class LauncherIT {
     void runWhoseLayersAreAllPrunedSaysSo() throws Exception {
         // KL weight 1 from the first step with a high learning rate: the untrained network is pruned away (2 workers
         // of 10 examples a step averaging every 10, the configuration this test was written for before --batch-size
-        // became global and --sync allreduce the default)
+        // became global and --sync was added)
         Path out = tmp.resolve("collapsed");
         Run r = sparsevd("train", "--data", DATA, "--output", out.toString(), "--limit-train", "1000", "--epochs", "1",
                 "--kl-zero-epochs", "0", "--kl-ramp-epochs", "0", "--batch-size", "20", "--sync", "average", "--lr", "0.01");

@@ -86,11 +86,12 @@ public final class TrainOptions {
                     + "optimizer step fits B/W examples per worker, so an epoch has N/B steps whatever the workers.")
     int batchSize;
 
-    @Option(names = "--sync", defaultValue = ClusterOptions.ALLREDUCE,
-            description = "How the workers combine their work: allreduce (every step the workers' gradients are "
-                    + "summed and every worker applies the same Adam step: one step on the global minibatch, as one "
-                    + "JVM; needs --workers task slots at once), or average (dl4j-spark parameter averaging every "
-                    + "--averaging-frequency steps: less traffic, a less accurate model).")
+    @Option(names = "--sync", defaultValue = ClusterOptions.AVERAGE,
+            description = "How the workers combine their work: average (dl4j-spark parameter averaging every "
+                    + "--averaging-frequency steps; with 2 or more workers a less accurate model than one JVM's), or "
+                    + "allreduce (every step the workers' gradients are summed and every worker applies the same Adam "
+                    + "step: one JVM's model; needs --workers task slots at once, and each step waits about a second "
+                    + "in Spark's barrier synchronization).")
     String sync;
 
     @Option(names = "--averaging-frequency", paramLabel = "F",

@@ -46,7 +46,8 @@ import picocli.CommandLine;
 /**
  * Bad input to {@code sparsevd train}, as one corpus: every kind gives one line on stderr naming the problem, a
  * non-zero exit code, and leaves every existing file as it was (and creates none). All of the corpus fails before
- * Spark starts, so it is fast; the three settings {@code --sync allreduce} cannot run with start it. The data are small IDX files in the real format, written here.
+ * Spark starts, so it is fast; the three settings {@code --sync allreduce} cannot run with start it. The data are
+ * small IDX files in the real format, written here.
  */
 class TrainCommandTest {
     private static final int TRAIN = 200;
@@ -209,7 +210,7 @@ class TrainCommandTest {
                     return args(data(t), t.resolve("out"), "--model", "lenet5", "--init-from", model.toString());
                 }, usage, "is not a network of this architecture: its layers with parameters are"),
                 new BadInput("--averaging-frequency with --sync allreduce", t -> args(data(t), t.resolve("out"),
-                        "--averaging-frequency", "5"), usage, "--averaging-frequency 5 applies to --sync average "
+                        "--sync", "allreduce", "--averaging-frequency", "5"), usage, "--averaging-frequency 5 applies to --sync average "
                         + "only"),
                 new BadInput("unknown --sync", t -> args(data(t), t.resolve("out"), "--sync", "gossip"), usage,
                         "--sync gossip: must be one of allreduce, average"),
@@ -239,8 +240,8 @@ class TrainCommandTest {
                     return withCheckpoint(t, List.of("--seed", "3", "--log-sigma2-init", "-8"), "--seed", "4");
                 }, usage, "belongs to another run; it differs in model.log_sigma2_init (checkpoint -8.0, now -10.0),"
                         + " seed (checkpoint 3, now 4)"),
-                new BadInput("--resume of a checkpoint from before --sync (averaging) without --sync average", t -> {
-                    List<String> args = withCheckpoint(t, List.of("--sync", "average"));
+                new BadInput("--resume of a checkpoint from before --sync (averaging) with --sync allreduce", t -> {
+                    List<String> args = withCheckpoint(t, List.of("--sync", "average"), "--sync", "allreduce");
                     withoutSync(t.resolve("out").resolve(RunFiles.CHECKPOINT));
                     return args;
                 }, usage, "cluster.sync (checkpoint \"average\", now \"allreduce\")"),
@@ -278,7 +279,7 @@ class TrainCommandTest {
     @MethodSource("sparkCannotAllReduce")
     void allReduceRefusesWhatSparkCannotRun(String kind, Map<String, String> sparkSettings, List<String> extra,
                                             String message) throws IOException {
-        List<String> args = args(data(tmp), tmp.resolve("out"), "--limit-train", "100");
+        List<String> args = args(data(tmp), tmp.resolve("out"), "--limit-train", "100", "--sync", "allreduce");
         args.addAll(extra);
         Map<Path, String> before = snapshot(tmp);
         sparkSettings.forEach(System::setProperty);

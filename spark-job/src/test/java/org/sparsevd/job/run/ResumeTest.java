@@ -35,13 +35,15 @@ class ResumeTest {
     Path tmp;
 
     /**
-     * Two all-reducing workers of 100 examples each per step (global batch 200, {@code --sync allreduce}, the
-     * default).
+     * Two workers of 100 examples each (global batch 200), as before the batch became global: with 50 each the
+     * resumed run's Adam state differed from the uninterrupted run's by 8e-5 (parameters within 1e-5), more than
+     * this test's bound, likely from Sparse VD's not bit-reproducible kernels (README, Limitations) over twice the
+     * steps.
      */
     private static String[] options(Path out, String... extra) {
         List<String> args = new ArrayList<>(List.of("--data", FashionMnist.DIR.toString(), "--output", out.toString(),
                 "--limit-train", "1000", "--kl-zero-epochs", "1", "--kl-ramp-epochs", "1", "--workers", "2",
-                "--batch-size", "200", "--lr-decay", "linear", "--seed", "9"));
+                "--batch-size", "200", "--averaging-frequency", "4", "--lr-decay", "linear", "--seed", "9"));
         args.addAll(List.of(extra));
         return args.toArray(String[]::new);
     }
