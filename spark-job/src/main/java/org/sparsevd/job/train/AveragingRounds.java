@@ -26,12 +26,12 @@ final class AveragingRounds implements Rounds {
     private final SparkDl4jMultiLayer sparkNet;
     private List<TrainingHook> hooks = List.of();
 
-    /** Averaging every {@code frequency} steps of the workers of {@code c}. */
-    AveragingRounds(JavaSparkContext sc, ClusterOptions c, int frequency, long seed, MultiLayerNetwork net) {
+    /** Averaging every {@link ClusterOptions#averagingFrequency()} steps of the workers of {@code c}. */
+    AveragingRounds(JavaSparkContext sc, ClusterOptions c, long seed, MultiLayerNetwork net) {
         this.master = new RoundTrainingMaster(new ParameterAveragingTrainingMaster.Builder(c.workers(),
                 c.workerBatchSize())
                 .batchSizePerWorker(c.workerBatchSize())
-                .averagingFrequency(frequency)
+                .averagingFrequency(c.averagingFrequency())
                 .saveUpdater(true)
                 .rngSeed(seed)
                 .rddTrainingApproach(RDDTrainingApproach.Direct)

@@ -51,8 +51,18 @@ final class RoundBatches implements Function2<Integer, Iterator<LabeledImages>, 
 
     /** The number of rounds an epoch needs so that a block of {@code examples} is fitted once. */
     static int rounds(long examples, int batchSize, int batchesPerRound) {
-        long batches = (examples + batchSize - 1) / batchSize;
-        return (int) ((batches + batchesPerRound - 1) / batchesPerRound);
+        return (int) ((batches(examples, batchSize) + batchesPerRound - 1) / batchesPerRound);
+    }
+
+    /** The minibatches a block of {@code examples} gives in 0-based {@code round} (0 once the block has run out). */
+    static int batchesIn(int round, long examples, int batchSize, int batchesPerRound) {
+        long left = batches(examples, batchSize) - (long) round * batchesPerRound;
+        return (int) Math.max(0, Math.min(batchesPerRound, left));
+    }
+
+    /** The minibatches of at most {@code batchSize} a block of {@code examples} is cut into. */
+    private static long batches(long examples, int batchSize) {
+        return (examples + batchSize - 1) / batchSize;
     }
 
     @Override

@@ -77,7 +77,7 @@ public final class SparkTrainer {
         this.roundsPerEpoch = train.counts().stream()
                 .mapToInt(n -> RoundBatches.rounds(n, c.workerBatchSize(), batchesPerRound)).max().orElse(0);
         this.fitter = allReduce ? new AllReduceRounds(sc, net, c.workers())
-                : new AveragingRounds(sc, c, batchesPerRound, config.seed(), net);
+                : new AveragingRounds(sc, c, config.seed(), net);
         log.info("N = {} training examples over {} workers {}; global batch {} ({} per worker), {}: {} rounds of {} "
                 + "steps per epoch", train.total(), c.workers(), train.counts(), c.batchSize(), c.workerBatchSize(),
                 allReduce ? "gradients all-reduced every step" : "parameters averaged every " + batchesPerRound
@@ -171,9 +171,7 @@ public final class SparkTrainer {
     /** The minibatches of {@code round} in the worker that has the most of them. */
     private int steps(int round) {
         int b = config.cluster().workerBatchSize();
-        return train.counts().stream().mapToInt(n -> {
-            int batches = (n + b - 1) / b;
-            return Math.max(0, Math.min(batchesPerRound, batches - round * batchesPerRound));
-        }).max().orElse(0);
+        return train.counts().stream().mapToInt(n -> RoundBatches.batchesIn(round, n, b, batchesPerRound))
+                .max().orElse(0);
     }
 }

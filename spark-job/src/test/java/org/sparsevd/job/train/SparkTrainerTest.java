@@ -150,17 +150,7 @@ class SparkTrainerTest {
 
         assertEquals(1000, trainer.trainSetSize());
         List<String> rounds = new ArrayList<>();
-        trainer.listen(new RoundListener() {
-            @Override
-            public void epochStarted(int epoch, int n) {
-                rounds.add("epoch " + epoch + " of " + n + " rounds");
-            }
-
-            @Override
-            public void roundDone(int round, long examples) {
-                rounds.add("round " + round + ": " + examples);
-            }
-        });
+        trainer.listen(recordingInto(rounds));
         trainer.fitEpoch(0);
         // 500 examples per worker in batches of 50, averaged every 2: 5 rounds of 2 x 100 examples.
         assertEquals(List.of("epoch 0 of 5 rounds", "round 1: 200", "round 2: 400", "round 3: 600", "round 4: 800",
@@ -224,17 +214,7 @@ class SparkTrainerTest {
             CollectionAccumulator<String> observed = sc.sc().collectionAccumulator();
             trainer.addHook(new ObservingHook(batches, observed));
             List<String> rounds = new ArrayList<>();
-            trainer.listen(new RoundListener() {
-                @Override
-                public void epochStarted(int epoch, int n) {
-                    rounds.add("epoch " + epoch + " of " + n + " rounds");
-                }
-
-                @Override
-                public void roundDone(int round, long examples) {
-                    rounds.add("round " + round + ": " + examples);
-                }
-            });
+            trainer.listen(recordingInto(rounds));
             EpochFit first = trainer.fitEpoch(0);
             trainer.fitEpoch(1);
             assertEquals(List.of("epoch 0 of 1 rounds", "round 1: 1000", "epoch 1 of 1 rounds", "round 1: 1000"),
@@ -291,5 +271,20 @@ class SparkTrainerTest {
                 "data loss: two workers " + two[0] + ", one worker " + one[0]);
         assertTrue(Math.abs(two[1] - one[1]) <= 0.03,
                 "test accuracy: two workers " + two[1] + ", one worker " + one[1]);
+    }
+
+    /** A listener that writes what the driver hears of each epoch and round into {@code rounds}. */
+    private static RoundListener recordingInto(List<String> rounds) {
+        return new RoundListener() {
+            @Override
+            public void epochStarted(int epoch, int n) {
+                rounds.add("epoch " + epoch + " of " + n + " rounds");
+            }
+
+            @Override
+            public void roundDone(int round, long examples) {
+                rounds.add("round " + round + ": " + examples);
+            }
+        };
     }
 }
