@@ -1,5 +1,8 @@
 package org.sparsevd.job.train;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
@@ -24,20 +27,31 @@ import scala.reflect.ClassTag$;
  *
  * <p>A stage costs a broadcast of the parameters and Adam state, a network build per task and a Spark job, about a
  * step's worth of work for LeNet-300-100; 25 steps per stage keep that small and still give the driver a round (a
- * progress line, see {@link EpochProgress}) every few seconds. Each step moves every worker's gradient through the
- * driver to every worker ({@code allGather}), which is what limits this mode on a cluster.
+ * progress line, see {@link EpochProgress}) every few seconds. Each step moves every worker's gradient to the
+ * driver's {@link AllReduceHub} and the sum back to every worker: 2W gradients through the driver a step, which is
+ * what limits this mode on a cluster. The hub listens on {@value #PORT} (default 0: any free port) for at most
+ * {@value #TIMEOUT} (default {@value #DEFAULT_TIMEOUT}) of silence from a worker.
  */
 final class AllReduceRounds implements Rounds {
     /** Optimizer steps per barrier stage (the last stage of an epoch takes the rest). */
     static final int STEPS_PER_STAGE = 25;
+    /** The Spark setting that pins the hub's port, for clusters whose firewall lets only known ports through. */
+    static final String PORT = "spark.sparsevd.allreduce.port";
+    /** The Spark setting of how long the hub and the workers wait for each other before failing the stage. */
+    static final String TIMEOUT = "spark.sparsevd.allreduce.timeout";
+    static final String DEFAULT_TIMEOUT = "10min";
     private static final ClassTag<AllReduceStage.Result> RESULT = ClassTag$.MODULE$.apply(AllReduceStage.Result.class);
 
     private final JavaSparkContext sc;
     private final MultiLayerNetwork net;
+    private final int workers;
+    private final String host;
+    private final int port;
+    private final int timeoutMillis;
 
     /** Checks that {@code sc} can run barrier stages of {@code workers} tasks exchanging {@code net}'s gradient. */
     AllReduceRounds(JavaSparkContext sc, MultiLayerNetwork net, int workers) {
-        checkCluster(sc, workers, net.numParams());
+        checkCluster(sc, workers);
         for (NeuralNetConfiguration layer : net.getLayerWiseConfigurations().getConfs()) {
             GradientNormalization g = layer.getLayer().getGradientNormalization();
             if (g != null && g != GradientNormalization.None) {
@@ -47,13 +61,29 @@ final class AllReduceRounds implements Rounds {
         }
         this.sc = sc;
         this.net = net;
+        this.workers = workers;
+        SparkConf conf = sc.getConf();
+        this.host = conf.get("spark.driver.host", localHost());
+        this.port = conf.getInt(PORT, 0);
+        long timeout = conf.getTimeAsMs(TIMEOUT, DEFAULT_TIMEOUT);
+        if (port < 0 || port > 65535 || timeout < 1 || timeout > Integer.MAX_VALUE) {
+            throw new JobConfigException("--sync allreduce needs " + PORT + " in 0..65535 (0: any free port) and "
+                    + TIMEOUT + " of at least 1ms and at most 24 days, not " + port + " and " + timeout + " ms (or train with "
+                    + "--sync average)");
+        }
+        this.timeoutMillis = (int) timeout;
     }
 
-    /**
-     * Fails with a one-line message when Spark cannot run the barrier stages of {@code workers} workers, or their
-     * gradients of {@code params} floats do not fit in one RPC message.
-     */
-    static void checkCluster(JavaSparkContext sc, int workers, long params) {
+    private static String localHost() {
+        try {
+            return InetAddress.getLocalHost().getHostAddress();
+        } catch (IOException e) {
+            throw new UncheckedIOException("--sync allreduce: the driver's host address: " + e.getMessage(), e);
+        }
+    }
+
+    /** Fails with a one-line message when Spark cannot run the barrier stages of {@code workers} workers. */
+    static void checkCluster(JavaSparkContext sc, int workers) {
         SparkConf conf = sc.getConf();
         String hint = " (or train with --sync average)";
         if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
@@ -66,14 +96,6 @@ final class AllReduceRounds implements Rounds {
                     + "at once, but Spark has " + slots + " task slots (" + conf.get("spark.master", "?")
                     + "): give it " + workers + " or use fewer --workers" + hint);
         }
-        long maxBytes = conf.getSizeAsMb("spark.rpc.message.maxSize", "128") * 1024 * 1024;
-        long bytes = workers * GradientMessage.length(params);
-        if (bytes > maxBytes) {
-            throw new JobConfigException("--sync allreduce sends the " + workers + " workers' gradients of " + params
-                    + " parameters to every worker each step: " + bytes / (1024 * 1024) + " MiB, more than "
-                    + "spark.rpc.message.maxSize (" + maxBytes / (1024 * 1024) + " MiB): raise it (at most 2047), "
-                    + "use fewer --workers" + hint);
-        }
     }
 
     @Override
@@ -85,9 +107,15 @@ final class AllReduceRounds implements Rounds {
     public void fit(JavaRDD<DataSet> batches, int steps, List<TrainingHook> hooks) {
         Broadcast<NetBroadcastTuple> state = sc.broadcast(new NetBroadcastTuple(net.getLayerWiseConfigurations(),
                 net.params(), net.getUpdater().getStateViewArray()));
-        try {
-            List<AllReduceStage.Result> results = batches.rdd().barrier()
-                    .mapPartitions(new AllReduceStage(state, steps, hooks), false, RESULT).toJavaRDD().collect();
+        try (AllReduceHub hub = new AllReduceHub(host, port, workers, (int) net.numParams(), steps, timeoutMillis)) {
+            List<AllReduceStage.Result> results;
+            try {
+                results = batches.rdd().barrier().mapPartitions(new AllReduceStage(state, hub.address(), steps, hooks),
+                        false, RESULT).toJavaRDD().collect();
+            } catch (RuntimeException e) {
+                throw hub.failure() == null ? e
+                        : new IllegalStateException("--sync allreduce failed: " + hub.failure(), e);
+            }
             if (results.size() != 1) {
                 throw new IllegalStateException("an all-reduce stage returned " + results.size() + " results");
             }
@@ -95,6 +123,8 @@ final class AllReduceRounds implements Rounds {
             net.params().assign(r.params());
             net.getUpdater().getStateViewArray().assign(r.updaterState());
             net.getLayerWiseConfigurations().setIterationCount(r.iterations());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
         } finally {
             state.destroy();
         }

@@ -1,6 +1,8 @@
 package org.sparsevd.job.train;
 
+import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -28,8 +30,8 @@ import scala.runtime.AbstractFunction1;
  *   <li>the worker computes the gradient of its share of the global minibatch (its next minibatch of B/W examples,
  *       or none once its block has run out) with DL4J's {@code computeGradientAndScore}, under the hooks of the
  *       epoch (noise seed, losses, accuracy, examples) exactly as dl4j-spark calls them around a fit;</li>
- *   <li>the workers all-gather their gradients and example counts and each sums them in worker order
- *       ({@link GradientMessage}), so every replica holds the same bits;</li>
+ *   <li>each worker sends its gradient and example count to the driver's {@link AllReduceHub}, which sums them in
+ *       worker order and sends the sum back to every worker, so every replica holds the same bits;</li>
  *   <li>each applies what DL4J's {@code StochasticGradientDescent} applies in {@code fit}: the network's updater
  *       (the configured Adam, e.g. {@code FusedAdam}) with the minibatch size set to the examples of the whole
  *       step, then {@code params -= update}, the iteration count + 1 and the constraints.</li>
@@ -41,8 +43,8 @@ import scala.runtime.AbstractFunction1;
  * with minibatch B computes, up to the order of the float additions. Adam then sees the same gradient on every
  * replica, so the replicas never drift apart. The networks here configure no gradient normalization (checked by
  * {@link AllReduceRounds}), so the updater needs only the flattened gradient. Task 0 returns the parameters, Adam
- * state and iteration count at the end of the stage, after every task has checked that all replicas hold the same
- * bits.
+ * state and iteration count at the end of the stage, after the hub has checked that all replicas hold the same
+ * bits. The stage is a Spark barrier stage so that its W tasks run at once; they exchange nothing through Spark.
  */
 final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator<AllReduceStage.Result>>
         implements Serializable {
@@ -53,20 +55,24 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
     }
 
     private final Broadcast<NetBroadcastTuple> network;
+    private final AllReduceHub.Address hub;
     private final int steps;
     private final List<TrainingHook> hooks;
 
     /**
      * @param network the driver's network: configuration (with the epoch's KL weight, learning rate and iteration
      *                count), parameters and updater state
+     * @param hub     where the tasks exchange their gradients
      * @param steps   the optimizer steps of this stage (every task takes all of them)
      * @param hooks   called around every minibatch a worker computes on
      */
-    AllReduceStage(Broadcast<NetBroadcastTuple> network, int steps, List<TrainingHook> hooks) {
+    AllReduceStage(Broadcast<NetBroadcastTuple> network, AllReduceHub.Address hub, int steps,
+                   List<TrainingHook> hooks) {
         if (steps < 1) {
             throw new IllegalArgumentException("a stage takes at least one step, not " + steps);
         }
         this.network = network;
+        this.hub = hub;
         this.steps = steps;
         this.hooks = List.copyOf(hooks);
     }
@@ -76,10 +82,15 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
         BarrierTaskContext task = BarrierTaskContext.get();
         MultiLayerNetwork replica = replica(network.value());
         float[] total = new float[(int) replica.numParams()];
-        for (int step = 0; step < steps; step++) {
-            step(task, replica, batches.hasNext() ? batches.next() : null, total);
+        try (AllReduceClient exchange = new AllReduceClient(hub, task.stageAttemptNumber(), task.partitionId(),
+                total.length)) {
+            for (int step = 0; step < steps; step++) {
+                step(exchange, replica, batches.hasNext() ? batches.next() : null, total);
+            }
+            exchange.checkSame(digest(replica));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
         }
-        checkInStep(task, replica);
         if (batches.hasNext()) {
             throw new IllegalStateException("worker " + task.partitionId() + " has minibatches left after the "
                     + steps + " steps of its stage");
@@ -92,19 +103,12 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
     }
 
     /**
-     * Fails the stage unless every replica ends it with the same parameter and updater-state bits (a digest of each,
-     * all-gathered once per stage): the invariant that makes task 0's result every worker's.
+     * A digest of the replica's parameter and updater-state bits, which the hub compares across the workers at the
+     * end of the stage: the invariant that makes task 0's result every worker's.
      */
-    private static void checkInStep(BarrierTaskContext task, MultiLayerNetwork replica) {
-        String digest = Arrays.hashCode(replica.params().toFloatVector()) + "/"
-                + Arrays.hashCode(replica.getUpdater().getStateViewArray().toFloatVector());
-        String[] all = task.allGather(digest);
-        for (String other : all) {
-            if (!other.equals(digest)) {
-                throw new IllegalStateException("the all-reduce replicas diverged: parameter/updater digests "
-                        + Arrays.toString(all));
-            }
-        }
+    private static long digest(MultiLayerNetwork replica) {
+        return (long) Arrays.hashCode(replica.params().toFloatVector()) << 32
+                | (Arrays.hashCode(replica.getUpdater().getStateViewArray().toFloatVector()) & 0xffffffffL);
     }
 
     /** The network of {@code tuple}, with its own copy of the parameters and updater state (as dl4j-spark's). */
@@ -117,7 +121,8 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
     }
 
     /** One optimizer step on the global minibatch; {@code share} is this worker's part, or {@code null}. */
-    private void step(BarrierTaskContext task, MultiLayerNetwork replica, DataSet share, float[] total) {
+    private void step(AllReduceClient exchange, MultiLayerNetwork replica, DataSet share, float[] total)
+            throws IOException {
         INDArray gradient = replica.getGradientsViewArray();
         int examples = 0;
         if (share != null) {
@@ -129,7 +134,7 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
             replica.computeGradientAndScore();
             examples = share.numExamples();
         }
-        int global = GradientMessage.sum(task.allGather(GradientMessage.encode(examples, gradient)), total);
+        int global = exchange.sum(examples, examples == 0 ? null : gradient.toFloatVector(), total);
         gradient.assign(Nd4j.createFromArray(total).reshape(gradient.shape()));
 
         MultiLayerConfiguration conf = replica.getLayerWiseConfigurations();

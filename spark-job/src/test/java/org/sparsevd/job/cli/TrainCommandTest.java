@@ -303,9 +303,9 @@ class TrainCommandTest {
                 org.junit.jupiter.params.provider.Arguments.of("dynamic allocation",
                         Map.of("spark.dynamicAllocation.enabled", "true"), List.of("--workers", "2"),
                         "spark.dynamicAllocation.enabled=true"),
-                org.junit.jupiter.params.provider.Arguments.of("gradients larger than an RPC message",
-                        Map.of("spark.rpc.message.maxSize", "1"), List.of("--workers", "2"),
-                        "more than spark.rpc.message.maxSize (1 MiB)"));
+                org.junit.jupiter.params.provider.Arguments.of("a hub port out of range",
+                        Map.of("spark.sparsevd.allreduce.port", "70000"), List.of("--workers", "2"),
+                        "needs spark.sparsevd.allreduce.port in 0..65535"));
     }
 
     /** Every file and directory under {@code root} with a digest of its content. */
