@@ -10,14 +10,13 @@ import org.apache.spark.SparkConf;
  * one step of the W workers together covers {@code batchSize} examples and an epoch has N / {@code batchSize} steps
  * whatever W is, as in a single JVM. How the workers combine their work is {@code sync}:
  * <ul>
- *   <li>{@value #ALLREDUCE}: every step, the workers' gradients are summed (all-gathered in a Spark barrier
- *       stage) and every worker applies the same Adam step on that sum: one step on the global minibatch, the
- *       method of PyTorch DDP and Horovod. {@code averagingFrequency} is 0 (there is no averaging) and must not be
- *       given.</li>
- *   <li>{@value #AVERAGE} (default): dl4j-spark parameter averaging; each worker takes {@code averagingFrequency}
- *       steps of its own, then the parameters and Adam state are averaged (an approximation of the global step).
- *       The default because Spark 3.5's barrier {@code allGather}, which {@value #ALLREDUCE} calls every step, polls
- *       for its answer once a second: about a second per step.</li>
+ *   <li>{@value #ALLREDUCE} (default): every step, the workers' gradients are summed (through a hub on the driver,
+ *       in a Spark barrier stage) and every worker applies the same Adam step on that sum: one step on the global
+ *       minibatch, the method of PyTorch DDP and Horovod. {@code averagingFrequency} is 0 (there is no averaging)
+ *       and must not be given.</li>
+ *   <li>{@value #AVERAGE}: dl4j-spark parameter averaging; each worker takes {@code averagingFrequency} steps of
+ *       its own, then the parameters and Adam state are averaged (an approximation of the global step, which loses
+ *       accuracy with 2 or more workers; less traffic).</li>
  * </ul>
  * With one worker, {@value #ALLREDUCE} is one JVM's training; {@value #AVERAGE} is too when F divides the steps of an
  * epoch (dl4j-spark advances Adam's iteration count by F per round, also for a shorter last round).

@@ -43,7 +43,8 @@ class ResumeTest {
     private static String[] options(Path out, String... extra) {
         List<String> args = new ArrayList<>(List.of("--data", FashionMnist.DIR.toString(), "--output", out.toString(),
                 "--limit-train", "1000", "--kl-zero-epochs", "1", "--kl-ramp-epochs", "1", "--workers", "2",
-                "--batch-size", "200", "--averaging-frequency", "4", "--lr-decay", "linear", "--seed", "9"));
+                "--batch-size", "200",
+                "--sync", "average", "--averaging-frequency", "4", "--lr-decay", "linear", "--seed", "9"));
         args.addAll(List.of(extra));
         return args.toArray(String[]::new);
     }

@@ -33,7 +33,8 @@ class TrainJobTest {
         Path out = tmp.resolve("run");
         int code = Main.run("train", "--data", FashionMnist.DIR.toString(), "--output", out.toString(),
                 "--limit-train", "3000", "--validation", "0.1", "--epochs", "3", "--kl-zero-epochs", "1",
-                "--kl-ramp-epochs", "1", "--workers", "2", "--batch-size", "200", "--averaging-frequency", "3",
+                "--kl-ramp-epochs", "1", "--workers", "2", "--batch-size", "200",
+                "--sync", "average", "--averaging-frequency", "3",
                 "--seed", "5");
         // 100 examples per worker (14 steps an epoch on the 2,700 trained on): with 50 each (27 steps) the KL term
         // falls about 5x within epoch 3, the first at KL weight 1, and its epoch mean is no longer near its
@@ -128,7 +129,8 @@ class TrainJobTest {
         Path out = tmp.resolve("vgg");
         int code = Main.run("train", "--model", "vgglike", "--width", "0.0625", "--data", data.toString(),
                 "--augment", "--output", out.toString(), "--epochs", "1", "--kl-zero-epochs", "0",
-                "--kl-ramp-epochs", "0", "--batch-size", "50", "--averaging-frequency", "2", "--seed", "3");
+                "--kl-ramp-epochs", "0", "--batch-size", "50",
+                "--sync", "average", "--averaging-frequency", "2", "--seed", "3");
         assertEquals(0, code);
         ObjectMapper json = new ObjectMapper();
         JsonNode m = json.readTree(Files.readAllLines(out.resolve("metrics.jsonl")).get(0));
@@ -162,7 +164,8 @@ class TrainJobTest {
         Path plain = tmp.resolve("plain");
         assertEquals(0, Main.run("train", "--model", "lenet5", "--variant", "plain", "--data",
                 FashionMnist.DIR.toString(), "--output", plain.toString(), "--limit-train", "600", "--epochs", "2",
-                "--batch-size", "20", "--averaging-frequency", "5", "--lr", "0.003", "--kl-zero-epochs", "0"));
+                "--batch-size", "20",
+                "--sync", "average", "--averaging-frequency", "5", "--lr", "0.003", "--kl-zero-epochs", "0"));
         Path out = tmp.resolve("sparse");
         assertEquals(0, Main.run("train", "--model", "lenet5", "--init-from", plain.resolve("model.zip").toString(),
                 "--random-labels", "0.5", "--data", FashionMnist.DIR.toString(), "--output", out.toString(),

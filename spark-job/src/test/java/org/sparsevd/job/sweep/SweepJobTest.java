@@ -50,7 +50,8 @@ class SweepJobTest {
         return new String[] {"sweep", "--data", FashionMnist.DIR.toString(),
                 "--output", out.toString(), "--kl-weights", "0.1,1", "--thresholds", thresholds,
                 "--limit-train", "600", "--validation", "100", "--epochs", "2", "--kl-zero-epochs", "0",
-                "--kl-ramp-epochs", "1", "--workers", "2", "--averaging-frequency", "3", "--seeds", "7,13"};
+                "--kl-ramp-epochs", "1", "--workers", "2",
+                "--sync", "average", "--averaging-frequency", "3", "--seeds", "7,13"};
     }
 
     private static String[] withArgs(String[] args, String... more) {
@@ -227,7 +228,8 @@ class SweepJobTest {
         String[] args = {"sweep", "--data", FashionMnist.DIR.toString(), "--output", out.toString(),
                 "--kl-weights", "0,1000000", "--thresholds", "3", "--limit-train", "600", "--validation", "100",
                 "--epochs", "3", "--kl-zero-epochs", "1", "--kl-ramp-epochs", "0", "--lr", "0.003", "--workers", "2",
-                "--averaging-frequency", "3", "--seeds", "5", "--prune", "median", "--prune-after", "1"};
+                "--sync", "average", "--averaging-frequency", "3", "--seeds", "5", "--prune", "median",
+                "--prune-after", "1"};
         assertEquals(0, Main.run(args));
 
         List<String> rows = Files.readAllLines(out.resolve("sweep.jsonl"));
@@ -280,7 +282,8 @@ class SweepJobTest {
                     "--kl-weights", "0,1000000", "--thresholds", "1,3", "--limit-train", "600",
                     "--validation", "100",
                     "--epochs", "3", "--kl-zero-epochs", "1", "--kl-ramp-epochs", "0", "--lr", "0.003",
-                    "--workers", "1", "--averaging-frequency", "3", "--seeds", "5,6", "--prune", "median",
+                    "--workers", "1",
+                    "--sync", "average", "--averaging-frequency", "3", "--seeds", "5,6", "--prune", "median",
                     "--prune-after", "1", "--master", "local[2]", "--parallel", parallel};
             assertEquals(0, Main.run(args));
             List<String> outcome = new ArrayList<>();
