@@ -25,16 +25,18 @@ import scala.reflect.ClassTag$;
  * broadcast (configuration, parameters, updater state) → barrier mapPartitions over the round's minibatches, one
  * task per worker → collect task 0's result into the driver's network → destroy the broadcast.
  *
- * <p>A stage costs a broadcast of the parameters and Adam state, a network build per task and a Spark job, about a
- * step's worth of work for LeNet-300-100; 25 steps per stage keep that small and still give the driver a round (a
- * progress line, see {@link EpochProgress}) every few seconds. Each step moves every worker's gradient to the
+ * <p>A stage costs a broadcast of the parameters and Adam state, a network build per task and a Spark job. Measured
+ * with LeNet-300-100 on 10,000 images (BENCHMARKS.md, "All-reduce through the driver's hub"), 100 steps per stage
+ * trained 20% more examples/s than 25 (2 workers: 1,263 against 1,056 and 1,040) and still give the driver a round
+ * (a progress line, see {@link EpochProgress}) every few seconds; a stage that fails is re-run whole, so it should
+ * not grow much further. Each step moves every worker's gradient to the
  * driver's {@link AllReduceHub} and the sum back to every worker: 2W gradients through the driver a step, which is
  * what limits this mode on a cluster. The hub listens on {@value #PORT} (default 0: any free port) for at most
  * {@value #TIMEOUT} (default {@value #DEFAULT_TIMEOUT}) of silence from a worker.
  */
 final class AllReduceRounds implements Rounds {
     /** Optimizer steps per barrier stage (the last stage of an epoch takes the rest). */
-    static final int STEPS_PER_STAGE = 25;
+    static final int STEPS_PER_STAGE = 100;
     /** The Spark setting that pins the hub's port, for clusters whose firewall lets only known ports through. */
     static final String PORT = "spark.sparsevd.allreduce.port";
     /** The Spark setting of how long the hub and the workers wait for each other before failing the stage. */
