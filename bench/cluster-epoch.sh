@@ -6,11 +6,8 @@
 # and 2 executor JVMs of 1 core each, the driver in SparkSubmit), then a markdown table of the epoch times and of the
 # bytes an averaging round moves (measured from the cluster run's Spark event log; see cluster_table.py).
 # Defaults: 20000 examples, 3 epochs, averaging frequency 10. Build first: mvn -q -B -DskipTests package.
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-data="${SPARSEVD_BENCH_DATA:-/usr/share/datasets/fashion-mnist}"
-limit="${1:-20000}"
-epochs="${2:-3}"
+source "$(dirname "$0")/lib.sh"
+bench_args limit=20000 epochs=3 -- "$@"
 shift $(($# < 2 ? $# : 2))
 freqs=("${@:-10}")
 [[ ${#freqs[@]} -gt 0 ]] || freqs=(10)

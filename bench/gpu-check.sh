@@ -13,8 +13,7 @@
 #                      must not exist
 # Afterwards deploy/target/lib holds the gpu build; `mvn -q -B -DskipTests package` restores the CPU one.
 # Never run on this project's machines (they have no GPU): see deploy/README.md, "GPU executors".
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
+source "$(dirname "$0")/lib.sh"
 usage() {
   echo "usage: bench/gpu-check.sh [--data DIR] [--limit-train N] [--seed S] [--output DIR]" >&2
   exit 2
@@ -24,7 +23,6 @@ fail() {
   exit 2
 }
 
-data=/usr/share/datasets/fashion-mnist
 limit=0
 seed=42
 out=""

@@ -15,12 +15,8 @@
 # option and keeps a constant rate. RUNS (default "plain sparsevd reference pretrained") chooses the runs; the
 # table (compare_quality.py) is printed from the files in OUT_DIR, so runs made earlier into the same OUT_DIR are
 # shown too. Needs python3-torch, dataset-fashion-mnist and a built tree.
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-out="${1:-$root/bench/results/lenet5-same-budget}"
-examples="${2:-20000}"
-epochs="${3:-20}"
-pretrain="${4:-17}"
+source "$(dirname "$0")/lib.sh"
+bench_args "out=$root/bench/results/lenet5-same-budget" examples=20000 epochs=20 pretrain=17 -- "$@"
 runs="${RUNS:-plain sparsevd reference pretrained}"
 read -r -a train_args <<< "${TRAIN_ARGS:-}"
 for run in $runs; do

@@ -8,11 +8,9 @@
 #     the executor threads (local mode: the workers are threads of the same JVM), by phase and by leaf method.
 # Extra options replace the defaults' model options, e.g. `bench/profile-round.sh /tmp/p5 --model lenet5 --limit-train 12000`.
 # Build first: mvn -q -B -DskipTests package
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-out="${1:?usage: bench/profile-round.sh OUT_DIR [train options...]}"
+source "$(dirname "$0")/lib.sh"
+bench_args "out=?usage: bench/profile-round.sh OUT_DIR [train options...]" -- "$@"
 shift
-data=/usr/share/datasets/fashion-mnist
 rm -rf "$out"
 mkdir -p "$out/events"
 opts=("$@")

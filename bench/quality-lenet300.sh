@@ -3,10 +3,8 @@
 # schedule, with sparsevd (embedded Spark local mode, default options) and with the PyTorch reference on the same
 # data and schedule; prints the side-by-side table. Needs: apt-get install -y python3-torch dataset-fashion-mnist
 # and a built tree (mvn -q -B -DskipTests package). Takes about 15 minutes on 2 cores.
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-out="${1:-$root/bench/results/lenet300-fashion-20ep}"
-data=/usr/share/datasets/fashion-mnist
+source "$(dirname "$0")/lib.sh"
+bench_args "out=$root/bench/results/lenet300-fashion-20ep" -- "$@"
 mkdir -p "$out"
 run="$(mktemp -d)/run"
 "$root/deploy/bin/sparsevd" train --data "$data" --epochs 20 --output "$run"

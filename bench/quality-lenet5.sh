@@ -8,12 +8,8 @@
 #   4. the PyTorch reference (torch_sparsevd.py --model lenet5) with its own "paper" schedule, the only one it has
 #      besides "colab": KL weight 0 for 5 epochs, then linear to 1 at epoch 20.
 # Prints the table. Needs python3-torch, dataset-fashion-mnist and a built tree (mvn -q -B -DskipTests package).
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-out="${1:-$root/bench/results/lenet5-fashion}"
-examples="${2:-5000}"
-epochs="${3:-6}"
-data=/usr/share/datasets/fashion-mnist
+source "$(dirname "$0")/lib.sh"
+bench_args "out=$root/bench/results/lenet5-fashion" examples=5000 epochs=6 -- "$@"
 mkdir -p "$out"
 tmp="$(mktemp -d)"
 train() {

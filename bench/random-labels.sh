@@ -6,13 +6,8 @@
 # (default 40) on TRAIN_EXAMPLES examples (default 10000); then prints train accuracy (on the partly random
 # labels), test accuracy and per-layer sparsity of each final model (RunAccuracy). Needs dataset-fashion-mnist and a
 # built tree.
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-out="${1:-$root/bench/results/random-labels}"
-examples="${2:-10000}"
-epochs="${3:-40}"
-fraction="${4:-0.5}"
-data=/usr/share/datasets/fashion-mnist
+source "$(dirname "$0")/lib.sh"
+bench_args "out=$root/bench/results/random-labels" examples=10000 epochs=40 fraction=0.5 -- "$@"
 mkdir -p "$out"
 for variant in sparsevd dropout plain; do
   rm -rf "$out/$variant"

@@ -3,10 +3,8 @@
 # whole training set with --report and prints, per epoch, the epoch's wall time (`seconds` of metrics.jsonl:
 # training and evaluation) and the time the driver then spent rewriting the report (its "Report ... (X s)" log
 # line), as a markdown table. Build first: mvn -q -B -DskipTests package
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-data="${1:-/usr/share/datasets/fashion-mnist}"
-epochs="${2:-3}"
+source "$(dirname "$0")/lib.sh"
+bench_args "data=$data" epochs=3 -- "$@"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 "$root/deploy/bin/sparsevd" train --data "$data" --epochs "$epochs" --kl-zero-epochs 1 --kl-ramp-epochs 2 \

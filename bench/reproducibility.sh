@@ -4,10 +4,9 @@
 # parameters and updater state are byte-identical. The "512-bit lanes" row compares a run with
 # -Dsparsevd.simd.species=512 against the 256-bit run of the same configuration.
 # Build first: mvn -q -B -DskipTests package. Takes about 10 minutes on 2 idle cores.
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-data="${1:-/usr/share/datasets/fashion-mnist}"
-out="${2:-$(mktemp -d /tmp/sparsevd-reproducibility.XXXXXX)}"
+source "$(dirname "$0")/lib.sh"
+bench_args "data=$data" out= -- "$@"
+out="${out:-$(mktemp -d /tmp/sparsevd-reproducibility.XXXXXX)}"
 mkdir -p "$out"
 common=(--data "$data" --limit-train 2000 --epochs 2 --seed 42)
 

@@ -2,8 +2,7 @@
 # bench/run.sh BENCHMARK [args...]: runs one benchmark of bench/ on the built classpath and prints its table.
 #   bench/run.sh ThroughputBench [DATA_DIR] [examples] [repeats]
 # Build first: mvn -q -B -DskipTests package
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
+source "$(dirname "$0")/lib.sh"
 cp_file="$root/bench/target/classpath.txt"
 [[ -f "$cp_file" ]] || { echo "bench/run.sh: build first: mvn -q -B -DskipTests package" >&2; exit 2; }
 source "$root/deploy/conf/java-opens.sh"

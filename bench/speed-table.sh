@@ -11,12 +11,8 @@
 #     of LIMIT images), LeNet-300-100 and LeNet-5;
 #   - FloorBench (FLOPs per example, this machine's GEMM rate, the floor) and the application jar's size.
 # Build first: mvn -q -B -DskipTests package
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-out="${1:?usage: bench/speed-table.sh OUT_DIR [LIMIT] [FULL]}"
-limit="${2:-12000}"
-full="${3:-60000}"
-data=/usr/share/datasets/fashion-mnist
+source "$(dirname "$0")/lib.sh"
+bench_args "out=?usage: bench/speed-table.sh OUT_DIR [LIMIT] [FULL]" limit=12000 full=60000 -- "$@"
 mkdir -p "$out"
 rows=()
 

@@ -5,9 +5,8 @@
 # line (the driver's log; 1 epoch of 1,000 images, so the epoch itself is short); each run with a fresh JavaCPP cache on the
 # executors, as on a new node, which fetch the jar from the driver. Prints one markdown row per run.
 # Build first: mvn -q -B -DskipTests package
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-rounds="${1:?usage: bench/startup.sh ROUNDS JAR...}"
+source "$(dirname "$0")/lib.sh"
+bench_args "rounds=?usage: bench/startup.sh ROUNDS JAR..." -- "$@"
 shift
 work="$(mktemp -d /tmp/sparsevd-startup.XXXXXX)"
 export SPARSEVD_CLUSTER_DIR="$work/cluster" SPARSEVD_MASTER_PORT=17077 SPARSEVD_MASTER_UI_PORT=0

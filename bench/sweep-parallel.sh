@@ -7,11 +7,8 @@
 # LIMIT_TRAIN-image subset (default 20000) with 10% held out for validation, EPOCHS epochs (default 4). Prints the wall
 # time of each sweep and whether their rows are identical but for times and the application id
 # (bench/sweep_compare.py). Build first: mvn -q -B -DskipTests package.
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-data="${SPARSEVD_BENCH_DATA:-/usr/share/datasets/fashion-mnist}"
-limit="${1:-20000}"
-epochs="${2:-4}"
+source "$(dirname "$0")/lib.sh"
+bench_args limit=20000 epochs=4 -- "$@"
 work="$(mktemp -d /tmp/sparsevd-bench-parallel.XXXXXX)"
 # shellcheck source=local-cluster-env.sh
 source "$root/bench/local-cluster-env.sh"

@@ -7,14 +7,11 @@
 # it the runs of a seed differ little). Prints the selected point (validation and test
 # accuracy, mean +- std over the seeds) against the sweep's best-on-test point, and the epochs and wall time each
 # sweep took (bench/sweep_table.py). Needs dataset-fashion-mnist and a built tree (mvn -q -B -DskipTests package).
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-out="${1:-$root/bench/results/sweep-selection}"
-epochs="${2:-15}"
+source "$(dirname "$0")/lib.sh"
+bench_args "out=$root/bench/results/sweep-selection" epochs=15 after= limit=20000 -- "$@"
 zero=$((epochs / 5))
 ramp=$((2 * epochs / 5))
-after="${3:-$((zero + 2))}"
-limit="${4:-20000}"
+after="${after:-$((zero + 2))}"
 mkdir -p "$out"
 common=(--data /usr/share/datasets/fashion-mnist --model lenet300 --limit-train "$limit" --validation "$((limit / 10))"
   --kl-weights 0.1,0.3,1 --thresholds 1,2,3,4,5 --seeds 42,7,13 --epochs "$epochs" --kl-zero-epochs "$zero"

@@ -3,11 +3,8 @@
 # plain DL4J LeNet-5 (ThroughputBench, best of REPEATS passes over EXAMPLES Fashion-MNIST examples, default 3000 and
 # 2), then the PyTorch reference's LeNet-5 on the same number of examples (best of 2 epochs; its step always
 # computes the KL term). Run with OMP_NUM_THREADS=2 SPARSEVD_BLAS_THREADS=1 on an otherwise idle machine.
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-examples="${1:-3000}"
-repeats="${2:-2}"
-data=/usr/share/datasets/fashion-mnist
+source "$(dirname "$0")/lib.sh"
+bench_args examples=3000 repeats=2 -- "$@"
 "$root/bench/run.sh" ThroughputBench "$data" "$examples" "$repeats" lenet5
 echo
 echo "| network | examples/s |"

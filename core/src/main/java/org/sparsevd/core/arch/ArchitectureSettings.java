@@ -3,7 +3,7 @@ package org.sparsevd.core.arch;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.sparsevd.core.optim.FusedAdam;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.sparsevd.core.layers.SparseVdSettings;
+import org.sparsevd.core.layers.spec.SparseVdSettings;
 
 import java.io.Serializable;
 import java.util.Objects;

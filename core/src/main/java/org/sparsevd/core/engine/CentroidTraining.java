@@ -149,8 +149,9 @@ public final class CentroidTraining {
         }
         int largest = features;
         for (int l = 0; l < ops.size(); l++) {
-            largest = Math.max(largest, ops.get(l).out().size());
-            acts[l + 1] = new float[ops.get(l).out().size() * stride];
+            int size = decoded.layers().get(l).out().size();
+            largest = Math.max(largest, size);
+            acts[l + 1] = new float[size * stride];
             ops.get(l).forward(acts[l], acts[l + 1], stride);
         }
         float[] z = acts[ops.size()];

@@ -14,9 +14,8 @@ final class Ops {
     private Ops() {
     }
 
+    /** A layer's forward and backward pass; its output shape is its {@link LayerSpec}'s. */
     interface Op {
-        Shape out();
-
         void forward(float[] x, float[] y, int stride);
 
         /**
@@ -112,7 +111,6 @@ final class Ops {
      * the whole batch; an input that is zero across the batch (a dead ReLU, a blank pixel) costs nothing.
      */
     static final class Dense implements Op {
-        private final Shape out;
         private final int inputs;
         private final int[] start;
         private final int[] outputs;
@@ -122,7 +120,6 @@ final class Ops {
 
         /** @param dense every weight, zeros included (the dense layout), instead of the kept ones */
         Dense(LayerSpec.Dense spec, boolean dense) {
-            this.out = spec.out();
             this.inputs = spec.in().size();
             int n = spec.outputs();
             Kept kept = Kept.of(spec.positions(), spec.values(), Math.multiplyExact(inputs, n), dense);
@@ -134,11 +131,6 @@ final class Ops {
             this.weights = kept.values;
             this.bias = spec.bias().clone();
             this.relu = spec.relu();
-        }
-
-        @Override
-        public Shape out() {
-            return out;
         }
 
         @Override
@@ -255,11 +247,6 @@ final class Ops {
             this.maxTaps = most;
             this.bias = spec.bias().clone();
             this.relu = spec.relu();
-        }
-
-        @Override
-        public Shape out() {
-            return out;
         }
 
         /**
@@ -389,11 +376,6 @@ final class Ops {
 
     /** Max pooling; windows are clipped to the input (padding is never the maximum). */
     record MaxPool(LayerSpec.MaxPool spec) implements Op {
-        @Override
-        public Shape out() {
-            return spec.out();
-        }
-
         /** One output element's window: input rows [y0, y1), columns [x0, x1) of channel c; the output at dst. */
         private interface Window {
             void visit(int c, int y0, int y1, int x0, int x1, int dst);
@@ -459,11 +441,6 @@ final class Ops {
 
     /** Local response normalization across channels ({@link LayerSpec.Lrn}). */
     record Lrn(LayerSpec.Lrn spec) implements Op {
-        @Override
-        public Shape out() {
-            return spec.out();
-        }
-
         /** Channel c's sum of squares over its neighbourhood, for every element of one plane. */
         private void squares(float[] x, int c, float[] sum, int plane) {
             int channels = spec.in().channels();
@@ -534,11 +511,6 @@ final class Ops {
 
         Relu(LayerSpec.Relu spec) {
             this.shape = spec.out();
-        }
-
-        @Override
-        public Shape out() {
-            return shape;
         }
 
         @Override

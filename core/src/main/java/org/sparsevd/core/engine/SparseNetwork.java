@@ -33,8 +33,8 @@ public final class SparseNetwork {
         this.denseLayout = denseLayout;
         this.ops = Ops.compile(spec, denseLayout);
         int max = spec.input().shape().size();
-        for (Ops.Op op : ops) {
-            max = Math.max(max, op.out().size());
+        for (LayerSpec layer : spec.layers()) {
+            max = Math.max(max, layer.out().size());
         }
         this.largest = max;
     }

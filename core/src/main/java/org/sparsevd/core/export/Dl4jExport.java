@@ -28,8 +28,8 @@ import org.sparsevd.core.engine.LayerSpec;
 import org.sparsevd.core.engine.NetworkSpec;
 import org.sparsevd.core.engine.Shape;
 import org.sparsevd.core.kl.LogAlpha;
-import org.sparsevd.core.layers.SparseVdLayer;
-import org.sparsevd.core.layers.SparseVdParamInitializer;
+import org.sparsevd.core.layers.spec.SparseVdLayer;
+import org.sparsevd.core.layers.spec.SparseVdParamInitializer;
 
 /**
  * The engine's description of a DL4J network built by {@code core}'s {@code arch} package (any variant): dense and

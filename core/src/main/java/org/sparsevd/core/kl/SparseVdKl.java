@@ -20,9 +20,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Log1p;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
 import org.nd4j.linalg.factory.Nd4j;
-import org.sparsevd.core.kl.KlApproximation;
 import org.sparsevd.core.simd.DirectFloats;
-import org.sparsevd.core.simd.FusedKlKernel;
 
 import static org.sparsevd.core.kl.KlApproximation.K1;
 import static org.sparsevd.core.kl.KlApproximation.K2;

@@ -1,5 +1,8 @@
 package org.sparsevd.core.layers;
 
+import org.sparsevd.core.layers.spec.SparseVdLayer;
+import org.sparsevd.core.layers.spec.SparseVdSettings;
+import org.sparsevd.core.layers.spec.SparseVdParamInitializer;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -74,7 +77,7 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
                                                        INDArray layerParamsView, boolean initializeParams,
                                                        DataType networkDataType) {
         return SparseVdOverrides.instantiate(this, unsupported(),
-                () -> new SparseVdConvolutionLayerImpl(conf, networkDataType), conf, trainingListeners, layerIndex,
+                () -> new SparseVdConvolutionLayerImpl<SparseVdConvolutionLayer>(conf, networkDataType), conf, trainingListeners, layerIndex,
                 layerParamsView, initializeParams);
     }
 
@@ -128,11 +131,6 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
     public double[] weightFans() {
         double receptive = (double) getKernelSize()[0] * getKernelSize()[1];
         return new double[] {getNIn() * receptive, getNOut() * receptive / ((double) getStride()[0] * getStride()[1])};
-    }
-
-    @Override
-    public SparseVdConvolutionLayer clone() {
-        return (SparseVdConvolutionLayer) super.clone();
     }
 
     @Override

@@ -1,5 +1,8 @@
 package org.sparsevd.core.layers;
 
+import org.sparsevd.core.layers.spec.SparseVdLayer;
+import org.sparsevd.core.layers.spec.SparseVdSettings;
+import org.sparsevd.core.layers.spec.SparseVdParamInitializer;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -66,7 +69,7 @@ public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLaye
                                                        INDArray layerParamsView, boolean initializeParams,
                                                        DataType networkDataType) {
         return SparseVdOverrides.instantiate(this, unsupported(),
-                () -> new SparseVdDenseLayerImpl(conf, networkDataType), conf, trainingListeners, layerIndex,
+                () -> new SparseVdDenseLayerImpl<SparseVdDenseLayer>(conf, networkDataType), conf, trainingListeners, layerIndex,
                 layerParamsView, initializeParams);
     }
 
@@ -113,11 +116,6 @@ public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLaye
     @Override
     public double[] weightFans() {
         return new double[] {getNIn(), getNOut()};
-    }
-
-    @Override
-    public SparseVdDenseLayer clone() {
-        return (SparseVdDenseLayer) super.clone();
     }
 
     @Override

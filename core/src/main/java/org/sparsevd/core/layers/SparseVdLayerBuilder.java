@@ -1,5 +1,7 @@
 package org.sparsevd.core.layers;
 
+import org.sparsevd.core.layers.spec.SparseVdSettings;
+
 /**
  * The Sparse VD part of the builders of {@link SparseVdDenseLayer} and {@link SparseVdConvolutionLayer}: each
  * method replaces the builder's {@link SparseVdSettings}, which check the value.

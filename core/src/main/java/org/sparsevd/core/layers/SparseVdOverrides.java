@@ -1,5 +1,7 @@
 package org.sparsevd.core.layers;
 
+import org.sparsevd.core.layers.spec.SparseVdLayer;
+import org.sparsevd.core.layers.spec.SparseVdParamInitializer;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
@@ -28,7 +30,8 @@ final class SparseVdOverrides {
     /**
      * The runtime layer DL4J instantiates from {@code layer}'s configuration: nIn and nOut set, the settings and
      * {@code unsupported} checked as {@link SparseVdSettings#checkLayer} does, a warning for an input gradient
-     * skipped below the first layer, then the {@code runtime} layer made and wired to its parameters.
+     * skipped below the first layer, then the {@code runtime} layer made: its listeners, index, parameters (views of
+     * {@code paramsView}, initialized if {@code initializeParams}) and configuration set.
      */
     static <L extends FeedForwardLayer & SparseVdLayer> org.deeplearning4j.nn.api.Layer instantiate(L layer,
             String unsupported, Supplier<? extends BaseLayer<?>> runtime, NeuralNetConfiguration conf,
@@ -41,8 +44,13 @@ final class SparseVdOverrides {
                     + "returns no input gradient, which is only correct for a network's first layer", type,
                     layer.getLayerName(), layerIndex);
         }
-        return SparseVdParamInitializer.getInstance().wire(runtime.get(), conf, listeners, layerIndex, paramsView,
-                initializeParams);
+        BaseLayer<?> made = runtime.get();
+        made.setListeners(listeners);
+        made.setIndex(layerIndex);
+        made.setParamsViewArray(paramsView);
+        made.setParamTable(SparseVdParamInitializer.getInstance().init(conf, paramsView, initializeParams));
+        made.setConf(conf);
+        return made;
     }
 
     /** L1/L2/weight decay as DL4J's layer ({@code inherited}) has them, never on logSigma2. */

@@ -1,6 +1,8 @@
 /**
- * Fused element-wise kernels on the JDK's Vector API over ND4J's host memory (CPU backend only):
+ * What the fused element-wise kernels on the JDK's Vector API (the KL term's {@code kl.FusedKlKernel}, Adam's
+ * {@code optim.AdamKernel}) share, over ND4J's host memory (CPU backend only):
  * {@link org.sparsevd.core.simd.DirectFloats} says whether they can run and gives direct access to float arrays,
- * {@link org.sparsevd.core.simd.FusedKlKernel} computes the KL term's value and gradient in one pass.
+ * {@link org.sparsevd.core.simd.Lanes} holds the lane species and the bit-stable exp and log. Nothing here depends
+ * on the packages that use it.
  */
 package org.sparsevd.core.simd;

@@ -6,8 +6,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparsevd.core.kl.KlApproximation;
 import org.sparsevd.core.kl.LogAlpha;
-import org.sparsevd.core.layers.SparseVdLayer;
-import org.sparsevd.core.layers.SparseVdParamInitializer;
+import org.sparsevd.core.layers.spec.SparseVdLayer;
+import org.sparsevd.core.layers.spec.SparseVdParamInitializer;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -17,7 +17,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.sparsevd.core.layers.SparseVdDenseLayer;
-import org.sparsevd.core.layers.SparseVdLayer;
+import org.sparsevd.core.layers.spec.SparseVdLayer;
 import org.sparsevd.core.layers.SparseVdLayers;
 
 import java.util.List;

@@ -29,8 +29,8 @@ import org.sparsevd.core.engine.NetworkSpec;
 import org.sparsevd.core.engine.Quantization;
 import org.sparsevd.core.engine.Shape;
 import org.sparsevd.core.engine.SparseNetwork;
-import org.sparsevd.core.layers.SparseVdLayer;
-import org.sparsevd.core.layers.SparseVdParamInitializer;
+import org.sparsevd.core.layers.spec.SparseVdLayer;
+import org.sparsevd.core.layers.spec.SparseVdParamInitializer;
 
 /**
  * The engine against DL4J on every architecture: a Sparse VD network with random weights, log α spread around the

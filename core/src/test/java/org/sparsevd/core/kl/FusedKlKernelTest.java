@@ -13,7 +13,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sparsevd.core.kl.KlApproximation;
 import org.sparsevd.core.simd.DirectFloats;
-import org.sparsevd.core.simd.FusedKlKernel;
 
 /**
  * The fused SIMD KL kernel computes what the ND4J formulation computes, in the layout DL4J gives it: W and logσ²

@@ -7,8 +7,8 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.sparsevd.core.kl.LogAlpha;
-import org.sparsevd.core.layers.SparseVdLayer;
-import org.sparsevd.core.layers.SparseVdParamInitializer;
+import org.sparsevd.core.layers.spec.SparseVdLayer;
+import org.sparsevd.core.layers.spec.SparseVdParamInitializer;
 
 /**
  * The distribution of a Sparse VD layer's clipped log α over its weights (α = σ²/θ², the weight's noise variance

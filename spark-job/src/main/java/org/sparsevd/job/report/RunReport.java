@@ -12,7 +12,7 @@ import java.util.function.ToDoubleFunction;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.sparsevd.core.layers.SparseVdLayer;
+import org.sparsevd.core.layers.spec.SparseVdLayer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparsevd.job.metrics.EpochMetrics;

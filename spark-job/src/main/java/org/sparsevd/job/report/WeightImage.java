@@ -17,8 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sparsevd.core.kl.LogAlpha;
 import org.sparsevd.core.layers.SparseVdConvolutionLayer;
 import org.sparsevd.core.layers.SparseVdDenseLayer;
-import org.sparsevd.core.layers.SparseVdLayer;
-import org.sparsevd.core.layers.SparseVdParamInitializer;
+import org.sparsevd.core.layers.spec.SparseVdLayer;
+import org.sparsevd.core.layers.spec.SparseVdParamInitializer;
 
 /**
  * The picture of a network's first-layer weights after masking, as in Figure 2b of the Sparse VD review

@@ -23,7 +23,7 @@ import org.sparsevd.core.engine.NetworkSpec;
 import org.sparsevd.core.engine.Quantization;
 import org.sparsevd.core.engine.SparseNetwork;
 import org.sparsevd.core.export.Dl4jExport;
-import org.sparsevd.core.layers.SparseVdLayer;
+import org.sparsevd.core.layers.spec.SparseVdLayer;
 import org.sparsevd.core.layers.SparseVdLayers;
 import org.sparsevd.datasets.LabeledImages;
 import org.sparsevd.datasets.SourceNames;

@@ -20,7 +20,7 @@ import org.sparsevd.core.engine.NetworkSpec;
 import org.sparsevd.core.engine.Shape;
 import org.sparsevd.core.engine.SparseNetwork;
 import org.sparsevd.core.export.Dl4jExport;
-import org.sparsevd.core.layers.SparseVdLayer;
+import org.sparsevd.core.layers.spec.SparseVdLayer;
 import org.sparsevd.core.layers.SparseVdLayers;
 import org.sparsevd.job.output.RunFiles;
 import org.sparsevd.job.config.Checks;

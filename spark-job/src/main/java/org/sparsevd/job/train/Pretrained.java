@@ -13,7 +13,7 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.sparsevd.core.layers.SparseVdParamInitializer;
+import org.sparsevd.core.layers.spec.SparseVdParamInitializer;
 import org.sparsevd.job.config.JobConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

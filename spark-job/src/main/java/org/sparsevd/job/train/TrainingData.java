@@ -23,24 +23,23 @@ import org.slf4j.LoggerFactory;
  * the {@code --validation} hold-out (stratified by class; its examples keep their true labels and are never trained
  * on), then the {@code --random-labels} of the examples trained on.
  */
-public final class TrainingData {
+public record TrainingData(LabeledImages train, LabeledImages validation, LabeledImages test,
+                           ChannelNormalization normalization) {
     private static final Logger log = LoggerFactory.getLogger(TrainingData.class);
     /** Mixed into the run seed for the choice of random labels (the subset uses the run seed itself). */
     private static final long RANDOM_LABELS_STREAM = 0x52414e444c42L;
     /** Mixed into the run seed for the choice of the validation examples. */
     private static final long VALIDATION_STREAM = 0x56414c4944L;
 
-    private final LabeledImages train;
-    private final LabeledImages validation;
-    private final LabeledImages test;
-    private final ChannelNormalization normalization;
-
-    private TrainingData(LabeledImages train, LabeledImages validation, LabeledImages test,
-                         ChannelNormalization normalization) {
-        this.train = train;
-        this.validation = validation;
-        this.test = test;
-        this.normalization = normalization;
+    /**
+     * @param train         the examples trained on
+     * @param validation    the held-out validation examples, or {@code null} without {@code --validation}
+     * @param test          the test examples
+     * @param normalization the per-channel normalization of all three, or {@code null} for pixels scaled to [0, 1]
+     */
+    public TrainingData {
+        java.util.Objects.requireNonNull(train, "train");
+        java.util.Objects.requireNonNull(test, "test");
     }
 
     /**
@@ -79,23 +78,5 @@ public final class TrainingData {
             throw new JobConfigException("--validation " + SweepConfig.plain(options.validation()) + ": "
                     + e.getMessage());
         }
-    }
-
-    public LabeledImages train() {
-        return train;
-    }
-
-    /** The held-out validation examples, or {@code null} without {@code --validation}. */
-    public LabeledImages validation() {
-        return validation;
-    }
-
-    public LabeledImages test() {
-        return test;
-    }
-
-    /** The per-channel normalization of both sets, or {@code null} for pixels scaled to [0, 1]. */
-    public ChannelNormalization normalization() {
-        return normalization;
     }
 }

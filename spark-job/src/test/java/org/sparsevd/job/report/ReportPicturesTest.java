@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.sparsevd.core.layers.SparseVdLayer;
+import org.sparsevd.core.layers.spec.SparseVdLayer;
 import org.sparsevd.core.sparsity.LayerSparsity;
 import org.sparsevd.core.sparsity.SparsityReport;
 import org.sparsevd.job.config.ModelOptions;

@@ -16,13 +16,14 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
-import org.sparsevd.core.layers.SparseVdConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.sparsevd.core.layers.spec.SparseVdLayer;
 
-import static org.sparsevd.core.layers.SparseVdParamInitializer.BIAS_KEY;
-import static org.sparsevd.core.layers.SparseVdParamInitializer.WEIGHT_KEY;
+import static org.sparsevd.core.layers.spec.SparseVdParamInitializer.BIAS_KEY;
+import static org.sparsevd.core.layers.spec.SparseVdParamInitializer.WEIGHT_KEY;
 
 /**
- * Runtime SparseVD 2-D convolution layer (see {@link SparseVdConvolutionLayer}), NCHW, on libnd4j's {@code conv2d}
+ * Runtime SparseVD 2-D convolution layer (see {@link org.sparsevd.core.layers.SparseVdConvolutionLayer}), NCHW, on libnd4j's {@code conv2d}
  * and {@code conv2d_bp} ops (weights [nOut, nIn, kH, kW]).
  *
  * <p><b>Training forward</b>, the local reparameterization trick for convolutions (Molchanov et al., 2017, sec. 4.2,
@@ -37,7 +38,7 @@ import static org.sparsevd.core.layers.SparseVdParamInitializer.WEIGHT_KEY;
  * the input gradient gets 2x∘dL/d(x∘x) added. The KL term of eq. 14 enters score and gradients exactly as in the
  * dense layer ({@link SparseVdLayerImpl}).
  */
-public class SparseVdConvolutionLayerImpl extends SparseVdLayerImpl<SparseVdConvolutionLayer> {
+public class SparseVdConvolutionLayerImpl<C extends ConvolutionLayer & SparseVdLayer> extends SparseVdLayerImpl<C> {
 
     public SparseVdConvolutionLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType, 'c');
@@ -64,7 +65,7 @@ public class SparseVdConvolutionLayerImpl extends SparseVdLayerImpl<SparseVdConv
     }
 
     private Geometry geometry(INDArray x) {
-        SparseVdConvolutionLayer c = layerConf();
+        C c = layerConf();
         int[] kernel = c.getKernelSize();
         int[] stride = c.getStride();
         int[] dilation = c.getDilation();

@@ -12,12 +12,13 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
-import org.sparsevd.core.layers.SparseVdDenseLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.sparsevd.core.layers.spec.SparseVdLayer;
 
-import static org.sparsevd.core.layers.SparseVdParamInitializer.WEIGHT_KEY;
+import static org.sparsevd.core.layers.spec.SparseVdParamInitializer.WEIGHT_KEY;
 
 /**
- * Runtime SparseVD dense layer (see {@link SparseVdDenseLayer}).
+ * Runtime SparseVD dense layer (see {@link org.sparsevd.core.layers.SparseVdDenseLayer}).
  *
  * <p><b>Training forward</b> (local reparameterization trick): μ = xW + b, σ² = (x∘x)·exp(logσ²),
  * z = μ + sqrt(σ² + 1e-8)∘ε with ε ~ N(0, 1) drawn from {@code Nd4j.getRandom()}, one per output unit per example;
@@ -36,7 +37,7 @@ import static org.sparsevd.core.layers.SparseVdParamInitializer.WEIGHT_KEY;
  *
  * <p>klWeight, N, threshold and the clip are read from the configuration at every step.
  */
-public class SparseVdDenseLayerImpl extends SparseVdLayerImpl<SparseVdDenseLayer> {
+public class SparseVdDenseLayerImpl<C extends FeedForwardLayer & SparseVdLayer> extends SparseVdLayerImpl<C> {
 
     /**
      * All [minibatch, n] arrays of this layer are 'f' order: with 'f' operands ND4J's gemm and element-wise ops are

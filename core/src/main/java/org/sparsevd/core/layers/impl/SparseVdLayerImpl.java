@@ -18,11 +18,11 @@ import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparsevd.core.kl.LogAlpha;
 import org.sparsevd.core.kl.SparseVdKl;
-import org.sparsevd.core.layers.SparseVdLayer;
+import org.sparsevd.core.layers.spec.SparseVdLayer;
 
-import static org.sparsevd.core.layers.SparseVdParamInitializer.BIAS_KEY;
-import static org.sparsevd.core.layers.SparseVdParamInitializer.LOG_SIGMA2_KEY;
-import static org.sparsevd.core.layers.SparseVdParamInitializer.WEIGHT_KEY;
+import static org.sparsevd.core.layers.spec.SparseVdParamInitializer.BIAS_KEY;
+import static org.sparsevd.core.layers.spec.SparseVdParamInitializer.LOG_SIGMA2_KEY;
+import static org.sparsevd.core.layers.spec.SparseVdParamInitializer.WEIGHT_KEY;
 
 /**
  * What the runtime SparseVD layers (dense and convolutional) share: the KL term of the SGVLB (eq. 3 of Molchanov

@@ -1,10 +1,10 @@
-package org.sparsevd.core.layers;
+package org.sparsevd.core.layers.spec;
 
 import java.io.Serializable;
 import org.sparsevd.core.kl.LogAlpha;
 
 /**
- * The Sparse VD settings of one layer, shared by {@link SparseVdDenseLayer} and {@link SparseVdConvolutionLayer}:
+ * The Sparse VD settings of one layer, shared by {@link org.sparsevd.core.layers.SparseVdDenseLayer} and {@link org.sparsevd.core.layers.SparseVdConvolutionLayer}:
  * immutable, and the one place they are checked. Each value is checked when it is set (the constructor and the
  * {@code with…} methods); {@link #checkComplete} checks what needs the whole: N given, the clip range ordered
  * (Jackson sets the clip bounds one at a time, so a layer read from JSON passes through unordered pairs).
@@ -130,7 +130,7 @@ public record SparseVdSettings(double klWeight, long trainSetSize, double thresh
     }
 
     /** The settings as ", klWeight=…, …", for a layer's toString. */
-    String describe() {
+    public String describe() {
         return ", klWeight=" + klWeight + ", trainSetSize=" + trainSetSize + ", threshold=" + threshold
                 + ", logSigma2Init=" + logSigma2Init + ", logAlphaClip=[" + logAlphaMin + ", " + logAlphaMax
                 + "], skipInputGradient=" + skipInputGradient;

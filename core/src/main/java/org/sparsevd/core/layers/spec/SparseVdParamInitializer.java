@@ -1,4 +1,4 @@
-package org.sparsevd.core.layers;
+package org.sparsevd.core.layers.spec;
 
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -17,8 +17,8 @@ import java.util.Map;
 
 /**
  * Parameters of a SparseVD layer, in this order in the flattened parameter vector: {@code W}, {@code logSigma2} (the
- * same shape as W) and {@code b} [1, nOut]. W is [nIn, nOut] in 'f' order for a {@link SparseVdDenseLayer} and
- * [nOut, nIn, kH, kW] in 'c' order (DL4J's ConvolutionLayer layout) for a {@link SparseVdConvolutionLayer}.
+ * same shape as W) and {@code b} [1, nOut]. W is [nIn, nOut] in 'f' order for a {@link org.sparsevd.core.layers.SparseVdDenseLayer} and
+ * [nOut, nIn, kH, kW] in 'c' order (DL4J's ConvolutionLayer layout) for a {@link org.sparsevd.core.layers.SparseVdConvolutionLayer}.
  *
  * <p>W is initialised with the layer's weight init (fan-in and fan-out as DL4J's DenseLayer and ConvolutionLayer), logSigma2 with the layer's logSigma2Init, b with its bias
  * init. Only W is a "weight" parameter (so L1/L2/weight decay/weight constraints apply to W and b only, never to
@@ -37,21 +37,6 @@ public final class SparseVdParamInitializer implements ParamInitializer {
 
     public static SparseVdParamInitializer getInstance() {
         return INSTANCE;
-    }
-
-    /**
-     * Completes a runtime layer DL4J instantiates from {@code conf}: listeners, index, its parameters as views of
-     * {@code paramsView} (initialized if {@code initialize}), and the configuration.
-     */
-    <L extends org.deeplearning4j.nn.layers.BaseLayer<?>> L wire(L layer, NeuralNetConfiguration conf,
-            java.util.Collection<org.deeplearning4j.optimize.api.TrainingListener> listeners, int index,
-            INDArray paramsView, boolean initialize) {
-        layer.setListeners(listeners);
-        layer.setIndex(index);
-        layer.setParamsViewArray(paramsView);
-        layer.setParamTable(init(conf, paramsView, initialize));
-        layer.setConf(conf);
-        return layer;
     }
 
     @Override

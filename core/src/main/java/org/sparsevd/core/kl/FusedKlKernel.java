@@ -1,4 +1,4 @@
-package org.sparsevd.core.simd;
+package org.sparsevd.core.kl;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -7,14 +7,15 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.sparsevd.core.kl.LogAlpha;
+import org.sparsevd.core.simd.DirectFloats;
+import org.sparsevd.core.simd.Lanes;
 
 import static org.sparsevd.core.kl.KlApproximation.K1;
 import static org.sparsevd.core.kl.KlApproximation.K2;
 import static org.sparsevd.core.kl.KlApproximation.K3;
 
 /**
- * The training-path KL value and gradient of {@link org.sparsevd.core.kl.SparseVdKl#addGradient} as one pass over the parameters, in
+ * The training-path KL value and gradient of {@link SparseVdKl#addGradient} as one pass over the parameters, in
  * SIMD lanes of the JDK's Vector API (incubator module {@code jdk.incubator.vector}). The element-wise formula is
  * the same as there (eq. 14 of Molchanov et al., 2017, with α = exp(logσ²)/(W² + 1e-8) clipped to
  * [exp(min), exp(max)]):

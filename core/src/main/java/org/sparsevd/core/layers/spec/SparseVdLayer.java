@@ -1,4 +1,4 @@
-package org.sparsevd.core.layers;
+package org.sparsevd.core.layers.spec;
 
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
 
@@ -12,12 +12,12 @@ import org.nd4j.shade.jackson.annotation.JsonIgnore;
  *
  * <p>A layer implementing this interface must name its parameters as {@link SparseVdParamInitializer} does:
  * {@value SparseVdParamInitializer#WEIGHT_KEY} (θ), {@value SparseVdParamInitializer#LOG_SIGMA2_KEY} (log σ²),
- * {@value SparseVdParamInitializer#BIAS_KEY} — the sparsity report and the helpers in {@link SparseVdLayers}
+ * {@value SparseVdParamInitializer#BIAS_KEY} — the sparsity report and the helpers in {@link org.sparsevd.core.layers.SparseVdLayers}
  * rely on it.
  *
  * <p>The layer's KL term is {@code klWeight / trainSetSize · Σ KL(logα)} per example, added to DL4J's score; the
  * implementation reads klWeight and trainSetSize from its configuration at every step, so changing them
- * (e.g. with {@link SparseVdLayers#setKlWeight}) changes training from the next minibatch on.
+ * (e.g. with {@link org.sparsevd.core.layers.SparseVdLayers#setKlWeight}) changes training from the next minibatch on.
  */
 public interface SparseVdLayer {
 
