@@ -77,8 +77,8 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
                                                        INDArray layerParamsView, boolean initializeParams,
                                                        DataType networkDataType) {
         return SparseVdOverrides.instantiate(this, unsupported(),
-                () -> new SparseVdConvolutionLayerImpl<SparseVdConvolutionLayer>(conf, networkDataType), conf, trainingListeners, layerIndex,
-                layerParamsView, initializeParams);
+                () -> new SparseVdConvolutionLayerImpl<SparseVdConvolutionLayer>(conf, networkDataType), conf,
+                trainingListeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override

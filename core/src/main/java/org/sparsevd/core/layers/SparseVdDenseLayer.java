@@ -69,8 +69,8 @@ public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLaye
                                                        INDArray layerParamsView, boolean initializeParams,
                                                        DataType networkDataType) {
         return SparseVdOverrides.instantiate(this, unsupported(),
-                () -> new SparseVdDenseLayerImpl<SparseVdDenseLayer>(conf, networkDataType), conf, trainingListeners, layerIndex,
-                layerParamsView, initializeParams);
+                () -> new SparseVdDenseLayerImpl<SparseVdDenseLayer>(conf, networkDataType), conf, trainingListeners,
+                layerIndex, layerParamsView, initializeParams);
     }
 
     @Override

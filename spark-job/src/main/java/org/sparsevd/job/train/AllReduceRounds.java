@@ -70,8 +70,8 @@ final class AllReduceRounds implements Rounds {
         long timeout = conf.getTimeAsMs(TIMEOUT, DEFAULT_TIMEOUT);
         if (port < 0 || port > 65535 || timeout < 1 || timeout > Integer.MAX_VALUE) {
             throw new JobConfigException("--sync allreduce needs " + PORT + " in 0..65535 (0: any free port) and "
-                    + TIMEOUT + " of at least 1ms and at most 24 days, not " + port + " and " + timeout + " ms (or train with "
-                    + "--sync average)");
+                    + TIMEOUT + " of at least 1ms and at most 24 days, not " + port + " and " + timeout
+                    + " ms (or train with --sync average)");
         }
         this.timeoutMillis = (int) timeout;
     }

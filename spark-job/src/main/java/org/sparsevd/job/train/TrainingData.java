@@ -1,5 +1,6 @@
 package org.sparsevd.job.train;
 
+import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
 import org.sparsevd.core.seed.Seeds;
 import org.sparsevd.datasets.ChannelNormalization;
@@ -38,8 +39,8 @@ public record TrainingData(LabeledImages train, LabeledImages validation, Labele
      * @param normalization the per-channel normalization of all three, or {@code null} for pixels scaled to [0, 1]
      */
     public TrainingData {
-        java.util.Objects.requireNonNull(train, "train");
-        java.util.Objects.requireNonNull(test, "test");
+        Objects.requireNonNull(train, "train");
+        Objects.requireNonNull(test, "test");
     }
 
     /**
