@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Where an averaging round's time goes, from a Spark event log of a `sparsevd train` run (issue 15).
+"""Where a round's time goes, from a Spark event log of a `sparsevd train` run (issue 15).
 
     bench/spark_rounds.py EVENT_LOG [EPOCH]
 
@@ -7,14 +7,16 @@ EVENT_LOG is the file Spark wrote with spark.eventLog.enabled=true (bench/profil
 given epoch (default: the last one the log has), the training time of the epoch (first round's first job submitted
 to last round's last job done; evaluation is not in it) and, as means over its rounds, the round's wall time split
 into its Spark jobs and the driver's time between them, and the fit job's tasks split into Spark's task metrics.
-Rounds are recognized by sparsevd's job description "sparsevd: epoch E/…, averaging round R/…".
+A round is an averaging round (`--sync average`: a count job, if any, and a fit job) or an all-reduce stage
+(`--sync allreduce`: one barrier job); rounds are recognized by sparsevd's job description
+"sparsevd: epoch E/…, round R/…" (before the all-reduce default: "…, averaging round R/…").
 """
 import json
 import re
 import sys
 from collections import defaultdict
 
-DESCRIPTION = re.compile(r"sparsevd: epoch (\d+)/\d+, averaging round (\d+)/\d+")
+DESCRIPTION = re.compile(r"sparsevd: epoch (\d+)/\d+, (?:averaging )?round (\d+)/\d+")
 
 
 def load(path):
@@ -47,6 +49,8 @@ def kind_of(job, stage_name):
         return "count job"
     if "treeAggregate" in names:
         return "fit job (mapPartitions + treeAggregate)"
+    if "AllReduceRounds" in names:
+        return "fit job (all-reduce barrier stage + collect)"
     return "other job (" + names + ")"
 
 
@@ -87,23 +91,23 @@ def main():
                         ser = m.get("Result Serialization Time", 0)
                         metric["task duration (launch to finish)"] += duration
                         metric["  deserialize task (closure, broadcast reference)"] += deser
-                        metric["  run (broadcast value, network built, F minibatches fitted, result)"] += run
+                        metric["  run (broadcast value, network built, the round's minibatches fitted, result)"] += run
                         metric["    of which JVM GC"] += m.get("JVM GC Time", 0)
                         metric["    of which CPU time"] += m.get("Executor CPU Time", 0) / 1e6
                         metric["  serialize result (parameters + Adam state)"] += ser
                         metric["  other (scheduling, result fetch)"] += duration - deser - run - ser
                         task_count += 1
         gaps += wall - busy
-    print(f"epoch {epoch}: {n} averaging rounds, training part {train_ms / 1000:.2f} s "
+    print(f"epoch {epoch}: {n} rounds, training part {train_ms / 1000:.2f} s "
           f"(first job submitted to last job done; window {starts[0]} {ends[-1]} ms)")
     print()
-    print("| per averaging round (mean of the epoch's rounds) | ms | share of the round |")
+    print("| per round (mean of the epoch's rounds) | ms | share of the round |")
     print("|---|---:|---:|")
     round_ms = train_ms / n
     print(f"| round, wall | {round_ms:.1f} | 100% |")
     for k in sorted(per_kind):
         print(f"| {k}, {counts[k] / n:g} per round | {per_kind[k] / n:.1f} | {per_kind[k] / n / round_ms:.0%} |")
-    print(f"| driver between jobs (building the round's RDD, broadcast, averaging, setParameters) | "
+    print(f"| driver between jobs (building the round's RDD, broadcast, averaging or the result's assign) | "
           f"{gaps / n:.1f} | {gaps / n / round_ms:.0%} |")
     print()
     print(f"| fit job, per task (mean of {task_count} tasks) | ms |")
