@@ -1,29 +1,33 @@
 #!/usr/bin/env bash
-# bench/speed-table.sh OUT_DIR [LIMIT] [FULL]: every row of issue 15's speed table in one run, one after another, so that
+# bench/speed-table.sh OUT_DIR [LIMIT] [FULL] [CIFAR_LIMIT]: every row of issue 15's speed table in one run, one after another, so that
 # every ratio comes from the same conditions; raw outputs under OUT_DIR, the table on stdout (and OUT_DIR/table.md).
 #   - `train` LeNet-300-100 with the defaults (embedded local mode, 2 workers, global batch 100, F = 10) on all
 #     FULL (default 60,000: all) Fashion-MNIST training images, and with --workers 1, LeNet-5 Sparse VD and --variant plain on LIMIT
 #     (default 12,000) images: 2 epochs each, the KL term on in epoch 2 (--kl-zero-epochs 1 --kl-ramp-epochs 1);
 #     examples/s of epoch 2's training part (Spark's event log: first averaging round's job submitted to the last
 #     one's end; evaluation is outside it) and the peak RSS of the whole run (/usr/bin/time);
+#   - the same for vgglike --width 0.25 and alexnet, Sparse VD and --variant plain, on CIFAR_LIMIT (default 2,000)
+#     images of CIFAR-format files made from Fashion-MNIST by bench/cifar_from_idx.py (no CIFAR-10 here; the
+#     speed of a step does not depend on which images it sees), tested on 1,000;
 #   - ThroughputBench (one JVM, OMP_NUM_THREADS=1, best of 2 passes over LIMIT images), LeNet-300-100 and LeNet-5;
 #   - the PyTorch reference (/usr/bin/python3 ../shared/reference/torch_sparsevd.py --threads 2, best of 2 epochs
 #     of LIMIT images), LeNet-300-100 and LeNet-5;
 #   - FloorBench (FLOPs per example, this machine's GEMM rate, the floor) and the application jar's size.
 # Build first: mvn -q -B -DskipTests package
 source "$(dirname "$0")/lib.sh"
-bench_args "out=?usage: bench/speed-table.sh OUT_DIR [LIMIT] [FULL]" limit=12000 full=60000 -- "$@"
+bench_args "out=?usage: bench/speed-table.sh OUT_DIR [LIMIT] [FULL] [CIFAR_LIMIT]" limit=12000 full=60000 \
+  cifar_limit=2000 -- "$@"
 mkdir -p "$out"
 rows=()
 
-# train ROW_NAME [options]: 2 epochs; prints nothing, appends "name|examples/s|peak RSS MB|load" to rows.
+# train ROW_NAME DATA [options]: 2 epochs; prints nothing, appends "name|examples/s|peak RSS MB|load" to rows.
 train() {
-  local name="$1"; shift
+  local name="$1" train_data="$2"; shift 2
   local dir="$out/$name"
   rm -rf "$dir"; mkdir -p "$dir/events"
   local load; load="$(cut -d' ' -f1-3 /proc/loadavg)"
   SPARSEVD_DRIVER_MEMORY=4g SPARSEVD_JAVA_OPTS="-Dspark.eventLog.enabled=true -Dspark.eventLog.dir=file://$dir/events" \
-    /usr/bin/time -f '%M' -o "$dir/max-rss-kb" "$root/deploy/bin/sparsevd" train --data "$data" --epochs 2 \
+    /usr/bin/time -f '%M' -o "$dir/max-rss-kb" "$root/deploy/bin/sparsevd" train --data "$train_data" --epochs 2 \
     --kl-zero-epochs 1 --kl-ramp-epochs 1 "$@" --output "$dir/run" > "$dir/stdout.txt" 2> "$dir/stderr.txt"
   python3 "$root/bench/spark_rounds.py" "$(ls "$dir"/events/* | head -1)" 2 > "$dir/rounds.md"
   local seconds n
@@ -32,10 +36,16 @@ train() {
   rows+=("train $name ($n examples, epoch 2)|$(python3 -c "print(round($n / $seconds))")|$(( $(cat "$dir/max-rss-kb") / 1024 ))|$load")
 }
 
-train lenet300-defaults --model lenet300 --limit-train "$full"
-train lenet300-workers1 --model lenet300 --workers 1 --limit-train "$limit"
-train lenet5-sparsevd --model lenet5 --limit-train "$limit"
-train lenet5-plain --model lenet5 --variant plain --limit-train "$limit"
+train lenet300-defaults "$data" --model lenet300 --limit-train "$full"
+train lenet300-workers1 "$data" --model lenet300 --workers 1 --limit-train "$limit"
+train lenet5-sparsevd "$data" --model lenet5 --limit-train "$limit"
+train lenet5-plain "$data" --model lenet5 --variant plain --limit-train "$limit"
+cifar="$out/cifar-format-data"
+python3 "$root/bench/cifar_from_idx.py" "$data" "$cifar" "$cifar_limit" 1000
+for variant in sparsevd plain; do
+  train "vgglike-0.25-$variant" "$cifar" --model vgglike --width 0.25 --variant "$variant"
+  train "alexnet-$variant" "$cifar" --model alexnet --variant "$variant"
+done
 
 for model in lenet300 lenet5; do
   load="$(cut -d' ' -f1-3 /proc/loadavg)"
