@@ -11,7 +11,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
-import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.regularization.Regularization;
@@ -155,19 +154,13 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
     }
 
     /** Builder, as DL4J's ConvolutionLayer.Builder plus the SparseVD settings. Every setter checks its argument. */
-    public static class Builder extends ConvolutionLayer.BaseConvBuilder<Builder>
-            implements SparseVdLayerBuilder<Builder> {
+    public static class Builder extends Conv2dLayerBuilder<Builder> implements SparseVdLayerBuilder<Builder> {
 
         private SparseVdSettings sparseVd = SparseVdSettings.DEFAULTS;
 
         /** @param kernelSize kernel height and width (default 5x5) */
         public Builder(int... kernelSize) {
             super(kernelSize);
-        }
-
-        @Override
-        protected boolean allowCausal() {
-            return false;
         }
 
         @Override
@@ -185,8 +178,7 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
         @SuppressWarnings("unchecked")
         public SparseVdConvolutionLayer build() {
             checkedSparseVd("SparseVdConvolutionLayer", layerName);
-            ConvolutionUtils.validateConvolutionModePadding(convolutionMode, padding);
-            ConvolutionUtils.validateCnnKernelStridePadding(kernelSize, stride, padding);
+            checkGeometry();
             return new SparseVdConvolutionLayer(this);
         }
     }
