@@ -44,20 +44,28 @@ public class NativeConvolutionLayer extends ConvolutionLayer {
 
     /** @throws IllegalArgumentException naming the layer if it has a configuration the layer does not implement */
     private void checkSupported() {
-        String what = null;
-        if (getCnn2dDataFormat() != CNN2DFormat.NCHW) {
-            what = "data format " + getCnn2dDataFormat() + " (NCHW only)";
-        } else if (getConvolutionMode() == ConvolutionMode.Causal) {
-            what = "ConvolutionMode.Causal (1-D only)";
-        } else if (getWeightNoise() != null) {
-            what = "weight noise " + getWeightNoise();
-        } else if (getKernelSize() == null || getKernelSize().length != 2) {
-            what = "kernel size " + Arrays.toString(getKernelSize()) + " (2-D kernels only)";
-        }
+        String what = unsupported(this);
         if (what != null) {
             throw new IllegalArgumentException("NativeConvolutionLayer \"" + getLayerName() + "\" does not support "
                     + what);
         }
+    }
+
+    /**
+     * What of a DL4J convolution configuration the libnd4j convolutions of sparsevd's layers do not implement, or
+     * null: NHWC, the causal mode, weight noise, kernels other than 2-D.
+     */
+    static String unsupported(ConvolutionLayer c) {
+        if (c.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
+            return "data format " + c.getCnn2dDataFormat() + " (NCHW only)";
+        } else if (c.getConvolutionMode() == ConvolutionMode.Causal) {
+            return "ConvolutionMode.Causal (1-D only)";
+        } else if (c.getWeightNoise() != null) {
+            return "weight noise " + c.getWeightNoise();
+        } else if (c.getKernelSize() == null || c.getKernelSize().length != 2) {
+            return "kernel size " + Arrays.toString(c.getKernelSize()) + " (2-D kernels only)";
+        }
+        return null;
     }
 
     @Override
