@@ -31,7 +31,8 @@ import scala.reflect.ClassTag$;
  * (a progress line, see {@link EpochProgress}) every few seconds; a stage that fails is re-run whole, so it should
  * not grow much further. Each step moves every worker's gradient to the
  * driver's {@link AllReduceHub} and the sum back to every worker: 2W gradients through the driver a step, which is
- * what limits this mode on a cluster. The hub listens on {@value #PORT} (default 0: any free port) for at most
+ * what limits this mode on a cluster; with one worker there is nothing to sum, so there is no hub and no exchange
+ * (the sum of one gradient is that gradient: the same bits). The hub listens on {@value #PORT} (default 0: any free port) for at most
  * {@value #TIMEOUT} (default {@value #DEFAULT_TIMEOUT}) of silence from a worker.
  */
 final class AllReduceRounds implements Rounds {
@@ -50,9 +51,18 @@ final class AllReduceRounds implements Rounds {
     private final String host;
     private final int port;
     private final int timeoutMillis;
+    private final boolean hubForOne;
 
     /** Checks that {@code sc} can run barrier stages of {@code workers} tasks exchanging {@code net}'s gradient. */
     AllReduceRounds(JavaSparkContext sc, MultiLayerNetwork net, int workers) {
+        this(sc, net, workers, false);
+    }
+
+    /**
+     * @param hubForOne exchange through a hub also with one worker, whose sum of one gradient is that gradient (the
+     *                  stage then skips the exchange): only for the test that checks that skipping it changes no bit
+     */
+    AllReduceRounds(JavaSparkContext sc, MultiLayerNetwork net, int workers, boolean hubForOne) {
         checkCluster(sc, workers);
         for (NeuralNetConfiguration layer : net.getLayerWiseConfigurations().getConfs()) {
             GradientNormalization g = layer.getLayer().getGradientNormalization();
@@ -74,6 +84,7 @@ final class AllReduceRounds implements Rounds {
                     + " ms (or train with --sync average)");
         }
         this.timeoutMillis = (int) timeout;
+        this.hubForOne = hubForOne;
     }
 
     private static String localHost() {
@@ -109,13 +120,14 @@ final class AllReduceRounds implements Rounds {
     public void fit(JavaRDD<DataSet> batches, int steps, List<TrainingHook> hooks) {
         Broadcast<NetBroadcastTuple> state = sc.broadcast(new NetBroadcastTuple(net.getLayerWiseConfigurations(),
                 net.params(), net.getUpdater().getStateViewArray()));
-        try (AllReduceHub hub = new AllReduceHub(host, port, workers, (int) net.numParams(), steps, timeoutMillis)) {
+        try (AllReduceHub hub = workers == 1 && !hubForOne ? null
+                : new AllReduceHub(host, port, workers, (int) net.numParams(), steps, timeoutMillis)) {
             List<AllReduceStage.Result> results;
             try {
-                results = batches.rdd().barrier().mapPartitions(new AllReduceStage(state, hub.address(), steps, hooks),
-                        false, RESULT).toJavaRDD().collect();
+                results = batches.rdd().barrier().mapPartitions(new AllReduceStage(state,
+                        hub == null ? null : hub.address(), steps, hooks), false, RESULT).toJavaRDD().collect();
             } catch (RuntimeException e) {
-                throw hub.failure() == null ? e
+                throw hub == null || hub.failure() == null ? e
                         : new IllegalStateException("--sync allreduce failed: " + hub.failure(), e);
             }
             if (results.size() != 1) {

@@ -31,7 +31,8 @@ import scala.runtime.AbstractFunction1;
  *       or none once its block has run out) with DL4J's {@code computeGradientAndScore}, under the hooks of the
  *       epoch (noise seed, losses, accuracy, examples) exactly as dl4j-spark calls them around a fit;</li>
  *   <li>each worker sends its gradient and example count to the driver's {@link AllReduceHub}, which sums them in
- *       worker order and sends the sum back to every worker, so every replica holds the same bits;</li>
+ *       worker order and sends the sum back to every worker, so every replica holds the same bits (a stage of one
+ *       worker skips this: the sum of its gradient alone is that gradient);</li>
  *   <li>each applies what DL4J's {@code StochasticGradientDescent} applies in {@code fit}: the network's updater
  *       (the configured Adam, e.g. {@code FusedAdam}) with the minibatch size set to the examples of the whole
  *       step, then {@code params -= update}, the iteration count + 1 and the constraints.</li>
@@ -62,7 +63,8 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
     /**
      * @param network the driver's network: configuration (with the epoch's KL weight, learning rate and iteration
      *                count), parameters and updater state
-     * @param hub     where the tasks exchange their gradients
+     * @param hub     where the tasks exchange their gradients, or {@code null} for a stage of one worker, which has
+     *                nothing to exchange: its gradient is the sum
      * @param steps   the optimizer steps of this stage (every task takes all of them)
      * @param hooks   called around every minibatch a worker computes on
      */
@@ -81,13 +83,15 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
     public Iterator<Result> apply(Iterator<DataSet> batches) {
         BarrierTaskContext task = BarrierTaskContext.get();
         MultiLayerNetwork replica = replica(network.value());
-        float[] total = new float[(int) replica.numParams()];
-        try (AllReduceClient exchange = new AllReduceClient(hub, task.stageAttemptNumber(), task.partitionId(),
-                total.length)) {
+        float[] total = hub == null ? null : new float[(int) replica.numParams()];
+        try (AllReduceClient exchange = hub == null ? null : new AllReduceClient(hub, task.stageAttemptNumber(),
+                task.partitionId(), total.length)) {
             for (int step = 0; step < steps; step++) {
                 step(exchange, replica, batches.hasNext() ? batches.next() : null, total);
             }
-            exchange.checkSame(digest(replica));
+            if (exchange != null) {
+                exchange.checkSame(digest(replica));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -134,8 +138,13 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
             replica.computeGradientAndScore();
             examples = share.numExamples();
         }
-        int global = exchange.sum(examples, examples == 0 ? null : gradient.toFloatVector(), total);
-        gradient.assign(Nd4j.createFromArray(total).reshape(gradient.shape()));
+        int global = examples;
+        if (exchange != null) {
+            global = exchange.sum(examples, examples == 0 ? null : gradient.toFloatVector(), total);
+            gradient.assign(Nd4j.createFromArray(total).reshape(gradient.shape()));
+        } else if (examples == 0) {
+            throw new IllegalStateException("the one worker of an all-reduce stage ran out of minibatches");
+        }
 
         MultiLayerConfiguration conf = replica.getLayerWiseConfigurations();
         int iteration = conf.getIterationCount();

@@ -200,6 +200,30 @@ class SparkTrainerTest {
     }
 
     /**
+     * One all-reducing worker has nothing to sum and exchanges nothing: two epochs without the hub (the default) end
+     * with the same parameter, Adam-state and iteration bits, and the same epoch losses, as through a hub that sums
+     * the one gradient (1,000 examples in minibatches of 50: a stage of 20 steps an epoch).
+     */
+    @Test
+    void oneAllReducingWorkerSkipsTheHubWithoutChangingABit() {
+        TrainConfig config = config(allReduce(1, 50), new ScheduleOptions(2, 1e-3, "constant", 0, KL_WEIGHT, 0, 0));
+        try (CachedBlocks blocks = new CachedBlocks(sc, train, 1)) {
+            SparkTrainer alone = new SparkTrainer(sc, config, Models.build(config, train.count()), blocks, null);
+            SparkTrainer hub = new SparkTrainer(sc, config, Models.build(config, train.count()), blocks, null, true);
+            for (int epoch = 0; epoch < 2; epoch++) {
+                assertEquals(hub.fitEpoch(epoch), alone.fitEpoch(epoch), "epoch " + (epoch + 1));
+            }
+            MultiLayerNetwork a = hub.network();
+            MultiLayerNetwork b = alone.network();
+            assertArrayEquals(a.params().toFloatVector(), b.params().toFloatVector(), "parameters");
+            assertArrayEquals(a.getUpdater().getStateViewArray().toFloatVector(),
+                    b.getUpdater().getStateViewArray().toFloatVector(), "Adam state");
+            assertEquals(40, a.getLayerWiseConfigurations().getIterationCount(), "2 epochs of 20 steps");
+            assertEquals(40, b.getLayerWiseConfigurations().getIterationCount(), "2 epochs of 20 steps");
+        }
+    }
+
+    /**
      * Two all-reducing workers: every minibatch share of 50 is fitted once, by both partitions, under the epoch's KL
      * weight and the global N, in rounds of at most {@link AllReduceRounds#STEPS_PER_STAGE} steps; the optimizer
      * takes one step per global minibatch (20 for 1000 examples in batches of 50 × 2, 10 per worker... here 2
