@@ -18,6 +18,7 @@ import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sparsevd.core.simd.DirectFloats;
 import scala.collection.Iterator;
 import scala.collection.JavaConverters;
 import scala.runtime.AbstractFunction1;
@@ -83,11 +84,13 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
     public Iterator<Result> apply(Iterator<DataSet> batches) {
         BarrierTaskContext task = BarrierTaskContext.get();
         MultiLayerNetwork replica = replica(network.value());
-        float[] total = hub == null ? null : new float[(int) replica.numParams()];
+        int params = (int) replica.numParams();
+        float[] mine = hub == null ? null : new float[params];
+        float[] total = hub == null ? null : new float[params];
         try (AllReduceClient exchange = hub == null ? null : new AllReduceClient(hub, task.stageAttemptNumber(),
-                task.partitionId(), total.length)) {
+                task.partitionId(), params)) {
             for (int step = 0; step < steps; step++) {
-                step(exchange, replica, batches.hasNext() ? batches.next() : null, total);
+                step(exchange, replica, batches.hasNext() ? batches.next() : null, mine, total);
             }
             if (exchange != null) {
                 exchange.checkSame(digest(replica));
@@ -104,6 +107,24 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
                         replica.getLayerWiseConfigurations().getIterationCount()))
                 : Collections.emptyList();
         return JavaConverters.asScalaIteratorConverter(out.iterator()).asScala();
+    }
+
+    /** Copies {@code from}'s floats into {@code to}: a memory copy on ND4J's CPU backend, ND4J's copy elsewhere. */
+    private static void copy(INDArray from, float[] to) {
+        if (DirectFloats.hostMemory() && DirectFloats.supports(from)) {
+            DirectFloats.buffer(from).asFloatBuffer().get(to);
+        } else {
+            System.arraycopy(from.toFloatVector(), 0, to, 0, to.length);
+        }
+    }
+
+    /** Copies {@code from} into the floats of {@code to}, as {@link #copy(INDArray, float[])} in reverse. */
+    private static void copy(float[] from, INDArray to) {
+        if (DirectFloats.hostMemory() && DirectFloats.supports(to)) {
+            DirectFloats.buffer(to).asFloatBuffer().put(from);
+        } else {
+            to.assign(Nd4j.createFromArray(from).reshape(to.shape()));
+        }
     }
 
     /**
@@ -124,9 +145,13 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
         return net;
     }
 
-    /** One optimizer step on the global minibatch; {@code share} is this worker's part, or {@code null}. */
-    private void step(AllReduceClient exchange, MultiLayerNetwork replica, DataSet share, float[] total)
-            throws IOException {
+    /**
+     * One optimizer step on the global minibatch; {@code share} is this worker's part, or {@code null};
+     * {@code mine} and {@code total} hold the exchanged gradients (reused from step to step; {@code null} without an
+     * exchange).
+     */
+    private void step(AllReduceClient exchange, MultiLayerNetwork replica, DataSet share, float[] mine,
+                      float[] total) throws IOException {
         INDArray gradient = replica.getGradientsViewArray();
         int examples = 0;
         if (share != null) {
@@ -140,8 +165,11 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
         }
         int global = examples;
         if (exchange != null) {
-            global = exchange.sum(examples, examples == 0 ? null : gradient.toFloatVector(), total);
-            gradient.assign(Nd4j.createFromArray(total).reshape(gradient.shape()));
+            if (examples > 0) {
+                copy(gradient, mine);
+            }
+            global = exchange.sum(examples, examples == 0 ? null : mine, total);
+            copy(total, gradient);
         } else if (examples == 0) {
             throw new IllegalStateException("the one worker of an all-reduce stage ran out of minibatches");
         }
