@@ -31,8 +31,9 @@ import scala.reflect.ClassTag$;
  * (a progress line, see {@link EpochProgress}) every few seconds; a stage that fails is re-run whole, so it should
  * not grow much further. Each step moves every worker's gradient to the
  * driver's {@link AllReduceHub} and the sum back to every worker: 2W gradients through the driver a step, which is
- * what limits this mode on a cluster; with one worker there is nothing to sum, so there is no hub and no exchange
- * (the sum of one gradient is that gradient: the same bits). The hub listens on {@value #PORT} (default 0: any free port) for at most
+ * what limits this mode on a cluster. In local mode, where the tasks are threads of the driver's JVM, they add the
+ * gradients in shared memory instead ({@link LocalAllReduce}, the same additions in the same order); with one worker
+ * there is nothing to sum and nothing is exchanged (the sum of one gradient is that gradient). The hub listens on {@value #PORT} (default 0: any free port) for at most
  * {@value #TIMEOUT} (default {@value #DEFAULT_TIMEOUT}) of silence from a worker.
  */
 final class AllReduceRounds implements Rounds {
@@ -51,7 +52,7 @@ final class AllReduceRounds implements Rounds {
     private final String host;
     private final int port;
     private final int timeoutMillis;
-    private final boolean hubForOne;
+    private final boolean throughHub;
 
     /** Checks that {@code sc} can run barrier stages of {@code workers} tasks exchanging {@code net}'s gradient. */
     AllReduceRounds(JavaSparkContext sc, MultiLayerNetwork net, int workers) {
@@ -59,10 +60,11 @@ final class AllReduceRounds implements Rounds {
     }
 
     /**
-     * @param hubForOne exchange through a hub also with one worker, whose sum of one gradient is that gradient (the
-     *                  stage then skips the exchange): only for the test that checks that skipping it changes no bit
+     * @param throughHub sum through the TCP hub whatever the mode and the number of workers (by default one worker
+     *                   sums nothing and local mode sums in memory): only for the tests that check that neither
+     *                   shortcut changes a bit
      */
-    AllReduceRounds(JavaSparkContext sc, MultiLayerNetwork net, int workers, boolean hubForOne) {
+    AllReduceRounds(JavaSparkContext sc, MultiLayerNetwork net, int workers, boolean throughHub) {
         checkCluster(sc, workers);
         for (NeuralNetConfiguration layer : net.getLayerWiseConfigurations().getConfs()) {
             GradientNormalization g = layer.getLayer().getGradientNormalization();
@@ -84,7 +86,7 @@ final class AllReduceRounds implements Rounds {
                     + " ms (or train with --sync average)");
         }
         this.timeoutMillis = (int) timeout;
-        this.hubForOne = hubForOne;
+        this.throughHub = throughHub;
     }
 
     private static String localHost() {
@@ -116,19 +118,33 @@ final class AllReduceRounds implements Rounds {
         return net;
     }
 
+    /**
+     * Where the tasks of a stage of {@code steps} steps sum their gradients: nowhere with one worker (its gradient
+     * is the sum), in this JVM's memory in local mode (the tasks are threads of the driver's JVM), else through a
+     * TCP hub on the driver.
+     */
+    private GradientExchange.Host exchange(int steps) throws IOException {
+        int params = (int) net.numParams();
+        if (throughHub) {
+            return new AllReduceHub(host, port, workers, params, steps, timeoutMillis);
+        }
+        return workers == 1 ? null : sc.isLocal() ? new LocalAllReduce(workers, params, steps, timeoutMillis)
+                : new AllReduceHub(host, port, workers, params, steps, timeoutMillis);
+    }
+
     @Override
     public void fit(JavaRDD<DataSet> batches, int steps, List<TrainingHook> hooks) {
         Broadcast<NetBroadcastTuple> state = sc.broadcast(new NetBroadcastTuple(net.getLayerWiseConfigurations(),
                 net.params(), net.getUpdater().getStateViewArray()));
-        try (AllReduceHub hub = workers == 1 && !hubForOne ? null
-                : new AllReduceHub(host, port, workers, (int) net.numParams(), steps, timeoutMillis)) {
+        try (GradientExchange.Host exchange = exchange(steps)) {
             List<AllReduceStage.Result> results;
             try {
                 results = batches.rdd().barrier().mapPartitions(new AllReduceStage(state,
-                        hub == null ? null : hub.address(), steps, hooks), false, RESULT).toJavaRDD().collect();
+                        exchange == null ? null : exchange.point(), steps, hooks), false, RESULT).toJavaRDD()
+                        .collect();
             } catch (RuntimeException e) {
-                throw hub == null || hub.failure() == null ? e
-                        : new IllegalStateException("--sync allreduce failed: " + hub.failure(), e);
+                throw exchange == null || exchange.failure() == null ? e
+                        : new IllegalStateException("--sync allreduce failed: " + exchange.failure(), e);
             }
             if (results.size() != 1) {
                 throw new IllegalStateException("an all-reduce stage returned " + results.size() + " results");

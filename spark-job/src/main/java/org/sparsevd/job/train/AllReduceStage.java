@@ -32,8 +32,9 @@ import scala.runtime.AbstractFunction1;
  *       or none once its block has run out) with DL4J's {@code computeGradientAndScore}, under the hooks of the
  *       epoch (noise seed, losses, accuracy, examples) exactly as dl4j-spark calls them around a fit;</li>
  *   <li>each worker sends its gradient and example count to the driver's {@link AllReduceHub}, which sums them in
- *       worker order and sends the sum back to every worker, so every replica holds the same bits (a stage of one
- *       worker skips this: the sum of its gradient alone is that gradient);</li>
+ *       worker order and sends the sum back to every worker, so every replica holds the same bits (in local mode
+ *       the workers add them in shared memory in the same order, {@link LocalAllReduce}; a stage of one worker
+ *       skips this: the sum of its gradient alone is that gradient);</li>
  *   <li>each applies what DL4J's {@code StochasticGradientDescent} applies in {@code fit}: the network's updater
  *       (the configured Adam, e.g. {@code FusedAdam}) with the minibatch size set to the examples of the whole
  *       step, then {@code params -= update}, the iteration count + 1 and the constraints.</li>
@@ -57,25 +58,25 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
     }
 
     private final Broadcast<NetBroadcastTuple> network;
-    private final AllReduceHub.Address hub;
+    private final GradientExchange.Point exchange;
     private final int steps;
     private final List<TrainingHook> hooks;
 
     /**
      * @param network the driver's network: configuration (with the epoch's KL weight, learning rate and iteration
      *                count), parameters and updater state
-     * @param hub     where the tasks exchange their gradients, or {@code null} for a stage of one worker, which has
-     *                nothing to exchange: its gradient is the sum
+     * @param exchange where the tasks sum their gradients ({@link AllReduceHub}, {@link LocalAllReduce}), or
+     *                {@code null} for a stage of one worker, which has nothing to sum: its gradient is the sum
      * @param steps   the optimizer steps of this stage (every task takes all of them)
      * @param hooks   called around every minibatch a worker computes on
      */
-    AllReduceStage(Broadcast<NetBroadcastTuple> network, AllReduceHub.Address hub, int steps,
+    AllReduceStage(Broadcast<NetBroadcastTuple> network, GradientExchange.Point exchange, int steps,
                    List<TrainingHook> hooks) {
         if (steps < 1) {
             throw new IllegalArgumentException("a stage takes at least one step, not " + steps);
         }
         this.network = network;
-        this.hub = hub;
+        this.exchange = exchange;
         this.steps = steps;
         this.hooks = List.copyOf(hooks);
     }
@@ -85,15 +86,15 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
         BarrierTaskContext task = BarrierTaskContext.get();
         MultiLayerNetwork replica = replica(network.value());
         int params = (int) replica.numParams();
-        float[] mine = hub == null ? null : new float[params];
-        float[] total = hub == null ? null : new float[params];
-        try (AllReduceClient exchange = hub == null ? null : new AllReduceClient(hub, task.stageAttemptNumber(),
+        float[] mine = exchange == null ? null : new float[params];
+        float[] total = exchange == null ? null : new float[params];
+        try (GradientExchange sum = exchange == null ? null : exchange.join(task.stageAttemptNumber(),
                 task.partitionId(), params)) {
             for (int step = 0; step < steps; step++) {
-                step(exchange, replica, batches.hasNext() ? batches.next() : null, mine, total);
+                step(sum, replica, batches.hasNext() ? batches.next() : null, mine, total);
             }
-            if (exchange != null) {
-                exchange.checkSame(digest(replica));
+            if (sum != null) {
+                sum.checkSame(digest(replica));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
@@ -150,7 +151,7 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
      * {@code mine} and {@code total} hold the exchanged gradients (reused from step to step; {@code null} without an
      * exchange).
      */
-    private void step(AllReduceClient exchange, MultiLayerNetwork replica, DataSet share, float[] mine,
+    private void step(GradientExchange exchange, MultiLayerNetwork replica, DataSet share, float[] mine,
                       float[] total) throws IOException {
         INDArray gradient = replica.getGradientsViewArray();
         int examples = 0;

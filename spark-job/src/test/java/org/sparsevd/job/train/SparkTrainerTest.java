@@ -206,20 +206,34 @@ class SparkTrainerTest {
      */
     @Test
     void oneAllReducingWorkerSkipsTheHubWithoutChangingABit() {
-        TrainConfig config = config(allReduce(1, 50), new ScheduleOptions(2, 1e-3, "constant", 0, KL_WEIGHT, 0, 0));
-        try (CachedBlocks blocks = new CachedBlocks(sc, train, 1)) {
-            SparkTrainer alone = new SparkTrainer(sc, config, Models.build(config, train.count()), blocks, null);
+        assertSameBitsThroughTheHub(allReduce(1, 50), 40);
+    }
+
+    /**
+     * Two all-reducing workers in local mode sum their gradients in this JVM's memory ({@link LocalAllReduce}): two
+     * epochs end with the same bits and epoch losses as through the driver's TCP hub.
+     */
+    @Test
+    void twoAllReducingWorkersSumInMemoryWithTheHubsBits() {
+        assertSameBitsThroughTheHub(allReduce(2, 100), 20);
+    }
+
+    /** Two epochs with {@code cluster} by default and through the hub: the same bits, {@code steps} steps each. */
+    private static void assertSameBitsThroughTheHub(ClusterOptions cluster, int steps) {
+        TrainConfig config = config(cluster, new ScheduleOptions(2, 1e-3, "constant", 0, KL_WEIGHT, 0, 0));
+        try (CachedBlocks blocks = new CachedBlocks(sc, train, cluster.workers())) {
+            SparkTrainer shortcut = new SparkTrainer(sc, config, Models.build(config, train.count()), blocks, null);
             SparkTrainer hub = new SparkTrainer(sc, config, Models.build(config, train.count()), blocks, null, true);
             for (int epoch = 0; epoch < 2; epoch++) {
-                assertEquals(hub.fitEpoch(epoch), alone.fitEpoch(epoch), "epoch " + (epoch + 1));
+                assertEquals(hub.fitEpoch(epoch), shortcut.fitEpoch(epoch), "epoch " + (epoch + 1));
             }
             MultiLayerNetwork a = hub.network();
-            MultiLayerNetwork b = alone.network();
+            MultiLayerNetwork b = shortcut.network();
             assertArrayEquals(a.params().toFloatVector(), b.params().toFloatVector(), "parameters");
             assertArrayEquals(a.getUpdater().getStateViewArray().toFloatVector(),
                     b.getUpdater().getStateViewArray().toFloatVector(), "Adam state");
-            assertEquals(40, a.getLayerWiseConfigurations().getIterationCount(), "2 epochs of 20 steps");
-            assertEquals(40, b.getLayerWiseConfigurations().getIterationCount(), "2 epochs of 20 steps");
+            assertEquals(steps, a.getLayerWiseConfigurations().getIterationCount(), "2 epochs");
+            assertEquals(steps, b.getLayerWiseConfigurations().getIterationCount(), "2 epochs");
         }
     }
 
