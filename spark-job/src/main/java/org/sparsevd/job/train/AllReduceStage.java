@@ -26,7 +26,8 @@ import scala.runtime.AbstractFunction1;
 /**
  * The executor side of one all-reduce stage: a task of a Spark barrier stage, one per worker, that takes
  * {@code steps} consecutive optimizer steps of the global minibatch. Every task builds the same replica of the
- * network from the broadcast configuration, parameters and Adam state; then, per step:
+ * network from the driver's configuration, parameters and Adam state ({@link State}: a broadcast, or in local mode
+ * the driver's own); then, per step:
  * <ol>
  *   <li>the worker computes the gradient of its share of the global minibatch (its next minibatch of B/W examples,
  *       or none once its block has run out) with DL4J's {@code computeGradientAndScore}, under the hooks of the
@@ -45,9 +46,9 @@ import scala.runtime.AbstractFunction1;
  * plus B · klWeight/N · ∇KL; the updater divides it by B: the mean data gradient plus klWeight/N · ∇KL, what one JVM
  * with minibatch B computes, up to the order of the float additions. Adam then sees the same gradient on every
  * replica, so the replicas never drift apart. The networks here configure no gradient normalization (checked by
- * {@link AllReduceRounds}), so the updater needs only the flattened gradient. Task 0 returns the parameters, Adam
- * state and iteration count at the end of the stage, after the hub has checked that all replicas hold the same
- * bits. The stage is a Spark barrier stage so that its W tasks run at once; they exchange nothing through Spark.
+ * {@link AllReduceRounds}), so the updater needs only the flattened gradient. Task 0 hands back the parameters,
+ * Adam state and iteration count at the end of the stage, after the exchange has checked that all replicas hold the
+ * same bits. The stage is a Spark barrier stage so that its W tasks run at once; they exchange nothing through Spark.
  */
 final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator<AllReduceStage.Result>>
         implements Serializable {
@@ -57,20 +58,45 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
     record Result(INDArray params, INDArray updaterState, int iterations) implements Serializable {
     }
 
-    private final Broadcast<NetBroadcastTuple> network;
+    /** Where a stage's tasks find the network they start from, and how task 0 hands its result back. */
+    interface State extends Serializable {
+        /**
+         * The driver's network: configuration (with the epoch's KL weight, learning rate and iteration count),
+         * parameters and updater state.
+         */
+        NetBroadcastTuple network();
+
+        /** Hands task 0's result back: what the task returns to Spark (the result, or nothing if taken here). */
+        List<Result> handBack(Result result);
+    }
+
+    /** The state as a Spark broadcast, and the result as the task's result: on any Spark master. */
+    record Broadcasted(Broadcast<NetBroadcastTuple> broadcast) implements State {
+        @Override
+        public NetBroadcastTuple network() {
+            return broadcast.value();
+        }
+
+        @Override
+        public List<Result> handBack(Result result) {
+            return List.of(result);
+        }
+    }
+
+    private final State network;
     private final GradientExchange.Point exchange;
     private final int steps;
     private final List<TrainingHook> hooks;
 
     /**
-     * @param network the driver's network: configuration (with the epoch's KL weight, learning rate and iteration
-     *                count), parameters and updater state
+     * @param network where the tasks find the driver's network and hand back the result ({@link Broadcasted},
+     *                or {@link LocalAllReduce} in local mode)
      * @param exchange where the tasks sum their gradients ({@link AllReduceHub}, {@link LocalAllReduce}), or
      *                {@code null} for a stage of one worker, which has nothing to sum: its gradient is the sum
      * @param steps   the optimizer steps of this stage (every task takes all of them)
      * @param hooks   called around every minibatch a worker computes on
      */
-    AllReduceStage(Broadcast<NetBroadcastTuple> network, GradientExchange.Point exchange, int steps,
+    AllReduceStage(State network, GradientExchange.Point exchange, int steps,
                    List<TrainingHook> hooks) {
         if (steps < 1) {
             throw new IllegalArgumentException("a stage takes at least one step, not " + steps);
@@ -84,7 +110,7 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
     @Override
     public Iterator<Result> apply(Iterator<DataSet> batches) {
         BarrierTaskContext task = BarrierTaskContext.get();
-        MultiLayerNetwork replica = replica(network.value());
+        MultiLayerNetwork replica = replica(network.network());
         int params = (int) replica.numParams();
         float[] mine = exchange == null ? null : new float[params];
         float[] total = exchange == null ? null : new float[params];
@@ -104,7 +130,7 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
                     + steps + " steps of its stage");
         }
         List<Result> out = task.partitionId() == 0
-                ? List.of(new Result(replica.params().dup(), replica.getUpdater().getStateViewArray().dup(),
+                ? network.handBack(new Result(replica.params().dup(), replica.getUpdater().getStateViewArray().dup(),
                         replica.getLayerWiseConfigurations().getIterationCount()))
                 : Collections.emptyList();
         return JavaConverters.asScalaIteratorConverter(out.iterator()).asScala();

@@ -1,43 +1,79 @@
 package org.sparsevd.job.train;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
 
 /**
- * The exchange of {@code --sync allreduce} in Spark's local mode, where the driver and the W tasks of a stage are
- * threads of one JVM: instead of sending every gradient through a TCP connection to the {@link AllReduceHub} and the
- * sum back, the workers add them in shared memory. Per step each worker publishes its gradient (the array it passes,
- * not a copy) and example count, waits for the others, adds its 1/W slice of the elements over the W gradients in
- * worker order, exactly as the hub does (element i is (((g0 + g1) + g2) + ...), workers without examples skipped:
- * the same bits), waits again and copies the whole sum. After the stage's last step the workers compare the digests
- * of their replicas.
+ * An all-reduce stage ({@link AllReduceStage}) in Spark's local mode, where the driver and the W tasks of a stage are
+ * threads of one JVM, so that nothing needs to be serialized or sent:
+ * <ul>
+ *   <li>the tasks build their replicas from the driver's network itself (the object a Spark broadcast of it hands
+ *       the tasks of this JVM, without first serializing it into the broadcast's blocks);</li>
+ *   <li>task 0 hands its result back as it is, not as a Java-serialized task result;</li>
+ *   <li>the workers add their gradients in shared memory instead of sending each through a TCP connection to the
+ *       {@link AllReduceHub} and the sum back (with one worker there is nothing to add, and the stage does not
+ *       join). Per step each worker publishes its gradient (the array it passes, not a copy) and example count,
+ *       waits for the others, adds its 1/W slice of the elements over the W gradients in worker order, exactly as
+ *       the hub does (element i is (((g0 + g1) + g2) + ...), workers without examples skipped: the same bits),
+ *       waits again and copies the whole sum. After the stage's last step the workers compare the digests of their
+ *       replicas.</li>
+ * </ul>
+ * The bits are those of a broadcast, the hub and a serialized result (SparkTrainerTest compares them).
  *
- * <p>As with the hub, a stage's tasks find the exchange by a random token ({@link Key}, which the stage's closure
- * carries); the newest Spark stage attempt is served and older ones are ended; a worker that fails, is interrupted
- * (Spark kills a failed barrier stage's tasks) or waits longer than the timeout ends the attempt for all of them at
- * once, and {@link #failure} says why. {@link #close} ends every waiting worker and forgets the exchange.
+ * <p>As with the hub, a stage's tasks find it by a random token ({@link Key}, which the stage's closure carries);
+ * the newest Spark stage attempt is served and older ones are ended; a worker that fails, is interrupted (Spark kills
+ * a failed barrier stage's tasks) or waits longer than the timeout ends the attempt for all of them at once, and
+ * {@link #failure} says why. {@link #close} ends every waiting worker and forgets the stage.
  */
 final class LocalAllReduce implements GradientExchange.Host {
-    /** The open exchanges of this JVM by token: how a task finds the one its stage names. */
+    /** The open stages of this JVM by token: how a task finds the one its closure names. */
     private static final Map<Long, LocalAllReduce> OPEN = new ConcurrentHashMap<>();
 
-    /** What the stage's closure carries: the token of the driver's exchange in this JVM. */
-    record Key(long token) implements GradientExchange.Point {
+    /** What the stage's closure carries: the token of the driver's stage in this JVM. */
+    record Key(long token) implements GradientExchange.Point, AllReduceStage.State {
         @Override
         public GradientExchange join(int stageAttempt, int partition, int params) throws IOException {
-            LocalAllReduce exchange = OPEN.get(token);
-            if (exchange == null) {
-                throw new IOException("--sync allreduce: worker " + partition + " found no exchange of its stage in "
-                        + "this JVM (it has ended, or the task runs outside Spark's local mode)");
+            return stage("worker " + partition).join(stageAttempt, partition, params);
+        }
+
+        @Override
+        public NetBroadcastTuple network() {
+            return uncheckedStage("a task").start;
+        }
+
+        @Override
+        public List<AllReduceStage.Result> handBack(AllReduceStage.Result result) {
+            uncheckedStage("task 0").result = result;
+            return List.of();
+        }
+
+        private LocalAllReduce stage(String who) throws IOException {
+            LocalAllReduce stage = OPEN.get(token);
+            if (stage == null) {
+                throw new IOException("--sync allreduce: " + who + " found no all-reduce stage of its own in this JVM "
+                        + "(it has ended, or the task runs outside Spark's local mode)");
             }
-            return exchange.join(stageAttempt, partition, params);
+            return stage;
+        }
+
+        private LocalAllReduce uncheckedStage(String who) {
+            try {
+                return stage(who);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
         }
     }
 
     private final Key key;
+    private final NetBroadcastTuple start;
+    private volatile AllReduceStage.Result result;
     private final int workers;
     private final int params;
     private final int steps;
@@ -47,14 +83,17 @@ final class LocalAllReduce implements GradientExchange.Host {
     private volatile String failure;
 
     /**
-     * Serves the {@code workers} tasks of a stage of {@code steps} steps on a network of {@code params} parameters,
-     * each of which waits at most {@code timeoutMillis} for the others.
+     * Serves the {@code workers} tasks of a stage of {@code steps} steps that start from {@code start} (the driver's
+     * configuration, parameters and updater state, which the stage must not change), each of which waits at most
+     * {@code timeoutMillis} for the others.
      */
-    LocalAllReduce(int workers, int params, int steps, int timeoutMillis) {
+    LocalAllReduce(NetBroadcastTuple start, int workers, int steps, int timeoutMillis) {
+        int params = (int) start.getParameters().length();
         if (workers < 1 || params < 1 || steps < 1 || timeoutMillis < 1) {
             throw new IllegalArgumentException("an all-reduce exchange needs workers, parameters, steps and a timeout "
                     + "of at least 1, not " + workers + ", " + params + ", " + steps + ", " + timeoutMillis + " ms");
         }
+        this.start = start;
         this.workers = workers;
         this.params = params;
         this.steps = steps;
@@ -70,6 +109,16 @@ final class LocalAllReduce implements GradientExchange.Host {
     @Override
     public GradientExchange.Point point() {
         return key;
+    }
+
+    /** What the stage's tasks start from and hand their result to. */
+    AllReduceStage.State state() {
+        return key;
+    }
+
+    /** Task 0's result, once the stage has handed it back (else {@code null}). */
+    AllReduceStage.Result result() {
+        return result;
     }
 
     @Override

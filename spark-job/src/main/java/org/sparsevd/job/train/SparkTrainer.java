@@ -63,11 +63,11 @@ public final class SparkTrainer {
     }
 
     /**
-     * @param throughHub all-reduce the gradients through the TCP hub whatever the mode and the number of workers
-     *                   ({@link AllReduceRounds}): only for the tests that check that the shortcuts change no bit
+     * @param clusterPath run every all-reduce stage as on a cluster ({@link AllReduceRounds}): only for the tests
+     *                    that check that the local-mode and one-worker shortcuts change no bit
      */
     SparkTrainer(JavaSparkContext sc, TrainConfig config, MultiLayerNetwork net, CachedBlocks train,
-                 ChannelNormalization normalization, boolean throughHub) {
+                 ChannelNormalization normalization, boolean clusterPath) {
         ClusterOptions c = config.cluster();
         boolean allReduce = c.allReduce();
         if (train.rdd().getNumPartitions() != c.workers()) {
@@ -85,7 +85,7 @@ public final class SparkTrainer {
         this.batchesPerRound = allReduce ? AllReduceRounds.STEPS_PER_STAGE : c.averagingFrequency();
         this.roundsPerEpoch = train.counts().stream()
                 .mapToInt(n -> RoundBatches.rounds(n, c.workerBatchSize(), batchesPerRound)).max().orElse(0);
-        this.fitter = allReduce ? new AllReduceRounds(sc, net, c.workers(), throughHub)
+        this.fitter = allReduce ? new AllReduceRounds(sc, net, c.workers(), clusterPath)
                 : new AveragingRounds(sc, c, config.seed(), net);
         log.info("N = {} training examples over {} workers {}; global batch {} ({} per worker), {}: {} rounds of {} "
                 + "steps per epoch", train.total(), c.workers(), train.counts(), c.batchSize(), c.workerBatchSize(),

@@ -16,11 +16,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Local mode's in-JVM exchange, without Spark: the hub's bits, and its failures end every worker at once. */
 class LocalAllReduceTest {
     private static final int PARAMS = 1001;
+    /** A stage's starting point: only its parameter count matters here. */
+    private static final NetBroadcastTuple START = new NetBroadcastTuple((MultiLayerConfiguration) null,
+            Nd4j.zeros(DataType.FLOAT, PARAMS), null);
     private final ExecutorService pool = Executors.newCachedThreadPool();
 
     @AfterEach
@@ -63,7 +70,7 @@ class LocalAllReduceTest {
         List<List<float[][]>> both = new ArrayList<>();
         List<int[][]> counts = new ArrayList<>();
         try (AllReduceHub hub = new AllReduceHub("localhost", 0, workers, PARAMS, steps, 60_000);
-             LocalAllReduce local = new LocalAllReduce(workers, PARAMS, steps, 60_000)) {
+             LocalAllReduce local = new LocalAllReduce(START, workers, steps, 60_000)) {
             for (GradientExchange.Host host : List.of(hub, local)) {
                 int[][] n = new int[workers][steps];
                 List<Future<float[][]>> futures = new ArrayList<>();
@@ -112,7 +119,7 @@ class LocalAllReduceTest {
      */
     @Test
     void aWorkerThatLeavesEndsTheOthers() throws Exception {
-        try (LocalAllReduce local = new LocalAllReduce(2, PARAMS, 5, 600_000)) {
+        try (LocalAllReduce local = new LocalAllReduce(START, 2, 5, 600_000)) {
             Future<float[][]> survivor = start(local.point(), 0, 0, exchange -> {
                 float[] total = new float[PARAMS];
                 for (int s = 0; s < 5; s++) {
@@ -143,7 +150,7 @@ class LocalAllReduceTest {
      */
     @Test
     void aNewStageAttemptEndsTheOldOne() throws Exception {
-        try (LocalAllReduce local = new LocalAllReduce(2, PARAMS, 1, 600_000)) {
+        try (LocalAllReduce local = new LocalAllReduce(START, 2, 1, 600_000)) {
             GradientExchange old = local.point().join(0, 0, PARAMS);
             Future<float[][]> stale = pool.submit(() -> {
                 try (old) {
@@ -174,14 +181,23 @@ class LocalAllReduceTest {
         }
     }
 
-    /** A closed exchange is forgotten: a task that looks for it fails with one line. */
+    /**
+     * The tasks start from the driver's own arrays and hand task 0's result back as it is; a closed stage is
+     * forgotten: a task that looks for it fails with one line.
+     */
     @Test
-    void aClosedExchangeIsGone() {
-        LocalAllReduce local = new LocalAllReduce(2, PARAMS, 1, 600_000);
+    void theStateIsSharedAndAClosedStageIsGone() {
+        LocalAllReduce local = new LocalAllReduce(START, 2, 1, 600_000);
+        AllReduceStage.State state = local.state();
+        assertTrue(state.network() == START, "the driver's network itself");
+        AllReduceStage.Result result = new AllReduceStage.Result(null, null, 3);
+        assertEquals(List.of(), state.handBack(result), "nothing returned through Spark");
+        assertTrue(local.result() == result);
         GradientExchange.Point point = local.point();
         local.close();
         IOException e = assertThrows(IOException.class, () -> point.join(0, 0, PARAMS));
-        assertEquals("--sync allreduce: worker 0 found no exchange of its stage in this JVM (it has ended, or the "
-                + "task runs outside Spark's local mode)", e.getMessage());
+        assertEquals("--sync allreduce: worker 0 found no all-reduce stage of its own in this JVM (it has ended, or "
+                + "the task runs outside Spark's local mode)", e.getMessage());
+        assertThrows(java.io.UncheckedIOException.class, state::network);
     }
 }

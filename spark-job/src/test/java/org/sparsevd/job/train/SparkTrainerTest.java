@@ -200,26 +200,28 @@ class SparkTrainerTest {
     }
 
     /**
-     * One all-reducing worker has nothing to sum and exchanges nothing: two epochs without the hub (the default) end
-     * with the same parameter, Adam-state and iteration bits, and the same epoch losses, as through a hub that sums
-     * the one gradient (1,000 examples in minibatches of 50: a stage of 20 steps an epoch).
+     * One all-reducing worker has nothing to sum and exchanges nothing, and in local mode its stages serialize
+     * nothing ({@link LocalAllReduce}): two epochs end with the same parameter, Adam-state and iteration bits, and
+     * the same epoch losses, as with a broadcast, a hub that sums the one gradient and a serialized result (1,000
+     * examples in minibatches of 50: a stage of 20 steps an epoch).
      */
     @Test
     void oneAllReducingWorkerSkipsTheHubWithoutChangingABit() {
-        assertSameBitsThroughTheHub(allReduce(1, 50), 40);
+        assertSameBitsAsOnACluster(allReduce(1, 50), 40);
     }
 
     /**
-     * Two all-reducing workers in local mode sum their gradients in this JVM's memory ({@link LocalAllReduce}): two
-     * epochs end with the same bits and epoch losses as through the driver's TCP hub.
+     * Two all-reducing workers in local mode sum their gradients in this JVM's memory, start from the driver's
+     * network and hand back the result unserialized ({@link LocalAllReduce}): two epochs end with the same bits and
+     * epoch losses as with a broadcast, the driver's TCP hub and a serialized result.
      */
     @Test
     void twoAllReducingWorkersSumInMemoryWithTheHubsBits() {
-        assertSameBitsThroughTheHub(allReduce(2, 100), 20);
+        assertSameBitsAsOnACluster(allReduce(2, 100), 20);
     }
 
-    /** Two epochs with {@code cluster} by default and through the hub: the same bits, {@code steps} steps each. */
-    private static void assertSameBitsThroughTheHub(ClusterOptions cluster, int steps) {
+    /** Two epochs with {@code cluster}, by default and as on a cluster: the same bits, {@code steps} steps each. */
+    private static void assertSameBitsAsOnACluster(ClusterOptions cluster, int steps) {
         TrainConfig config = config(cluster, new ScheduleOptions(2, 1e-3, "constant", 0, KL_WEIGHT, 0, 0));
         try (CachedBlocks blocks = new CachedBlocks(sc, train, cluster.workers())) {
             SparkTrainer shortcut = new SparkTrainer(sc, config, Models.build(config, train.count()), blocks, null);
