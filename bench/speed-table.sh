@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# bench/speed-table.sh OUT_DIR [LIMIT] [FULL] [CIFAR_LIMIT]: every row of issue 15's speed table in one run, one after another, so that
-# every ratio comes from the same conditions; raw outputs under OUT_DIR, the table on stdout (and OUT_DIR/table.md).
-#   - `train` LeNet-300-100 with the defaults (embedded local mode, 2 workers, global batch 100, F = 10) on all
-#     FULL (default 60,000: all) Fashion-MNIST training images, and with --workers 1, LeNet-5 Sparse VD and --variant plain on LIMIT
-#     (default 12,000) images: 2 epochs each, the KL term on in epoch 2 (--kl-zero-epochs 1 --kl-ramp-epochs 1);
-#     examples/s of epoch 2's training part (Spark's event log: first averaging round's job submitted to the last
-#     one's end; evaluation is outside it) and the peak RSS of the whole run (/usr/bin/time);
+# bench/speed-table.sh OUT_DIR [LIMIT] [FULL] [CIFAR_LIMIT]: every row of issue 15's speed table in one run, one
+# after another, so that every ratio comes from the same conditions; raw outputs under OUT_DIR, the table on stdout
+# (and OUT_DIR/table.md).
+#   - `train` LeNet-300-100 with the defaults (embedded local mode, 2 workers, global batch 100, --sync allreduce)
+#     on FULL (default 60,000: all) Fashion-MNIST training images, and the same with --sync average (dl4j-spark
+#     parameter averaging, F = 10); --workers 1, LeNet-5 Sparse VD (also with --sync average) and --variant plain
+#     on LIMIT (default 12,000) images: 2 epochs each, the KL term on in epoch 2 (--kl-zero-epochs 1
+#     --kl-ramp-epochs 1); examples/s of epoch 2's training part (Spark's event log, bench/spark_rounds.py: the
+#     first round's job submitted to the last one's end; evaluation is outside it) and the peak RSS of the whole run
+#     (/usr/bin/time);
 #   - the same for vgglike --width 0.25 and alexnet, Sparse VD and --variant plain, on CIFAR_LIMIT (default 2,000)
 #     images of CIFAR-format files made from Fashion-MNIST by bench/cifar_from_idx.py (no CIFAR-10 here; the
 #     speed of a step does not depend on which images it sees), tested on 1,000;
@@ -30,8 +33,10 @@ train() {
 }
 
 train lenet300-defaults "$data" --model lenet300 --limit-train "$full"
+train lenet300-average "$data" --model lenet300 --sync average --limit-train "$full"
 train lenet300-workers1 "$data" --model lenet300 --workers 1 --limit-train "$limit"
 train lenet5-sparsevd "$data" --model lenet5 --limit-train "$limit"
+train lenet5-sparsevd-average "$data" --model lenet5 --sync average --limit-train "$limit"
 train lenet5-plain "$data" --model lenet5 --variant plain --limit-train "$limit"
 cifar="$out/cifar-format-data"
 python3 "$root/bench/cifar_from_idx.py" "$data" "$cifar" "$cifar_limit" 1000
