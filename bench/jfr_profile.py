@@ -18,7 +18,11 @@ import sys
 from collections import Counter
 
 PHASES = [
-    ("build the network from the broadcast (conf clone, init, updater)", "ParameterAveragingTrainingWorker.getInitialModel"),
+    ("build the network from the broadcast (conf clone, init, updater)", "ParameterAveragingTrainingWorker.getInitialModel|AllReduceStage.replica"),
+    ("all-reduce: replica digest (end of stage)", "AllReduceStage.digest"),
+    ("all-reduce: hooks (noise seed, train accuracy, losses)", "EpochHook.|TrainAccuracy."),
+    ("all-reduce: exchange (TCP hub client, in-memory sum)", "AllReduceClient.|LocalAllReduce"),
+    ("all-reduce: the TCP hub (driver thread)", "AllReduceHub."),
     ("copy the result (parameters, Adam state)", "ParameterAveragingTrainingWorker.getFinalResult"),
     ("fit: KL term (FusedKlKernel)", "FusedKlKernel."),
     ("fit: Adam (FusedAdam)", "FusedAdam|AdamKernel."),
@@ -27,7 +31,9 @@ PHASES = [
     ("fit: pooling", "SubsamplingLayer."),
     ("fit: dense forward", "preOutput|activate"),
     ("fit: dense backward", "backpropGradient"),
-    ("fit: other (loss, noise, updater plumbing)", "MultiLayerNetwork.fit"),
+    ("fit: other (loss, noise, updater plumbing)", "MultiLayerNetwork.fit|MultiLayerNetwork.computeGradientAndScore|BaseMultiLayerUpdater.update"),
+    ("all-reduce: the step's gradient copies and params -= update", "AllReduceStage.step"),
+    ("all-reduce: the stage's result copy", "AllReduceStage.apply"),
     ("build the round's minibatches (RoundBatches)", "RoundBatches"),
     ("broadcast (serialize / read the parameters and Adam state)", "TorrentBroadcast"),
     ("average the results (treeAggregate functions, divide, setParameters)", "ParameterAveraging"),

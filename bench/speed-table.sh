@@ -23,20 +23,13 @@ bench_args "out=?usage: bench/speed-table.sh OUT_DIR [LIMIT] [FULL] [CIFAR_LIMIT
 mkdir -p "$out"
 rows=()
 
-# train ROW_NAME DATA [options]: 2 epochs; prints nothing, appends "name|examples/s|peak RSS MB|load" to rows.
+# train ROW_NAME DATA [options]: 2 epochs (bench_train); prints nothing, appends "name|examples/s|peak RSS MB|load" to rows.
 train() {
   local name="$1" train_data="$2"; shift 2
-  local dir="$out/$name"
-  rm -rf "$dir"; mkdir -p "$dir/events"
-  local load; load="$(cut -d' ' -f1-3 /proc/loadavg)"
-  SPARSEVD_DRIVER_MEMORY=4g SPARSEVD_JAVA_OPTS="-Dspark.eventLog.enabled=true -Dspark.eventLog.dir=file://$dir/events" \
-    /usr/bin/time -f '%M' -o "$dir/max-rss-kb" "$root/deploy/bin/sparsevd" train --data "$train_data" --epochs 2 \
-    --kl-zero-epochs 1 --kl-ramp-epochs 1 "$@" --output "$dir/run" > "$dir/stdout.txt" 2> "$dir/stderr.txt"
-  python3 "$root/bench/spark_rounds.py" "$(ls "$dir"/events/* | head -1)" 2 > "$dir/rounds.md"
-  local seconds n
-  seconds="$(sed -n 's/.*training part \([0-9.]*\) s.*/\1/p' "$dir/rounds.md")"
-  n="$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["train_examples"])' "$dir/run/metrics.jsonl")"
-  rows+=("train $name ($n examples, epoch 2)|$(python3 -c "print(round($n / $seconds))")|$(( $(cat "$dir/max-rss-kb") / 1024 ))|$load")
+  local load result n rate rss; load="$(cut -d' ' -f1-3 /proc/loadavg)"
+  result="$(bench_train "$out/$name" "$root" "$train_data" "$@")"
+  read -r n rate rss <<< "$result"
+  rows+=("train $name ($n examples, epoch 2)|$rate|$rss|$load")
 }
 
 train lenet300-defaults "$data" --model lenet300 --limit-train "$full"

@@ -46,6 +46,14 @@ public final class DirectFloats {
         return usable(MODULE, Backend.NAME) && !"false".equals(System.getProperty(PROPERTY));
     }
 
+    /**
+     * Whether {@link #buffer} can address ND4J's arrays: only on ND4J's CPU backend, whose arrays live in host memory
+     * (whether or not the fused kernels run).
+     */
+    public static boolean hostMemory() {
+        return CPU_BACKEND.equals(Backend.NAME);
+    }
+
     /** ND4J's backend, looked up at the first {@link #enabled()} (not when the engine reads {@link #VECTOR_MODULE}). */
     private static final class Backend {
         static final String NAME = Nd4j.getBackend().getClass().getName();

@@ -2,7 +2,6 @@ package org.sparsevd.job.train;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -15,7 +14,7 @@ import java.nio.ByteBuffer;
  * count and gradient and returns the sum over all workers; at the end, {@link #checkSame} compares the replicas.
  * Every failure is an {@link IOException} whose message says which worker, which step and what happened.
  */
-final class AllReduceClient implements Closeable {
+final class AllReduceClient implements GradientExchange {
     private final AllReduceHub.Address hub;
     private final int partition;
     private final Socket socket;
@@ -54,14 +53,8 @@ final class AllReduceClient implements Closeable {
         }
     }
 
-    /**
-     * Sends this worker's share of a step, {@code examples} examples (0: none) and their {@code gradient}, and sets
-     * {@code total} to the sum of all workers' gradients in worker order ({@code gradient} is not read, and may be
-     * {@code null}, when {@code examples} is 0).
-     *
-     * @return the examples of the whole step
-     */
-    int sum(int examples, float[] gradient, float[] total) throws IOException {
+    @Override
+    public int sum(int examples, float[] gradient, float[] total) throws IOException {
         int params = bytes.length / Float.BYTES;
         if (examples < 0 || total.length != params || examples > 0 && gradient.length != params) {
             throw new IllegalArgumentException(examples + " examples, a gradient of "
@@ -85,8 +78,8 @@ final class AllReduceClient implements Closeable {
         }
     }
 
-    /** Fails unless every worker sent the same {@code digest} of its replica. */
-    void checkSame(long digest) throws IOException {
+    @Override
+    public void checkSame(long digest) throws IOException {
         try {
             out.writeLong(digest);
             out.flush();

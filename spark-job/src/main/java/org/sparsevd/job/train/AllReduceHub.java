@@ -2,12 +2,10 @@ package org.sparsevd.job.train;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.Serializable;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -34,14 +32,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * connection of the attempt, so that the other workers fail at once instead of waiting, and remembers the cause
  * ({@link #failure}). {@link #close} ends the thread and every socket.
  */
-final class AllReduceHub implements Closeable {
+final class AllReduceHub implements GradientExchange.Host {
     static final int MAGIC = 0x53564441;
     /** The hub's answer to a hello or a digest: accepted (else a refusal, followed by the reason). */
     static final int ACCEPTED = 0;
     static final int REFUSED = 1;
 
     /** Where a task finds the hub, and the stage's token; what the stage's closure carries. */
-    record Address(String host, int port, long token, int timeoutMillis) implements Serializable {
+    record Address(String host, int port, long token, int timeoutMillis) implements GradientExchange.Point {
+        @Override
+        public GradientExchange join(int stageAttempt, int partition, int params) throws IOException {
+            return new AllReduceClient(this, stageAttempt, partition, params);
+        }
     }
 
     private final ServerSocket server;
@@ -85,8 +87,13 @@ final class AllReduceHub implements Closeable {
         return address;
     }
 
-    /** Why the last failed attempt failed, or {@code null}. */
-    String failure() {
+    @Override
+    public GradientExchange.Point point() {
+        return address;
+    }
+
+    @Override
+    public String failure() {
         return failure;
     }
 

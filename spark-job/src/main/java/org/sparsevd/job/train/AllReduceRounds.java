@@ -29,10 +29,13 @@ import scala.reflect.ClassTag$;
  * with LeNet-300-100 on 10,000 images (BENCHMARKS.md, "All-reduce through the driver's hub"), 100 steps per stage
  * trained 20% more examples/s than 25 (2 workers: 1,263 against 1,056 and 1,040) and still give the driver a round
  * (a progress line, see {@link EpochProgress}) every few seconds; a stage that fails is re-run whole, so it should
- * not grow much further. Each step moves every worker's gradient to the
- * driver's {@link AllReduceHub} and the sum back to every worker: 2W gradients through the driver a step, which is
- * what limits this mode on a cluster. The hub listens on {@value #PORT} (default 0: any free port) for at most
- * {@value #TIMEOUT} (default {@value #DEFAULT_TIMEOUT}) of silence from a worker.
+ * not grow much further. Each step moves every worker's gradient to the driver's {@link AllReduceHub} and the sum
+ * back to every worker: 2W gradients through the driver a step, which is what limits this mode on a cluster. With
+ * one worker there is nothing to sum and nothing is exchanged (the sum of one gradient is that gradient). In local
+ * mode, where the tasks are threads of the driver's JVM, a stage serializes and sends nothing
+ * ({@link LocalAllReduce}): no broadcast, the result handed back as it is, the gradients added in shared memory,
+ * with the same bits. The hub listens on {@value #PORT} (default 0: any free port) for at most {@value #TIMEOUT}
+ * (default {@value #DEFAULT_TIMEOUT}) of silence from a worker.
  */
 final class AllReduceRounds implements Rounds {
     /** Optimizer steps per barrier stage (the last stage of an epoch takes the rest). */
@@ -50,9 +53,19 @@ final class AllReduceRounds implements Rounds {
     private final String host;
     private final int port;
     private final int timeoutMillis;
+    private final boolean clusterPath;
 
     /** Checks that {@code sc} can run barrier stages of {@code workers} tasks exchanging {@code net}'s gradient. */
     AllReduceRounds(JavaSparkContext sc, MultiLayerNetwork net, int workers) {
+        this(sc, net, workers, false);
+    }
+
+    /**
+     * @param clusterPath run every stage as on a cluster, whatever the mode and the number of workers (a broadcast,
+     *                    the TCP hub, a serialized result; by default local mode uses {@link LocalAllReduce} and one
+     *                    worker sums nothing): only for the tests that check that these shortcuts change no bit
+     */
+    AllReduceRounds(JavaSparkContext sc, MultiLayerNetwork net, int workers, boolean clusterPath) {
         checkCluster(sc, workers);
         for (NeuralNetConfiguration layer : net.getLayerWiseConfigurations().getConfs()) {
             GradientNormalization g = layer.getLayer().getGradientNormalization();
@@ -74,6 +87,7 @@ final class AllReduceRounds implements Rounds {
                     + " ms (or train with --sync average)");
         }
         this.timeoutMillis = (int) timeout;
+        this.clusterPath = clusterPath;
     }
 
     private static String localHost() {
@@ -107,28 +121,52 @@ final class AllReduceRounds implements Rounds {
 
     @Override
     public void fit(JavaRDD<DataSet> batches, int steps, List<TrainingHook> hooks) {
-        Broadcast<NetBroadcastTuple> state = sc.broadcast(new NetBroadcastTuple(net.getLayerWiseConfigurations(),
-                net.params(), net.getUpdater().getStateViewArray()));
-        try (AllReduceHub hub = new AllReduceHub(host, port, workers, (int) net.numParams(), steps, timeoutMillis)) {
-            List<AllReduceStage.Result> results;
-            try {
-                results = batches.rdd().barrier().mapPartitions(new AllReduceStage(state, hub.address(), steps, hooks),
-                        false, RESULT).toJavaRDD().collect();
-            } catch (RuntimeException e) {
-                throw hub.failure() == null ? e
-                        : new IllegalStateException("--sync allreduce failed: " + hub.failure(), e);
+        NetBroadcastTuple start = new NetBroadcastTuple(net.getLayerWiseConfigurations(), net.params(),
+                net.getUpdater().getStateViewArray());
+        AllReduceStage.Result r;
+        if (sc.isLocal() && !clusterPath) {
+            try (LocalAllReduce stage = new LocalAllReduce(start, workers, steps, timeoutMillis)) {
+                run(batches, stage.state(), workers == 1 ? null : stage, steps, hooks, 0);
+                r = stage.result();
             }
-            if (results.size() != 1) {
-                throw new IllegalStateException("an all-reduce stage returned " + results.size() + " results");
+            if (r == null) {
+                throw new IllegalStateException("an all-reduce stage handed back no result");
             }
-            AllReduceStage.Result r = results.get(0);
-            net.params().assign(r.params());
-            net.getUpdater().getStateViewArray().assign(r.updaterState());
-            net.getLayerWiseConfigurations().setIterationCount(r.iterations());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
-        } finally {
-            state.destroy();
+        } else {
+            Broadcast<NetBroadcastTuple> state = sc.broadcast(start);
+            try (AllReduceHub hub = workers == 1 && !clusterPath ? null
+                    : new AllReduceHub(host, port, workers, (int) net.numParams(), steps, timeoutMillis)) {
+                r = run(batches, new AllReduceStage.Broadcasted(state), hub, steps, hooks, 1).get(0);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            } finally {
+                state.destroy();
+            }
         }
+        net.params().assign(r.params());
+        net.getUpdater().getStateViewArray().assign(r.updaterState());
+        net.getLayerWiseConfigurations().setIterationCount(r.iterations());
+    }
+
+    /**
+     * Runs one barrier stage whose tasks start from {@code state} and sum their gradients through {@code exchange}
+     * ({@code null}: one worker, nothing to sum), and returns the results the tasks returned to Spark, which must
+     * be {@code expected}.
+     */
+    private List<AllReduceStage.Result> run(JavaRDD<DataSet> batches, AllReduceStage.State state,
+                                            GradientExchange.Host exchange, int steps, List<TrainingHook> hooks,
+                                            int expected) {
+        List<AllReduceStage.Result> results;
+        try {
+            results = batches.rdd().barrier().mapPartitions(new AllReduceStage(state,
+                    exchange == null ? null : exchange.point(), steps, hooks), false, RESULT).toJavaRDD().collect();
+        } catch (RuntimeException e) {
+            throw exchange == null || exchange.failure() == null ? e
+                    : new IllegalStateException("--sync allreduce failed: " + exchange.failure(), e);
+        }
+        if (results.size() != expected) {
+            throw new IllegalStateException("an all-reduce stage returned " + results.size() + " results");
+        }
+        return results;
     }
 }

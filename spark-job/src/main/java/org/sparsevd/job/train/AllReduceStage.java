@@ -18,6 +18,7 @@ import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sparsevd.core.simd.DirectFloats;
 import scala.collection.Iterator;
 import scala.collection.JavaConverters;
 import scala.runtime.AbstractFunction1;
@@ -25,13 +26,16 @@ import scala.runtime.AbstractFunction1;
 /**
  * The executor side of one all-reduce stage: a task of a Spark barrier stage, one per worker, that takes
  * {@code steps} consecutive optimizer steps of the global minibatch. Every task builds the same replica of the
- * network from the broadcast configuration, parameters and Adam state; then, per step:
+ * network from the driver's configuration, parameters and Adam state ({@link State}: a broadcast, or in local mode
+ * the driver's own); then, per step:
  * <ol>
  *   <li>the worker computes the gradient of its share of the global minibatch (its next minibatch of B/W examples,
  *       or none once its block has run out) with DL4J's {@code computeGradientAndScore}, under the hooks of the
  *       epoch (noise seed, losses, accuracy, examples) exactly as dl4j-spark calls them around a fit;</li>
  *   <li>each worker sends its gradient and example count to the driver's {@link AllReduceHub}, which sums them in
- *       worker order and sends the sum back to every worker, so every replica holds the same bits;</li>
+ *       worker order and sends the sum back to every worker, so every replica holds the same bits (in local mode
+ *       the workers add them in shared memory in the same order, {@link LocalAllReduce}; a stage of one worker
+ *       skips this: the sum of its gradient alone is that gradient);</li>
  *   <li>each applies what DL4J's {@code StochasticGradientDescent} applies in {@code fit}: the network's updater
  *       (the configured Adam, e.g. {@code FusedAdam}) with the minibatch size set to the examples of the whole
  *       step, then {@code params -= update}, the iteration count + 1 and the constraints.</li>
@@ -42,9 +46,9 @@ import scala.runtime.AbstractFunction1;
  * plus B · klWeight/N · ∇KL; the updater divides it by B: the mean data gradient plus klWeight/N · ∇KL, what one JVM
  * with minibatch B computes, up to the order of the float additions. Adam then sees the same gradient on every
  * replica, so the replicas never drift apart. The networks here configure no gradient normalization (checked by
- * {@link AllReduceRounds}), so the updater needs only the flattened gradient. Task 0 returns the parameters, Adam
- * state and iteration count at the end of the stage, after the hub has checked that all replicas hold the same
- * bits. The stage is a Spark barrier stage so that its W tasks run at once; they exchange nothing through Spark.
+ * {@link AllReduceRounds}), so the updater needs only the flattened gradient. Task 0 hands back the parameters,
+ * Adam state and iteration count at the end of the stage, after the exchange has checked that all replicas hold the
+ * same bits. The stage is a Spark barrier stage so that its W tasks run at once; they exchange nothing through Spark.
  */
 final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator<AllReduceStage.Result>>
         implements Serializable {
@@ -54,25 +58,51 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
     record Result(INDArray params, INDArray updaterState, int iterations) implements Serializable {
     }
 
-    private final Broadcast<NetBroadcastTuple> network;
-    private final AllReduceHub.Address hub;
+    /** Where a stage's tasks find the network they start from, and how task 0 hands its result back. */
+    interface State extends Serializable {
+        /**
+         * The driver's network: configuration (with the epoch's KL weight, learning rate and iteration count),
+         * parameters and updater state.
+         */
+        NetBroadcastTuple network();
+
+        /** Hands task 0's result back: what the task returns to Spark (the result, or nothing if taken here). */
+        List<Result> handBack(Result result);
+    }
+
+    /** The state as a Spark broadcast, and the result as the task's result: on any Spark master. */
+    record Broadcasted(Broadcast<NetBroadcastTuple> broadcast) implements State {
+        @Override
+        public NetBroadcastTuple network() {
+            return broadcast.value();
+        }
+
+        @Override
+        public List<Result> handBack(Result result) {
+            return List.of(result);
+        }
+    }
+
+    private final State network;
+    private final GradientExchange.Point exchange;
     private final int steps;
     private final List<TrainingHook> hooks;
 
     /**
-     * @param network the driver's network: configuration (with the epoch's KL weight, learning rate and iteration
-     *                count), parameters and updater state
-     * @param hub     where the tasks exchange their gradients
+     * @param network where the tasks find the driver's network and hand back the result ({@link Broadcasted},
+     *                or {@link LocalAllReduce} in local mode)
+     * @param exchange where the tasks sum their gradients ({@link AllReduceHub}, {@link LocalAllReduce}), or
+     *                {@code null} for a stage of one worker, which has nothing to sum: its gradient is the sum
      * @param steps   the optimizer steps of this stage (every task takes all of them)
      * @param hooks   called around every minibatch a worker computes on
      */
-    AllReduceStage(Broadcast<NetBroadcastTuple> network, AllReduceHub.Address hub, int steps,
+    AllReduceStage(State network, GradientExchange.Point exchange, int steps,
                    List<TrainingHook> hooks) {
         if (steps < 1) {
             throw new IllegalArgumentException("a stage takes at least one step, not " + steps);
         }
         this.network = network;
-        this.hub = hub;
+        this.exchange = exchange;
         this.steps = steps;
         this.hooks = List.copyOf(hooks);
     }
@@ -80,14 +110,18 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
     @Override
     public Iterator<Result> apply(Iterator<DataSet> batches) {
         BarrierTaskContext task = BarrierTaskContext.get();
-        MultiLayerNetwork replica = replica(network.value());
-        float[] total = new float[(int) replica.numParams()];
-        try (AllReduceClient exchange = new AllReduceClient(hub, task.stageAttemptNumber(), task.partitionId(),
-                total.length)) {
+        MultiLayerNetwork replica = replica(network.network());
+        int params = (int) replica.numParams();
+        float[] mine = exchange == null ? null : new float[params];
+        float[] total = exchange == null ? null : new float[params];
+        try (GradientExchange sum = exchange == null ? null : exchange.join(task.stageAttemptNumber(),
+                task.partitionId(), params)) {
             for (int step = 0; step < steps; step++) {
-                step(exchange, replica, batches.hasNext() ? batches.next() : null, total);
+                step(sum, replica, batches.hasNext() ? batches.next() : null, mine, total);
             }
-            exchange.checkSame(digest(replica));
+            if (sum != null) {
+                sum.checkSame(digest(replica));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -96,10 +130,28 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
                     + steps + " steps of its stage");
         }
         List<Result> out = task.partitionId() == 0
-                ? List.of(new Result(replica.params().dup(), replica.getUpdater().getStateViewArray().dup(),
+                ? network.handBack(new Result(replica.params().dup(), replica.getUpdater().getStateViewArray().dup(),
                         replica.getLayerWiseConfigurations().getIterationCount()))
                 : Collections.emptyList();
         return JavaConverters.asScalaIteratorConverter(out.iterator()).asScala();
+    }
+
+    /** Copies {@code from}'s floats into {@code to}: a memory copy on ND4J's CPU backend, ND4J's copy elsewhere. */
+    private static void copy(INDArray from, float[] to) {
+        if (DirectFloats.hostMemory() && DirectFloats.supports(from)) {
+            DirectFloats.buffer(from).asFloatBuffer().get(to);
+        } else {
+            System.arraycopy(from.toFloatVector(), 0, to, 0, to.length);
+        }
+    }
+
+    /** Copies {@code from} into the floats of {@code to}, as {@link #copy(INDArray, float[])} in reverse. */
+    private static void copy(float[] from, INDArray to) {
+        if (DirectFloats.hostMemory() && DirectFloats.supports(to)) {
+            DirectFloats.buffer(to).asFloatBuffer().put(from);
+        } else {
+            to.assign(Nd4j.createFromArray(from).reshape(to.shape()));
+        }
     }
 
     /**
@@ -120,9 +172,13 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
         return net;
     }
 
-    /** One optimizer step on the global minibatch; {@code share} is this worker's part, or {@code null}. */
-    private void step(AllReduceClient exchange, MultiLayerNetwork replica, DataSet share, float[] total)
-            throws IOException {
+    /**
+     * One optimizer step on the global minibatch; {@code share} is this worker's part, or {@code null};
+     * {@code mine} and {@code total} hold the exchanged gradients (reused from step to step; {@code null} without an
+     * exchange).
+     */
+    private void step(GradientExchange exchange, MultiLayerNetwork replica, DataSet share, float[] mine,
+                      float[] total) throws IOException {
         INDArray gradient = replica.getGradientsViewArray();
         int examples = 0;
         if (share != null) {
@@ -134,8 +190,16 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
             replica.computeGradientAndScore();
             examples = share.numExamples();
         }
-        int global = exchange.sum(examples, examples == 0 ? null : gradient.toFloatVector(), total);
-        gradient.assign(Nd4j.createFromArray(total).reshape(gradient.shape()));
+        int global = examples;
+        if (exchange != null) {
+            if (examples > 0) {
+                copy(gradient, mine);
+            }
+            global = exchange.sum(examples, examples == 0 ? null : mine, total);
+            copy(total, gradient);
+        } else if (examples == 0) {
+            throw new IllegalStateException("the one worker of an all-reduce stage ran out of minibatches");
+        }
 
         MultiLayerConfiguration conf = replica.getLayerWiseConfigurations();
         int iteration = conf.getIterationCount();

@@ -59,6 +59,15 @@ public final class SparkTrainer {
      */
     public SparkTrainer(JavaSparkContext sc, TrainConfig config, MultiLayerNetwork net, CachedBlocks train,
                         ChannelNormalization normalization) {
+        this(sc, config, net, train, normalization, false);
+    }
+
+    /**
+     * @param clusterPath run every all-reduce stage as on a cluster ({@link AllReduceRounds}): only for the tests
+     *                    that check that the local-mode and one-worker shortcuts change no bit
+     */
+    SparkTrainer(JavaSparkContext sc, TrainConfig config, MultiLayerNetwork net, CachedBlocks train,
+                 ChannelNormalization normalization, boolean clusterPath) {
         ClusterOptions c = config.cluster();
         boolean allReduce = c.allReduce();
         if (train.rdd().getNumPartitions() != c.workers()) {
@@ -76,7 +85,7 @@ public final class SparkTrainer {
         this.batchesPerRound = allReduce ? AllReduceRounds.STEPS_PER_STAGE : c.averagingFrequency();
         this.roundsPerEpoch = train.counts().stream()
                 .mapToInt(n -> RoundBatches.rounds(n, c.workerBatchSize(), batchesPerRound)).max().orElse(0);
-        this.fitter = allReduce ? new AllReduceRounds(sc, net, c.workers())
+        this.fitter = allReduce ? new AllReduceRounds(sc, net, c.workers(), clusterPath)
                 : new AveragingRounds(sc, c, config.seed(), net);
         log.info("N = {} training examples over {} workers {}; global batch {} ({} per worker), {}: {} rounds of {} "
                 + "steps per epoch", train.total(), c.workers(), train.counts(), c.batchSize(), c.workerBatchSize(),

@@ -200,6 +200,46 @@ class SparkTrainerTest {
     }
 
     /**
+     * One all-reducing worker has nothing to sum and exchanges nothing, and in local mode its stages serialize
+     * nothing ({@link LocalAllReduce}): two epochs end with the same parameter, Adam-state and iteration bits, and
+     * the same epoch losses, as with a broadcast, a hub that sums the one gradient and a serialized result (1,000
+     * examples in minibatches of 50: a stage of 20 steps an epoch).
+     */
+    @Test
+    void oneAllReducingWorkerSkipsTheHubWithoutChangingABit() {
+        assertSameBitsAsOnACluster(allReduce(1, 50), 40);
+    }
+
+    /**
+     * Two all-reducing workers in local mode sum their gradients in this JVM's memory, start from the driver's
+     * network and hand back the result unserialized ({@link LocalAllReduce}): two epochs end with the same bits and
+     * epoch losses as with a broadcast, the driver's TCP hub and a serialized result.
+     */
+    @Test
+    void twoAllReducingWorkersSumInMemoryWithTheHubsBits() {
+        assertSameBitsAsOnACluster(allReduce(2, 100), 20);
+    }
+
+    /** Two epochs with {@code cluster}, by default and as on a cluster: the same bits, {@code steps} steps each. */
+    private static void assertSameBitsAsOnACluster(ClusterOptions cluster, int steps) {
+        TrainConfig config = config(cluster, new ScheduleOptions(2, 1e-3, "constant", 0, KL_WEIGHT, 0, 0));
+        try (CachedBlocks blocks = new CachedBlocks(sc, train, cluster.workers())) {
+            SparkTrainer shortcut = new SparkTrainer(sc, config, Models.build(config, train.count()), blocks, null);
+            SparkTrainer hub = new SparkTrainer(sc, config, Models.build(config, train.count()), blocks, null, true);
+            for (int epoch = 0; epoch < 2; epoch++) {
+                assertEquals(hub.fitEpoch(epoch), shortcut.fitEpoch(epoch), "epoch " + (epoch + 1));
+            }
+            MultiLayerNetwork a = hub.network();
+            MultiLayerNetwork b = shortcut.network();
+            assertArrayEquals(a.params().toFloatVector(), b.params().toFloatVector(), "parameters");
+            assertArrayEquals(a.getUpdater().getStateViewArray().toFloatVector(),
+                    b.getUpdater().getStateViewArray().toFloatVector(), "Adam state");
+            assertEquals(steps, a.getLayerWiseConfigurations().getIterationCount(), "2 epochs");
+            assertEquals(steps, b.getLayerWiseConfigurations().getIterationCount(), "2 epochs");
+        }
+    }
+
+    /**
      * Two all-reducing workers: every minibatch share of 50 is fitted once, by both partitions, under the epoch's KL
      * weight and the global N, in rounds of at most {@link AllReduceRounds#STEPS_PER_STAGE} steps; the optimizer
      * takes one step per global minibatch (20 for 1000 examples in batches of 50 × 2, 10 per worker... here 2

@@ -1,0 +1,46 @@
+package org.sparsevd.job.train;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.Serializable;
+
+/**
+ * One worker's side of the gradient sum of an all-reduce stage ({@link AllReduceStage}): through the driver's
+ * {@link AllReduceHub} ({@link AllReduceClient}), or in the memory of the one JVM that runs the driver and the tasks
+ * in Spark's local mode ({@link LocalAllReduce}). Both add the W gradients in worker order, so both give the same
+ * bits. Every failure is an {@link IOException} whose message says which worker, which step and what happened.
+ */
+interface GradientExchange extends Closeable {
+    /**
+     * Sends this worker's share of a step, {@code examples} examples (0: none) and their {@code gradient}, and sets
+     * {@code total} to the sum of all workers' gradients in worker order ({@code gradient} is not read, and may be
+     * {@code null}, when {@code examples} is 0).
+     *
+     * @return the examples of the whole step
+     */
+    int sum(int examples, float[] gradient, float[] total) throws IOException;
+
+    /** Fails unless every worker sent the same {@code digest} of its replica. */
+    void checkSame(long digest) throws IOException;
+
+    /** Where a stage's tasks find the exchange: what the stage's closure carries. */
+    interface Point extends Serializable {
+        /**
+         * Joins worker {@code partition} of Spark stage attempt {@code stageAttempt}, whose network has
+         * {@code params} parameters, to the exchange.
+         */
+        GradientExchange join(int stageAttempt, int partition, int params) throws IOException;
+    }
+
+    /** The driver's side: serves the stages' tasks until closed. */
+    interface Host extends Closeable {
+        Point point();
+
+        /** Why the last failed attempt failed, or {@code null}. */
+        String failure();
+
+        /** Stops serving: every connection or waiting worker of the exchange ends. */
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,330 @@
+package org.sparsevd.job.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
+
+/**
+ * An all-reduce stage ({@link AllReduceStage}) in Spark's local mode, where the driver and the W tasks of a stage are
+ * threads of one JVM, so that nothing needs to be serialized or sent:
+ * <ul>
+ *   <li>the tasks build their replicas from the driver's network itself (the object a Spark broadcast of it hands
+ *       the tasks of this JVM, without first serializing it into the broadcast's blocks);</li>
+ *   <li>task 0 hands its result back as it is, not as a Java-serialized task result;</li>
+ *   <li>the workers add their gradients in shared memory instead of sending each through a TCP connection to the
+ *       {@link AllReduceHub} and the sum back (with one worker there is nothing to add, and the stage does not
+ *       join). Per step each worker publishes its gradient (the array it passes, not a copy) and example count,
+ *       waits for the others, adds its 1/W slice of the elements over the W gradients in worker order, exactly as
+ *       the hub does (element i is (((g0 + g1) + g2) + ...), workers without examples skipped: the same bits),
+ *       waits again and copies the whole sum. After the stage's last step the workers compare the digests of their
+ *       replicas.</li>
+ * </ul>
+ * The bits are those of a broadcast, the hub and a serialized result (SparkTrainerTest compares them).
+ *
+ * <p>As with the hub, a stage's tasks find it by a random token ({@link Key}, which the stage's closure carries);
+ * the newest Spark stage attempt is served and older ones are ended; a worker that fails, is interrupted (Spark kills
+ * a failed barrier stage's tasks) or waits longer than the timeout ends the attempt for all of them at once, and
+ * {@link #failure} says why. {@link #close} ends every waiting worker and forgets the stage.
+ */
+final class LocalAllReduce implements GradientExchange.Host {
+    /** The open stages of this JVM by token: how a task finds the one its closure names. */
+    private static final Map<Long, LocalAllReduce> OPEN = new ConcurrentHashMap<>();
+
+    /** What the stage's closure carries: the token of the driver's stage in this JVM. */
+    record Key(long token) implements GradientExchange.Point, AllReduceStage.State {
+        @Override
+        public GradientExchange join(int stageAttempt, int partition, int params) throws IOException {
+            return stage("worker " + partition).join(stageAttempt, partition, params);
+        }
+
+        @Override
+        public NetBroadcastTuple network() {
+            return uncheckedStage("a task").start;
+        }
+
+        @Override
+        public List<AllReduceStage.Result> handBack(AllReduceStage.Result result) {
+            uncheckedStage("task 0").result = result;
+            return List.of();
+        }
+
+        private LocalAllReduce stage(String who) throws IOException {
+            LocalAllReduce stage = OPEN.get(token);
+            if (stage == null) {
+                throw new IOException("--sync allreduce: " + who + " found no all-reduce stage of its own in this JVM "
+                        + "(it has ended, or the task runs outside Spark's local mode)");
+            }
+            return stage;
+        }
+
+        private LocalAllReduce uncheckedStage(String who) {
+            try {
+                return stage(who);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+        }
+    }
+
+    private final Key key;
+    private final NetBroadcastTuple start;
+    private volatile AllReduceStage.Result result;
+    private final int workers;
+    private final int params;
+    private final int steps;
+    private final int timeoutMillis;
+    private Attempt current;
+    private boolean closed;
+    private volatile String failure;
+
+    /**
+     * Serves the {@code workers} tasks of a stage of {@code steps} steps that start from {@code start} (the driver's
+     * configuration, parameters and updater state, which the stage must not change), each of which waits at most
+     * {@code timeoutMillis} for the others.
+     */
+    LocalAllReduce(NetBroadcastTuple start, int workers, int steps, int timeoutMillis) {
+        int params = (int) start.getParameters().length();
+        if (workers < 1 || params < 1 || steps < 1 || timeoutMillis < 1) {
+            throw new IllegalArgumentException("an all-reduce exchange needs workers, parameters, steps and a timeout "
+                    + "of at least 1, not " + workers + ", " + params + ", " + steps + ", " + timeoutMillis + " ms");
+        }
+        this.start = start;
+        this.workers = workers;
+        this.params = params;
+        this.steps = steps;
+        this.timeoutMillis = timeoutMillis;
+        SecureRandom random = new SecureRandom();
+        long token;
+        do {
+            token = random.nextLong();
+        } while (OPEN.putIfAbsent(token, this) != null);
+        this.key = new Key(token);
+    }
+
+    @Override
+    public GradientExchange.Point point() {
+        return key;
+    }
+
+    /** What the stage's tasks start from and hand their result to. */
+    AllReduceStage.State state() {
+        return key;
+    }
+
+    /** Task 0's result, once the stage has handed it back (else {@code null}). */
+    AllReduceStage.Result result() {
+        return result;
+    }
+
+    @Override
+    public String failure() {
+        return failure;
+    }
+
+    private synchronized GradientExchange join(int stageAttempt, int partition, int params) throws IOException {
+        String refusal = closed ? "the exchange has ended"
+                : partition < 0 || partition >= workers ? "worker " + partition + " of a " + workers + "-worker stage"
+                : params != this.params ? "a network of " + params + " parameters, not " + this.params
+                : current != null && stageAttempt < current.number ? "stage attempt " + stageAttempt
+                + " has ended (now " + current.number + ")"
+                : current != null && stageAttempt == current.number && current.joined[partition] ? "joined twice"
+                : null;
+        if (refusal != null) {
+            throw new IOException("--sync allreduce: worker " + partition + " of stage attempt " + stageAttempt
+                    + " refused: " + refusal);
+        }
+        if (current == null || stageAttempt > current.number) {
+            if (current != null) {
+                current.end();
+            }
+            current = new Attempt(stageAttempt);
+        }
+        current.joined[partition] = true;
+        return new Member(current, partition);
+    }
+
+    /** Ends every worker still waiting and forgets the exchange. */
+    @Override
+    public void close() {
+        OPEN.remove(key.token(), this);
+        synchronized (this) {
+            closed = true;
+            if (current != null) {
+                current.end();
+            }
+        }
+    }
+
+    /** One stage attempt: what its workers share, and the barrier they meet at twice a step. */
+    private final class Attempt {
+        final int number;
+        final boolean[] joined = new boolean[workers];
+        final float[][] gradients = new float[workers][];
+        final int[] counts = new int[workers];
+        final long[] digests = new long[workers];
+        final float[] total = new float[params];
+        private int arrived;
+        private long generation;
+        private boolean ended;
+        private boolean failed;
+
+        Attempt(int number) {
+            this.number = number;
+        }
+
+        /** Waits until all W workers have called this as often as this one, or fails when the attempt has ended. */
+        synchronized void await() throws IOException {
+            if (ended) {
+                throw new IOException("another worker failed");
+            }
+            long generation = this.generation;
+            if (++arrived == workers) {
+                arrived = 0;
+                this.generation++;
+                notifyAll();
+                return;
+            }
+            long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+            while (generation == this.generation && !ended) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    end();
+                    throw new IOException("no answer within the timeout");
+                }
+                try {
+                    wait(Math.max(1, left / 1_000_000L));
+                } catch (InterruptedException e) {
+                    end();
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted");
+                }
+            }
+            if (generation == this.generation) {
+                throw new IOException("another worker failed");
+            }
+        }
+
+        /** Ends the attempt: every worker waiting now or later fails. */
+        synchronized void end() {
+            ended = true;
+            notifyAll();
+        }
+
+        /** Records why the attempt failed (the first cause only) and ends it. */
+        void fail(String why) {
+            synchronized (this) {
+                if (!failed) {
+                    failed = true;
+                    failure = why;
+                }
+            }
+            end();
+        }
+    }
+
+    /** One worker's side of an attempt. */
+    private final class Member implements GradientExchange {
+        private final Attempt attempt;
+        private final int partition;
+        private int step;
+        private boolean done;
+
+        Member(Attempt attempt, int partition) {
+            this.attempt = attempt;
+            this.partition = partition;
+        }
+
+        @Override
+        public int sum(int examples, float[] gradient, float[] total) throws IOException {
+            if (examples < 0 || total.length != params || examples > 0 && gradient.length != params) {
+                throw new IllegalArgumentException(examples + " examples, a gradient of "
+                        + (gradient == null ? "no" : gradient.length) + " and a total of " + total.length
+                        + " values for a network of " + params + " parameters");
+            }
+            step++;
+            String when = "step " + step + " of " + steps;
+            if (step > steps) {
+                throw failed(when, "more steps than the stage has");
+            }
+            attempt.counts[partition] = examples;
+            attempt.gradients[partition] = examples == 0 ? null : gradient;
+            await(when);
+            int global = 0;
+            for (int n : attempt.counts) {
+                global += n;
+            }
+            if (global == 0) {
+                throw failed(when, "no worker had examples");
+            }
+            int from = (int) ((long) params * partition / workers);
+            int to = (int) ((long) params * (partition + 1) / workers);
+            boolean first = true;
+            for (float[] g : attempt.gradients) {
+                if (g == null) {
+                    continue;
+                }
+                if (first) {
+                    System.arraycopy(g, from, attempt.total, from, to - from);
+                    first = false;
+                } else {
+                    for (int i = from; i < to; i++) {
+                        attempt.total[i] += g[i];
+                    }
+                }
+            }
+            await(when);
+            System.arraycopy(attempt.total, 0, total, 0, params);
+            return global;
+        }
+
+        @Override
+        public void checkSame(long digest) throws IOException {
+            String when = "the replica check after step " + step;
+            if (step != steps) {
+                throw failed(when, "the stage has " + steps + " steps");
+            }
+            attempt.digests[partition] = digest;
+            await(when);
+            long[] digests = attempt.digests;
+            if (Arrays.stream(digests).anyMatch(d -> d != digests[0])) {
+                String why = "the all-reduce replicas diverged: parameter/updater digests " + Arrays.toString(digests);
+                attempt.fail(why);
+                throw new IOException("--sync allreduce: " + why);
+            }
+            done = true;
+        }
+
+        private void await(String when) throws IOException {
+            try {
+                attempt.await();
+            } catch (IOException e) {
+                throw failed(when, e.getMessage());
+            }
+        }
+
+        /** Records and returns this worker's failure at {@code when}, ending the attempt for every worker. */
+        private IOException failed(String when, String what) {
+            String why = "stage attempt " + attempt.number + ", " + when + ": worker " + partition + " " + what;
+            if (!"another worker failed".equals(what)) {
+                attempt.fail(why);
+            } else {
+                attempt.end();
+            }
+            return new IOException("--sync allreduce: " + why + " (in-JVM exchange of local mode)");
+        }
+
+        /** Leaving before the stage's end (the task failed) ends the attempt for the others at once. */
+        @Override
+        public void close() {
+            if (!done) {
+                attempt.fail("stage attempt " + attempt.number + ": worker " + partition + " ended after step "
+                        + step + " of " + steps);
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package org.sparsevd.job.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Local mode's in-JVM exchange, without Spark: the hub's bits, and its failures end every worker at once. */
+class LocalAllReduceTest {
+    private static final int PARAMS = 1001;
+    /** A stage's starting point: only its parameter count matters here. */
+    private static final NetBroadcastTuple START = new NetBroadcastTuple((MultiLayerConfiguration) null,
+            Nd4j.zeros(DataType.FLOAT, PARAMS), null);
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    /** What a worker does in a test: the totals of its steps, or its failure. */
+    private interface Worker {
+        float[][] run(GradientExchange exchange) throws IOException;
+    }
+
+    private Future<float[][]> start(GradientExchange.Point point, int attempt, int partition, Worker worker) {
+        return pool.submit(() -> {
+            try (GradientExchange exchange = point.join(attempt, partition, PARAMS)) {
+                return worker.run(exchange);
+            }
+        });
+    }
+
+    /**
+     * The {@link AllReduceHubTest} case through both exchanges: three workers, three steps, worker 1 without
+     * examples in the last; every worker gets the same total bits and example counts from the in-JVM exchange as
+     * from the TCP hub.
+     */
+    @Test
+    void everyWorkerGetsTheHubsBits() throws Exception {
+        int workers = 3;
+        int steps = 3;
+        Random random = new Random(7);
+        float[][][] gradients = new float[workers][steps][PARAMS];
+        for (float[][] worker : gradients) {
+            for (float[] g : worker) {
+                for (int i = 0; i < PARAMS; i++) {
+                    g[i] = (float) random.nextGaussian() * (float) Math.pow(10, random.nextInt(7) - 3);
+                }
+            }
+        }
+        int[][] examples = {{50, 50, 50}, {50, 50, 0}, {50, 50, 20}};
+        List<List<float[][]>> both = new ArrayList<>();
+        List<int[][]> counts = new ArrayList<>();
+        try (AllReduceHub hub = new AllReduceHub("localhost", 0, workers, PARAMS, steps, 60_000);
+             LocalAllReduce local = new LocalAllReduce(START, workers, steps, 60_000)) {
+            for (GradientExchange.Host host : List.of(hub, local)) {
+                int[][] n = new int[workers][steps];
+                List<Future<float[][]>> futures = new ArrayList<>();
+                for (int w = 0; w < workers; w++) {
+                    int me = w;
+                    futures.add(start(host.point(), 0, me, exchange -> {
+                        float[][] totals = new float[steps][PARAMS];
+                        float[] mine = new float[PARAMS];
+                        for (int s = 0; s < steps; s++) {
+                            System.arraycopy(gradients[me][s], 0, mine, 0, PARAMS);
+                            n[me][s] = exchange.sum(examples[me][s], examples[me][s] == 0 ? null : mine, totals[s]);
+                        }
+                        exchange.checkSame(42);
+                        return totals;
+                    }));
+                }
+                List<float[][]> totals = new ArrayList<>();
+                for (Future<float[][]> f : futures) {
+                    totals.add(f.get(60, TimeUnit.SECONDS));
+                }
+                both.add(totals);
+                counts.add(n);
+                assertNull(host.failure());
+            }
+        }
+        for (int w = 0; w < workers; w++) {
+            for (int s = 0; s < steps; s++) {
+                assertArrayEquals(bits(both.get(0).get(w)[s]), bits(both.get(1).get(w)[s]), "worker " + w + " step " + s);
+            }
+            assertArrayEquals(counts.get(0)[w], counts.get(1)[w]);
+        }
+        assertEquals(70, counts.get(1)[0][2], "the last step: 50 + 20 examples, none from worker 1");
+    }
+
+    private static int[] bits(float[] v) {
+        int[] b = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            b[i] = Float.floatToRawIntBits(v[i]);
+        }
+        return b;
+    }
+
+    /**
+     * A worker whose task fails after 2 of 5 steps (it leaves the exchange): the other, waiting in step 3, fails at
+     * once (long before the 10-minute timeout) with one line, and the exchange says which worker left when.
+     */
+    @Test
+    void aWorkerThatLeavesEndsTheOthers() throws Exception {
+        try (LocalAllReduce local = new LocalAllReduce(START, 2, 5, 600_000)) {
+            Future<float[][]> survivor = start(local.point(), 0, 0, exchange -> {
+                float[] total = new float[PARAMS];
+                for (int s = 0; s < 5; s++) {
+                    exchange.sum(10, new float[PARAMS], total);
+                }
+                return null;
+            });
+            Future<float[][]> quitter = start(local.point(), 0, 1, exchange -> {
+                float[] total = new float[PARAMS];
+                for (int s = 0; s < 2; s++) {
+                    exchange.sum(10, new float[PARAMS], total);
+                }
+                return null;
+            });
+            assertNull(quitter.get(60, TimeUnit.SECONDS));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> survivor.get(60, TimeUnit.SECONDS));
+            String message = e.getCause().getMessage();
+            assertTrue(message.startsWith("--sync allreduce: stage attempt 0, step 3 of 5: worker 0 another worker "
+                    + "failed"), message);
+            assertTrue(!message.contains("\n"), message);
+            assertEquals("stage attempt 0: worker 1 ended after step 2 of 5", local.failure());
+        }
+    }
+
+    /**
+     * Spark re-runs a failed barrier stage as a new attempt: its workers are served from a fresh start, a worker of
+     * the old attempt still waiting fails, and one that joins late is refused.
+     */
+    @Test
+    void aNewStageAttemptEndsTheOldOne() throws Exception {
+        try (LocalAllReduce local = new LocalAllReduce(START, 2, 1, 600_000)) {
+            GradientExchange old = local.point().join(0, 0, PARAMS);
+            Future<float[][]> stale = pool.submit(() -> {
+                try (old) {
+                    old.sum(1, new float[PARAMS], new float[PARAMS]);
+                    return null;
+                }
+            });
+            List<Future<float[][]>> retry = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                float[] g = new float[PARAMS];
+                g[0] = w + 1;
+                retry.add(start(local.point(), 1, w, exchange -> {
+                    float[] total = new float[PARAMS];
+                    assertEquals(2, exchange.sum(1, g, total));
+                    exchange.checkSame(7);
+                    return new float[][] {total};
+                }));
+            }
+            for (Future<float[][]> f : retry) {
+                assertEquals(3f, f.get(60, TimeUnit.SECONDS)[0][0], "the new attempt's sum");
+            }
+            ExecutionException e = assertThrows(ExecutionException.class, () -> stale.get(60, TimeUnit.SECONDS));
+            assertTrue(e.getCause().getMessage().contains("stage attempt 0, step 1 of 1: worker 0"),
+                    e.getCause().getMessage());
+            IOException late = assertThrows(IOException.class, () -> local.point().join(0, 1, PARAMS));
+            assertEquals("--sync allreduce: worker 1 of stage attempt 0 refused: stage attempt 0 has ended (now 1)",
+                    late.getMessage());
+        }
+    }
+
+    /**
+     * The tasks start from the driver's own arrays and hand task 0's result back as it is; a closed stage is
+     * forgotten: a task that looks for it fails with one line.
+     */
+    @Test
+    void theStateIsSharedAndAClosedStageIsGone() {
+        LocalAllReduce local = new LocalAllReduce(START, 2, 1, 600_000);
+        AllReduceStage.State state = local.state();
+        assertTrue(state.network() == START, "the driver's network itself");
+        AllReduceStage.Result result = new AllReduceStage.Result(null, null, 3);
+        assertEquals(List.of(), state.handBack(result), "nothing returned through Spark");
+        assertTrue(local.result() == result);
+        GradientExchange.Point point = local.point();
+        local.close();
+        IOException e = assertThrows(IOException.class, () -> point.join(0, 0, PARAMS));
+        assertEquals("--sync allreduce: worker 0 found no all-reduce stage of its own in this JVM (it has ended, or "
+                + "the task runs outside Spark's local mode)", e.getMessage());
+        assertThrows(java.io.UncheckedIOException.class, state::network);
+    }
+}
