@@ -5,7 +5,6 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
@@ -14,6 +13,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.sparsevd.core.layers.NativeConvolutionLayer;
 import org.sparsevd.core.layers.SparseVdConvolutionLayer;
 import org.sparsevd.core.layers.SparseVdDenseLayer;
 
@@ -62,14 +62,14 @@ final class LayerFactory {
         return list.setInputType(input).build();
     }
 
-    /** A 2-D convolution with a kernel of k×k, stride 1. */
+    /** A 2-D convolution with a kernel of k×k, stride 1 (a {@link NativeConvolutionLayer} unless Sparse VD). */
     LayerFactory conv(String name, int nOut, int k, ConvolutionMode mode, Activation act) {
         if (variant == Variant.SPARSEVD) {
             layers.add(sparse(new SparseVdConvolutionLayer.Builder(k, k)).name(name).nOut(nOut).convolutionMode(mode)
                     .activation(act).build());
         } else {
-            layers.add(new ConvolutionLayer.Builder(k, k).name(name).nOut(nOut).convolutionMode(mode).activation(act)
-                    .build());
+            layers.add(new NativeConvolutionLayer.Builder(k, k).name(name).nOut(nOut).convolutionMode(mode)
+                    .activation(act).build());
         }
         return this;
     }

@@ -9,7 +9,10 @@ import java.util.Locale;
 public enum Variant {
     /** Every weight layer Sparse VD (dense and convolutional), a softmax loss layer last. */
     SPARSEVD,
-    /** The same shapes with DL4J's plain DenseLayer/ConvolutionLayer and a softmax output layer. */
+    /**
+     * The same shapes with DL4J's plain DenseLayer, {@link org.sparsevd.core.layers.NativeConvolutionLayer} (DL4J's
+     * ConvolutionLayer on libnd4j's conv2d ops) and a softmax output layer.
+     */
     PLAIN,
     /** As {@link #PLAIN}, with binary dropout on the input of every fully connected layer but the first layer. */
     DROPOUT;

@@ -4,19 +4,16 @@ import org.sparsevd.core.layers.spec.SparseVdLayer;
 import org.sparsevd.core.layers.spec.SparseVdSettings;
 import org.sparsevd.core.layers.spec.SparseVdParamInitializer;
 import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
-import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.regularization.Regularization;
 
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import org.sparsevd.core.layers.impl.SparseVdConvolutionLayerImpl;
@@ -56,19 +53,12 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
 
     /** What of the DL4J configuration the layer does not implement, or null. */
     private String unsupported() {
-        String what = null;
         if (!hasBias()) {
-            what = "hasBias=false (the layer always has a bias)";
-        } else if (getCnn2dDataFormat() != CNN2DFormat.NCHW) {
-            what = "data format " + getCnn2dDataFormat() + " (NCHW only)";
-        } else if (getConvolutionMode() == ConvolutionMode.Causal) {
-            what = "ConvolutionMode.Causal (1-D only)";
+            return "hasBias=false (the layer always has a bias)";
         } else if (getWeightNoise() != null) {
-            what = "weight noise " + getWeightNoise() + " (it has its own multiplicative Gaussian noise)";
-        } else if (getKernelSize() == null || getKernelSize().length != 2) {
-            what = "kernel size " + Arrays.toString(getKernelSize()) + " (2-D kernels only)";
+            return "weight noise " + getWeightNoise() + " (it has its own multiplicative Gaussian noise)";
         }
-        return what;
+        return NativeConvolutionLayer.unsupported(this);
     }
 
     @Override
@@ -155,19 +145,13 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
     }
 
     /** Builder, as DL4J's ConvolutionLayer.Builder plus the SparseVD settings. Every setter checks its argument. */
-    public static class Builder extends ConvolutionLayer.BaseConvBuilder<Builder>
-            implements SparseVdLayerBuilder<Builder> {
+    public static class Builder extends Conv2dLayerBuilder<Builder> implements SparseVdLayerBuilder<Builder> {
 
         private SparseVdSettings sparseVd = SparseVdSettings.DEFAULTS;
 
         /** @param kernelSize kernel height and width (default 5x5) */
         public Builder(int... kernelSize) {
             super(kernelSize);
-        }
-
-        @Override
-        protected boolean allowCausal() {
-            return false;
         }
 
         @Override
@@ -185,8 +169,7 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
         @SuppressWarnings("unchecked")
         public SparseVdConvolutionLayer build() {
             checkedSparseVd("SparseVdConvolutionLayer", layerName);
-            ConvolutionUtils.validateConvolutionModePadding(convolutionMode, padding);
-            ConvolutionUtils.validateCnnKernelStridePadding(kernelSize, stride, padding);
+            checkGeometry();
             return new SparseVdConvolutionLayer(this);
         }
     }

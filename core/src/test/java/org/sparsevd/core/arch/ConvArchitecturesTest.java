@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sparsevd.core.layers.NativeConvolutionLayer;
 import org.sparsevd.core.layers.SparseVdConvolutionLayer;
 import org.sparsevd.core.layers.SparseVdLayers;
 import org.sparsevd.core.sparsity.LayerSparsity;
@@ -65,7 +66,7 @@ class ConvArchitecturesTest {
 
         MultiLayerNetwork plain = init(Lenet5.of(S, Variant.PLAIN, 0.5));
         assertEquals(0, SparseVdLayers.list(plain).size());
-        assertInstanceOf(ConvolutionLayer.class, plain.getLayer(0).conf().getLayer());
+        assertEquals(NativeConvolutionLayer.class, plain.getLayer(0).conf().getLayer().getClass());
         assertEquals(430_500 + 20 + 50 + 500 + 10, plain.numParams());
         assertNull(plain.getLayer(4).conf().getLayer().getIDropout());
         fitsAndPredicts(plain, 784);
@@ -76,6 +77,7 @@ class ConvArchitecturesTest {
         assertInstanceOf(OutputLayer.class, dropout.getLayer(5).conf().getLayer());
         assertInstanceOf(Dropout.class, dropout.getLayer(5).conf().getLayer().getIDropout());
         assertNull(dropout.getLayer(0).conf().getLayer().getIDropout());
+        assertEquals(NativeConvolutionLayer.class, dropout.getLayer(2).conf().getLayer().getClass());
         fitsAndPredicts(dropout, 784);
     }
 

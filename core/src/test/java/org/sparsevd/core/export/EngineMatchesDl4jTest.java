@@ -3,12 +3,17 @@ package org.sparsevd.core.export;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.util.Map;
 import java.util.Random;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -29,6 +34,7 @@ import org.sparsevd.core.engine.NetworkSpec;
 import org.sparsevd.core.engine.Quantization;
 import org.sparsevd.core.engine.Shape;
 import org.sparsevd.core.engine.SparseNetwork;
+import org.sparsevd.core.layers.NativeConvolutionLayer;
 import org.sparsevd.core.layers.spec.SparseVdLayer;
 import org.sparsevd.core.layers.spec.SparseVdParamInitializer;
 
@@ -224,5 +230,29 @@ class EngineMatchesDl4jTest {
         NetworkSpec spec = Dl4jExport.of(net, Double.NaN, InputSpec.unitScale(shape(arch)), "{}");
         assertClose(net.output(Nd4j.create(x)), SparseNetwork.of(spec).predict(x), arch + " plain");
         assertTrue(Double.isNaN(spec.threshold()));
+    }
+
+    /**
+     * A plain LeNet-5 as saved before its convolutions were {@link NativeConvolutionLayer}s (DL4J's
+     * ConvolutionLayer in the JSON): it still loads, computes what the current network computes, and exports.
+     */
+    @Test
+    void plainNetworksWithDl4jConvolutionsStillLoadAndExport() throws Exception {
+        MultiLayerNetwork net = network("lenet5", Variant.PLAIN);
+        String json = net.getLayerWiseConfigurations().toJson();
+        assertTrue(json.contains(NativeConvolutionLayer.class.getName()));
+        MultiLayerConfiguration old = MultiLayerConfiguration.fromJson(
+                json.replace(NativeConvolutionLayer.class.getName(), ConvolutionLayer.class.getName()));
+        MultiLayerNetwork before = new MultiLayerNetwork(old);
+        before.init(net.params().dup(), false);
+        ByteArrayOutputStream saved = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(before, saved, false);
+        MultiLayerNetwork loaded = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(saved.toByteArray()),
+                false);
+        assertEquals(ConvolutionLayer.class, loaded.getLayer(0).conf().getLayer().getClass());
+        float[][] x = inputs(shape("lenet5"), 3, 9);
+        assertClose(net.output(Nd4j.create(x)), loaded.output(Nd4j.create(x)).toFloatMatrix(), "DL4J's convolution");
+        NetworkSpec spec = Dl4jExport.of(loaded, Double.NaN, InputSpec.unitScale(shape("lenet5")), "{}");
+        assertClose(loaded.output(Nd4j.create(x)), SparseNetwork.of(spec).predict(x), "lenet5 plain, DL4J's convolution");
     }
 }

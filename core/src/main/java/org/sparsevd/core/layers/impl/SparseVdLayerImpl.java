@@ -36,66 +36,23 @@ import static org.sparsevd.core.layers.spec.SparseVdParamInitializer.WEIGHT_KEY;
  * @param <C> the layer configuration
  */
 public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.layers.BaseLayer & SparseVdLayer>
-        extends org.deeplearning4j.nn.layers.BaseLayer<C> {
+        extends CachedForwardLayer<C> {
 
     /** Added to the variance before the square root, as in the paper's code. */
     public static final double VARIANCE_EPS = 1e-8;
 
-    // Training-forward cache, valid from a training forward until the next setInput/clear/backprop.
-    protected transient INDArray cacheInput;         // x
+    // Training-forward cache besides x and z, valid from a training forward until the next setInput/clear/backprop.
     protected transient INDArray cacheInputSq;       // x∘x
     protected transient INDArray cacheExpLogSigma2;  // exp(logσ²), the shape of W
     protected transient INDArray cacheNoiseOverStd;  // ε/σ, the shape of the output
-    protected transient INDArray cachePreOutput;     // z, the shape of the output
 
     // Σ KL computed by the last backprop, for the calcRegularizationScore call that follows it.
     private transient double cachedKlSum;
     private transient boolean cachedKlSumValid;
     private transient double lastRegularizationScore;
 
-    /** The layout ('c' or 'f') of the layer's input, output and other arrays of their shapes. */
-    protected final char order;
-
     protected SparseVdLayerImpl(NeuralNetConfiguration conf, DataType dataType, char order) {
-        super(conf, dataType);
-        this.order = order;
-    }
-
-    @Override
-    public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
-        super.setInput(input, workspaceMgr);
-        clearCaches();
-    }
-
-    @Override
-    public void clear() {
-        super.clear();
-        clearCaches();
-    }
-
-    @Override
-    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        INDArray z = preOutputInternal(training, workspaceMgr);
-        INDArray out = training ? workspaceMgr.dup(ArrayType.ACTIVATIONS, z) : z; // keep z for backprop
-        out = layerConf().getActivationFn().getActivation(out, training);
-        if (maskArray != null) {
-            applyMask(out);
-        }
-        return out;
-    }
-
-    /** The pre-activation z (public: the configuration package's tests sample it). */
-    @Override
-    public INDArray preOutput(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        INDArray z = preOutputInternal(training, workspaceMgr);
-        return training ? workspaceMgr.dup(ArrayType.ACTIVATIONS, z) : z;
-    }
-
-    @Override
-    protected Pair<INDArray, INDArray> preOutputWithPreNorm(boolean training, boolean forBackprop,
-                                                            LayerWorkspaceMgr workspaceMgr) {
-        INDArray z = preOutput(training, workspaceMgr);
-        return new Pair<>(z, z);
+        super(conf, dataType, order);
     }
 
     /**
@@ -105,7 +62,8 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
      * filled (z itself is cached and lives in the INPUT workspace). Inference: lin(x, W∘mask) + b, mask = [clip(logα)
      * &lt; threshold], in the ACTIVATIONS workspace.
      */
-    private INDArray preOutputInternal(boolean training, LayerWorkspaceMgr mgr) {
+    @Override
+    protected INDArray preOutputInternal(boolean training, LayerWorkspaceMgr mgr) {
         assertInputSet(false);
         applyDropOutIfNecessary(training, mgr);
         C c = layerConf();
@@ -164,10 +122,10 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
     protected void maskOutputShaped(INDArray a) {
     }
 
-    /** Drops the training-forward cache of the layer. */
+    @Override
     protected void clearCaches() {
+        super.clearCaches();
         releaseBackpropCache();
-        cachePreOutput = null;
         cachedKlSumValid = false;
     }
 
@@ -204,25 +162,6 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
         cacheInputSq = null;
         cacheExpLogSigma2 = null;
         cacheNoiseOverStd = null;
-    }
-
-    /**
-     * δ = dL/dz from the cached z and dL/d out, contiguous in the layer's order. The activation's backprop may
-     * overwrite z: the cached z is consumed here.
-     *
-     * @throws IllegalStateException if no training forward preceded this backprop
-     */
-    private INDArray delta(INDArray epsilon, LayerWorkspaceMgr mgr) {
-        assertInputSet(true);
-        if (cachePreOutput == null) {
-            throw new IllegalStateException("Cannot backprop " + layerId() + ": no training forward pass since the "
-                    + "input was set (activate(true) must precede backpropGradient, once per minibatch)");
-        }
-        epsilon = contiguous(epsilon.castTo(dataType), order, mgr, ArrayType.BP_WORKING_MEM);
-        INDArray delta = contiguous(layerConf().getActivationFn().backprop(cachePreOutput, epsilon).getFirst(), order,
-                mgr, ArrayType.BP_WORKING_MEM);
-        cachePreOutput = null;
-        return delta;
     }
 
     /**
@@ -264,18 +203,8 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
     }
 
     @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
-
-    @Override
     public boolean hasBias() {
         return true;
-    }
-
-    @Override
-    public boolean hasLayerNorm() {
-        return false;
     }
 
     @Override
@@ -331,13 +260,5 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
      */
     public double lastRegularizationScore() {
         return lastRegularizationScore;
-    }
-
-    /** The array itself if it has the given order and is not a strided view, else a copy in that order. */
-    protected static INDArray contiguous(INDArray a, char order, LayerWorkspaceMgr mgr, ArrayType type) {
-        if (a.ordering() == order && a.elementWiseStride() == 1) {
-            return a;
-        }
-        return mgr.dup(type, a, order);
     }
 }
