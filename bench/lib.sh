@@ -35,6 +35,7 @@ bench_args() {
 bench_train() {
   local dir="$1" tree="$2" train_data="$3"; shift 3
   rm -rf "$dir"; mkdir -p "$dir/events"
+  dir="$(cd "$dir" && pwd)"  # Spark's event log wants an absolute path
   SPARSEVD_DRIVER_MEMORY=4g SPARSEVD_JAVA_OPTS="-Dspark.eventLog.enabled=true -Dspark.eventLog.dir=file://$dir/events \
 ${BENCH_JAVA_OPTS:-}" /usr/bin/time -f '%M' -o "$dir/max-rss-kb" "$tree/deploy/bin/sparsevd" train --data "$train_data" \
     --epochs 2 --kl-zero-epochs 1 --kl-ramp-epochs 1 "$@" --output "$dir/run" > "$dir/stdout.txt" 2> "$dir/stderr.txt"

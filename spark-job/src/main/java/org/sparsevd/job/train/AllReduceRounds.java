@@ -54,6 +54,8 @@ final class AllReduceRounds implements Rounds {
     private final int port;
     private final int timeoutMillis;
     private final boolean clusterPath;
+    /** Whether the tasks run in this JVM and see its classes: local mode, not loading classes of their own. */
+    private final boolean inThisJvm;
 
     /** Checks that {@code sc} can run barrier stages of {@code workers} tasks exchanging {@code net}'s gradient. */
     AllReduceRounds(JavaSparkContext sc, MultiLayerNetwork net, int workers) {
@@ -88,6 +90,7 @@ final class AllReduceRounds implements Rounds {
         }
         this.timeoutMillis = (int) timeout;
         this.clusterPath = clusterPath;
+        this.inThisJvm = sc.isLocal() && !conf.getBoolean("spark.executor.userClassPathFirst", false);
     }
 
     private static String localHost() {
@@ -124,7 +127,7 @@ final class AllReduceRounds implements Rounds {
         NetBroadcastTuple start = new NetBroadcastTuple(net.getLayerWiseConfigurations(), net.params(),
                 net.getUpdater().getStateViewArray());
         AllReduceStage.Result r;
-        if (sc.isLocal() && !clusterPath) {
+        if (inThisJvm && !clusterPath) {
             try (LocalAllReduce stage = new LocalAllReduce(start, workers, steps, timeoutMillis)) {
                 run(batches, stage.state(), workers == 1 ? null : stage, steps, hooks, 0);
                 r = stage.result();

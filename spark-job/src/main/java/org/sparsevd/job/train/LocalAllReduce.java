@@ -24,7 +24,9 @@ import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
  *       waits again and copies the whole sum. After the stage's last step the workers compare the digests of their
  *       replicas.</li>
  * </ul>
- * The bits are those of a broadcast, the hub and a serialized result (SparkTrainerTest compares them).
+ * The bits are those of a broadcast, the hub and a serialized result (SparkTrainerTest compares them). The tasks
+ * find the stage in a static map, so they must see the driver's classes: with
+ * {@code spark.executor.userClassPathFirst} (classes of their own) {@link AllReduceRounds} takes the cluster path.
  *
  * <p>As with the hub, a stage's tasks find it by a random token ({@link Key}, which the stage's closure carries);
  * the newest Spark stage attempt is served and older ones are ended; a worker that fails, is interrupted (Spark kills
