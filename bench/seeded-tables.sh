@@ -12,8 +12,11 @@
 #                     and 1 x thresholds 1 and 3: the paper's point (1, 3) and the rule's choice among the four
 #   lenet5-20k-plain  plain LeNet-5 on the same subsets and validation sets
 #   lenet5-20k-torch  the reference on the first 18,000 training images, KL weight 1 (paper schedule)
-# The sweeps are resumable: rerunning the script with the same OUT_DIR continues them. Needs python3-torch (for
-# /usr/bin/python3), dataset-fashion-mnist and a built tree.
+# The sweeps are resumable: rerunning the script with the same OUT_DIR continues them; a reference seed is rerun
+# unless its output is complete. Time on this 2-core machine: lenet300 about 15 minutes a seed (shared, load 4-7);
+# lenet300-torch about 21 minutes a seed quiet, over an hour under load; lenet5-20k (not run yet) an estimated 15 minutes a run
+# (6 runs; from the quiet speed table).
+# Needs python3-torch (for /usr/bin/python3), dataset-fashion-mnist and a built tree.
 source "$(dirname "$0")/lib.sh"
 bench_args "out=?usage: bench/seeded-tables.sh OUT_DIR [PARTS]" \
   "parts=lenet300 lenet300-torch lenet5-20k lenet5-20k-plain lenet5-20k-torch" -- "$@"
