@@ -14,8 +14,8 @@
 #   lenet5-20k-torch  the reference on the first 18,000 training images, KL weight 1 (paper schedule)
 # The sweeps are resumable: rerunning the script with the same OUT_DIR continues them; a reference seed is rerun
 # unless its output is complete. Time on this 2-core machine: lenet300 about 15 minutes a seed (shared, load 4-7);
-# lenet300-torch about 21 minutes a seed quiet, over an hour under load; lenet5-20k (not run yet) an estimated 15 minutes a run
-# (6 runs; from the quiet speed table).
+# lenet300-torch about 21 minutes a seed quiet, over an hour under load; lenet5-20k (not run yet) an estimated 15
+# minutes a run (6 runs; from the quiet speed table).
 # Needs python3-torch (for /usr/bin/python3), dataset-fashion-mnist and a built tree.
 source "$(dirname "$0")/lib.sh"
 bench_args "out=?usage: bench/seeded-tables.sh OUT_DIR [PARTS]" \
