@@ -31,11 +31,4 @@ OMP_NUM_THREADS=1 SPARSEVD_BLAS_THREADS=1 "$root/bench/run.sh" ThroughputBench "
   > "$out/throughput-lenet300.txt" 2> /dev/null
 rate="$(grep -E '^\| SparseVD' "$out/throughput-lenet300.txt" | head -1 | cut -d'|' -f3 | tr -d ' ')"
 rows+=("ThroughputBench Sparse VD LeNet-300-100, one JVM, one thread ($limit examples)|$rate||$load")
-{
-  echo "| what ($n examples a train epoch) | examples/s | peak RSS (MB) | load average (1/5/15 min) at start |"
-  echo "|---|---:|---:|---|"
-  for row in "${rows[@]}"; do
-    IFS='|' read -r what rate rss load <<< "$row"
-    echo "| $what | $rate | $rss | $load |"
-  done
-} | tee "$out/table.md"
+speed_rows "what ($n examples a train epoch)" "${rows[@]}" | tee "$out/table.md"

@@ -45,3 +45,15 @@ ${BENCH_JAVA_OPTS:-}" /usr/bin/time -f '%M' -o "$dir/max-rss-kb" "$tree/deploy/b
   n="$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["train_examples"])' "$dir/run/metrics.jsonl")"
   echo "$n $(python3 -c "print(round($n / $seconds))") $(( $(cat "$dir/max-rss-kb") / 1024 ))"
 }
+
+# speed_rows WHAT_HEADER ROW...: the speed scripts' table, one "what|examples/s|peak RSS MB|load" ROW a line.
+speed_rows() {
+  echo "| $1 | examples/s | peak RSS (MB) | load average (1/5/15 min) at start |"
+  echo "|---|---:|---:|---|"
+  shift
+  local row what rate rss load
+  for row in "$@"; do
+    IFS='|' read -r what rate rss load <<< "$row"
+    echo "| $what | $rate | $rss | $load |"
+  done
+}

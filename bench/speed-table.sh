@@ -63,12 +63,7 @@ OMP_NUM_THREADS=1 SPARSEVD_BLAS_THREADS=1 "$root/bench/run.sh" FloorBench 50 2 >
 jar="$(ls "$root"/spark-job/target/sparsevd-spark-job-*-app.jar)"
 
 {
-  echo "| what | examples/s | peak RSS (MB) | load average (1/5/15 min) at start |"
-  echo "|---|---:|---:|---|"
-  for r in "${rows[@]}"; do
-    IFS='|' read -r what rate rss load <<< "$r"
-    echo "| $what | $rate | $rss | $load |"
-  done
+  speed_rows what "${rows[@]}"
   echo
   echo "Application jar: $(basename "$jar"), $(stat -c %s "$jar") bytes"
   echo
