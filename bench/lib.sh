@@ -28,7 +28,8 @@ bench_args() {
 }
 
 # bench_train DIR TREE DATA [train options...]: one `sparsevd train` run of TREE's build (its deploy/bin/sparsevd),
-# 2 epochs of DATA with the KL term on in epoch 2, its output, Spark event log and peak RSS (/usr/bin/time) under DIR
+# 2 epochs of DATA, the KL term off in epoch 1 and at its full weight in epoch 2 (--kl-zero-epochs 0
+# --kl-ramp-epochs 1; before session 9's fix the runs had --kl-zero-epochs 1, which is weight 0 in both), its output, Spark event log and peak RSS (/usr/bin/time) under DIR
 # (emptied first; $BENCH_JAVA_OPTS are added to the JVM's options). Prints "EXAMPLES EXAMPLES_PER_S PEAK_RSS_MB": the
 # training examples and the examples/s of epoch 2's training part (bench/spark_rounds.py on the event log: the first
 # round's job submitted to the last one's end; evaluation is outside it).
@@ -38,7 +39,7 @@ bench_train() {
   dir="$(cd "$dir" && pwd)"  # Spark's event log wants an absolute path
   SPARSEVD_DRIVER_MEMORY=4g SPARSEVD_JAVA_OPTS="-Dspark.eventLog.enabled=true -Dspark.eventLog.dir=file://$dir/events \
 ${BENCH_JAVA_OPTS:-}" /usr/bin/time -f '%M' -o "$dir/max-rss-kb" "$tree/deploy/bin/sparsevd" train --data "$train_data" \
-    --epochs 2 --kl-zero-epochs 1 --kl-ramp-epochs 1 "$@" --output "$dir/run" > "$dir/stdout.txt" 2> "$dir/stderr.txt"
+    --epochs 2 --kl-zero-epochs 0 --kl-ramp-epochs 1 "$@" --output "$dir/run" > "$dir/stdout.txt" 2> "$dir/stderr.txt"
   python3 "$root/bench/spark_rounds.py" "$(ls "$dir"/events/* | head -1)" 2 > "$dir/rounds.md"
   local seconds n
   seconds="$(sed -n 's/.*training part \([0-9.]*\) s.*/\1/p' "$dir/rounds.md")"

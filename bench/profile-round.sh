@@ -18,7 +18,7 @@ opts=("$@")
 ((${#opts[@]})) || opts=(--model lenet300)
 SPARSEVD_DRIVER_MEMORY=4g SPARSEVD_JAVA_OPTS="-Dspark.eventLog.enabled=true -Dspark.eventLog.dir=file://$out/events \
 -XX:StartFlightRecording=filename=$out/train.jfr,settings=profile,dumponexit=true" \
-  "${BENCH_TREE:-$root}/deploy/bin/sparsevd" train --data "$data" --epochs 2 --kl-zero-epochs 1 --kl-ramp-epochs 1 \
+  "${BENCH_TREE:-$root}/deploy/bin/sparsevd" train --data "$data" --epochs 2 --kl-zero-epochs 0 --kl-ramp-epochs 1 \
   "${opts[@]}" --output "$out/run" > "$out/stdout.txt" 2> "$out/stderr.txt"
 log="$(ls "$out"/events/* | head -1)"
 echo "train ${opts[*]}: $(grep -c '"epoch"' "$out/run/metrics.jsonl") epochs; uptime: $(uptime)"

@@ -5,8 +5,8 @@
 #   - `train` LeNet-300-100 with the defaults (embedded local mode, 2 workers, global batch 100, --sync allreduce)
 #     on FULL (default 60,000: all) Fashion-MNIST training images, and the same with --sync average (dl4j-spark
 #     parameter averaging, F = 10); --workers 1, LeNet-5 Sparse VD (also with --sync average) and --variant plain
-#     on LIMIT (default 12,000) images: 2 epochs each, the KL term on in epoch 2 (--kl-zero-epochs 1
-#     --kl-ramp-epochs 1); examples/s of epoch 2's training part (Spark's event log, bench/spark_rounds.py: the
+#     on LIMIT (default 12,000) images: 2 epochs each, the KL term on in epoch 2 (bench_train in
+#     lib.sh); examples/s of epoch 2's training part (Spark's event log, bench/spark_rounds.py: the
 #     first round's job submitted to the last one's end; evaluation is outside it) and the peak RSS of the whole run
 #     (/usr/bin/time);
 #   - the same for vgglike --width 0.25 and alexnet, Sparse VD and --variant plain, on CIFAR_LIMIT (default 2,000)
