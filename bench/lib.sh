@@ -30,9 +30,10 @@ bench_args() {
 # bench_train DIR TREE DATA [train options...]: one `sparsevd train` run of TREE's build (its deploy/bin/sparsevd),
 # 2 epochs of DATA, the KL term off in epoch 1 and at its full weight in epoch 2 (--kl-zero-epochs 0
 # --kl-ramp-epochs 1; before session 9's fix the runs had --kl-zero-epochs 1, which is weight 0 in both), its
-# output, Spark event log and peak RSS (/usr/bin/time) under DIR (emptied first; $BENCH_JAVA_OPTS are added to the JVM's options). Prints "EXAMPLES EXAMPLES_PER_S PEAK_RSS_MB": the
-# training examples and the examples/s of epoch 2's training part (bench/spark_rounds.py on the event log: the first
-# round's job submitted to the last one's end; evaluation is outside it).
+# output, Spark event log and peak RSS (/usr/bin/time) under DIR (emptied first; $BENCH_JAVA_OPTS are added to the
+# JVM's options). Prints "EXAMPLES EXAMPLES_PER_S PEAK_RSS_MB": the training examples and the examples/s of epoch
+# 2's training part (bench/spark_rounds.py on the event log: the first round's job submitted to the last one's end;
+# evaluation is outside it).
 bench_train() {
   local dir="$1" tree="$2" train_data="$3"; shift 3
   rm -rf "$dir"; mkdir -p "$dir/events"
