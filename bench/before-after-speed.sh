@@ -12,12 +12,13 @@ mkdir -p "$out"
 rows=()
 row() {
   local name="$1" limit="$2"; shift 2
-  local side tree load n rate rss
+  local side tree load result n rate rss
   for side in before after; do
     tree="$before"
     [[ "$side" == after ]] && tree="$after"
     load="$(cut -d' ' -f1-3 /proc/loadavg)"
-    read -r n rate rss <<< "$(bench_train "$out/$name-$side" "$tree" "$data" --limit-train "$limit" "$@")"
+    result="$(bench_train "$out/$name-$side" "$tree" "$data" --limit-train "$limit" "$@")"
+    read -r n rate rss <<< "$result"
     rows+=("train $name, $side ($(git -C "$tree" rev-parse --short HEAD)), $n examples|$rate|$rss|$load")
   done
 }

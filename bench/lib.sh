@@ -1,8 +1,9 @@
 # bench/lib.sh: what the bench scripts share. Each sources it first:
 #   source "$(dirname "$0")/lib.sh"
-# It sets the shell options (-euo pipefail), root (this tree) and data (the Fashion-MNIST IDX directory:
-# $SPARSEVD_BENCH_DATA, else the installed copy), and defines bench_args.
+# It sets the shell options (-euo pipefail, inherit_errexit), root (this tree) and data (the Fashion-MNIST IDX
+# directory: $SPARSEVD_BENCH_DATA, else the installed copy), and defines bench_args, bench_train and speed_rows.
 set -euo pipefail
+shopt -s inherit_errexit  # a failing command inside $(...) fails the substitution, and so the script
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 data="${SPARSEVD_BENCH_DATA:-/usr/share/datasets/fashion-mnist}"
 
