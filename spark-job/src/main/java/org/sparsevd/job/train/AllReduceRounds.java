@@ -126,10 +126,13 @@ final class AllReduceRounds implements Rounds {
     public void fit(JavaRDD<DataSet> batches, int steps, List<TrainingHook> hooks) {
         NetBroadcastTuple start = new NetBroadcastTuple(net.getLayerWiseConfigurations(), net.params(),
                 net.getUpdater().getStateViewArray());
+        // one worker has nothing to sum with and skips the exchange, except on the cluster path (which runs every stage
+        // as on a cluster, whatever the number of workers)
+        boolean alone = workers == 1 && !clusterPath;
         AllReduceStage.Result r;
         if (inThisJvm && !clusterPath) {
             try (LocalAllReduce stage = new LocalAllReduce(start, workers, steps, timeoutMillis)) {
-                run(batches, stage.state(), workers == 1 ? null : stage, steps, hooks, 0);
+                run(batches, stage.state(), alone ? null : stage, steps, hooks, 0);
                 r = stage.result();
             }
             if (r == null) {
@@ -137,7 +140,7 @@ final class AllReduceRounds implements Rounds {
             }
         } else {
             Broadcast<NetBroadcastTuple> state = sc.broadcast(start);
-            try (AllReduceHub hub = workers == 1 && !clusterPath ? null
+            try (AllReduceHub hub = alone ? null
                     : new AllReduceHub(host, port, workers, (int) net.numParams(), steps, timeoutMillis)) {
                 r = run(batches, new AllReduceStage.Broadcasted(state), hub, steps, hooks, 1).get(0);
             } catch (IOException e) {

@@ -3,6 +3,7 @@ package org.sparsevd.job.train;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.IntBuffer;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -159,8 +160,27 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
      * end of the stage: the invariant that makes task 0's result every worker's.
      */
     private static long digest(MultiLayerNetwork replica) {
-        return (long) Arrays.hashCode(replica.params().toFloatVector()) << 32
-                | (Arrays.hashCode(replica.getUpdater().getStateViewArray().toFloatVector()) & 0xffffffffL);
+        return (long) bitsHash(replica.params()) << 32
+                | (bitsHash(replica.getUpdater().getStateViewArray()) & 0xffffffffL);
+    }
+
+    /**
+     * {@link Arrays#hashCode(int[])} of the raw bits of {@code a}'s floats: read in place on ND4J's CPU backend
+     * (no copy of the parameters or the optimizer state), from ND4J's copy elsewhere.
+     */
+    private static int bitsHash(INDArray a) {
+        int hash = 1;
+        if (DirectFloats.hostMemory() && DirectFloats.supports(a)) {
+            IntBuffer bits = DirectFloats.buffer(a).asIntBuffer();
+            for (int i = 0, n = bits.limit(); i < n; i++) {
+                hash = 31 * hash + bits.get(i);
+            }
+        } else {
+            for (float f : a.toFloatVector()) {
+                hash = 31 * hash + Float.floatToRawIntBits(f);
+            }
+        }
+        return hash;
     }
 
     /** The network of {@code tuple}, with its own copy of the parameters and updater state (as dl4j-spark's). */

@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparsevd.job.train.ExchangeWorkers.bits;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,32 +19,11 @@ import org.junit.jupiter.api.Test;
 /** The all-reduce hub and its clients, without Spark: worker threads of this JVM on the loopback interface. */
 class AllReduceHubTest {
     private static final int PARAMS = 1000;
-    private final ExecutorService pool = Executors.newCachedThreadPool();
+    private final ExchangeWorkers threads = new ExchangeWorkers(PARAMS);
 
     @AfterEach
     void stop() {
-        pool.shutdownNow();
-    }
-
-    /** What a worker does in a test: the totals of its steps, or its failure. */
-    private interface Worker {
-        float[][] run(AllReduceClient client) throws IOException;
-    }
-
-    private Future<float[][]> start(AllReduceHub.Address hub, int attempt, int partition, Worker worker) {
-        return pool.submit(() -> {
-            try (AllReduceClient client = new AllReduceClient(hub, attempt, partition, PARAMS)) {
-                return worker.run(client);
-            }
-        });
-    }
-
-    private static float[] gradient(Random random) {
-        float[] g = new float[PARAMS];
-        for (int i = 0; i < PARAMS; i++) {
-            g[i] = (float) random.nextGaussian() * (float) Math.pow(10, random.nextInt(7) - 3);
-        }
-        return g;
+        threads.close();
     }
 
     /**
@@ -61,7 +39,7 @@ class AllReduceHubTest {
         int[][] examples = {{50, 50, 50}, {50, 50, 0}, {50, 50, 20}};
         for (int w = 0; w < workers; w++) {
             for (int s = 0; s < steps; s++) {
-                gradients[w][s] = gradient(random);
+                gradients[w][s] = ExchangeWorkers.gradient(random, PARAMS);
             }
         }
         try (AllReduceHub hub = new AllReduceHub("localhost", 0, workers, PARAMS, steps, 60_000)) {
@@ -69,7 +47,7 @@ class AllReduceHubTest {
             int[][] counts = new int[workers][steps];
             for (int w = workers - 1; w >= 0; w--) {
                 int me = w;
-                results.add(0, start(hub.address(), 0, me, client -> {
+                results.add(0, threads.start(hub.address(), 0, me, client -> {
                     float[][] totals = new float[steps][PARAMS];
                     for (int s = 0; s < steps; s++) {
                         counts[me][s] = client.sum(examples[me][s], examples[me][s] == 0 ? null : gradients[me][s],
@@ -106,14 +84,6 @@ class AllReduceHubTest {
         }
     }
 
-    private static int[] bits(float[] v) {
-        int[] b = new int[v.length];
-        for (int i = 0; i < v.length; i++) {
-            b[i] = Float.floatToRawIntBits(v[i]);
-        }
-        return b;
-    }
-
     /**
      * A worker that disconnects in the middle of a step (after its count, before its gradient): the other worker
      * fails at once with a one-line message, the hub says which worker failed in which step, and closing the hub
@@ -123,14 +93,14 @@ class AllReduceHubTest {
     void aWorkerThatDisconnectsMidStepFailsTheOthers() throws Exception {
         AllReduceHub hub = new AllReduceHub("localhost", 0, 2, PARAMS, 5, 60_000);
         try {
-            Future<float[][]> survivor = start(hub.address(), 0, 0, client -> {
+            Future<float[][]> survivor = threads.start(hub.address(), 0, 0, client -> {
                 float[] total = new float[PARAMS];
                 for (int s = 0; s < 5; s++) {
                     client.sum(10, new float[PARAMS], total);
                 }
                 return null;
             });
-            Future<float[][]> quitter = pool.submit(() -> {
+            Future<float[][]> quitter = threads.submit(() -> {
                 try (java.net.Socket raw = new java.net.Socket("localhost", hub.address().port());
                      var out = new java.io.DataOutputStream(raw.getOutputStream())) {
                     out.writeInt(AllReduceHub.MAGIC);
@@ -171,7 +141,7 @@ class AllReduceHubTest {
             float[] total = new float[PARAMS];
             float[] one = new float[PARAMS];
             one[3] = 1.5f;
-            assertEquals(7, start(hub.address(), 0, 0, client -> {
+            assertEquals(7, threads.start(hub.address(), 0, 0, client -> {
                 int n = client.sum(7, one, total);
                 client.checkSame(1);
                 return new float[][] {{n}};
@@ -187,14 +157,14 @@ class AllReduceHubTest {
     @Test
     void aNewStageAttemptReplacesTheOldOne() throws Exception {
         try (AllReduceHub hub = new AllReduceHub("localhost", 0, 2, PARAMS, 1, 60_000)) {
-            Future<float[][]> old = start(hub.address(), 0, 0, client -> {
+            Future<float[][]> old = threads.start(hub.address(), 0, 0, client -> {
                 client.sum(1, new float[PARAMS], new float[PARAMS]);
                 return null;
             });
             Thread.sleep(200);
             List<Future<float[][]>> retry = new ArrayList<>();
             for (int w = 0; w < 2; w++) {
-                retry.add(start(hub.address(), 1, w, client -> {
+                retry.add(threads.start(hub.address(), 1, w, client -> {
                     float[] total = new float[PARAMS];
                     client.sum(3, new float[PARAMS], total);
                     client.checkSame(9);
@@ -220,7 +190,7 @@ class AllReduceHubTest {
             List<Future<float[][]>> workers = new ArrayList<>();
             for (int w = 0; w < 2; w++) {
                 long digest = w;
-                workers.add(start(hub.address(), 0, w, client -> {
+                workers.add(threads.start(hub.address(), 0, w, client -> {
                     client.sum(1, new float[PARAMS], new float[PARAMS]);
                     client.checkSame(digest);
                     return null;

@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparsevd.job.train.ExchangeWorkers.bits;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -28,24 +27,11 @@ class LocalAllReduceTest {
     /** A stage's starting point: only its parameter count matters here. */
     private static final NetBroadcastTuple START = new NetBroadcastTuple((MultiLayerConfiguration) null,
             Nd4j.zeros(DataType.FLOAT, PARAMS), null);
-    private final ExecutorService pool = Executors.newCachedThreadPool();
+    private final ExchangeWorkers threads = new ExchangeWorkers(PARAMS);
 
     @AfterEach
     void stop() {
-        pool.shutdownNow();
-    }
-
-    /** What a worker does in a test: the totals of its steps, or its failure. */
-    private interface Worker {
-        float[][] run(GradientExchange exchange) throws IOException;
-    }
-
-    private Future<float[][]> start(GradientExchange.Point point, int attempt, int partition, Worker worker) {
-        return pool.submit(() -> {
-            try (GradientExchange exchange = point.join(attempt, partition, PARAMS)) {
-                return worker.run(exchange);
-            }
-        });
+        threads.close();
     }
 
     /**
@@ -58,12 +44,10 @@ class LocalAllReduceTest {
         int workers = 3;
         int steps = 3;
         Random random = new Random(7);
-        float[][][] gradients = new float[workers][steps][PARAMS];
-        for (float[][] worker : gradients) {
-            for (float[] g : worker) {
-                for (int i = 0; i < PARAMS; i++) {
-                    g[i] = (float) random.nextGaussian() * (float) Math.pow(10, random.nextInt(7) - 3);
-                }
+        float[][][] gradients = new float[workers][steps][];
+        for (int w = 0; w < workers; w++) {
+            for (int s = 0; s < steps; s++) {
+                gradients[w][s] = ExchangeWorkers.gradient(random, PARAMS);
             }
         }
         int[][] examples = {{50, 50, 50}, {50, 50, 0}, {50, 50, 20}};
@@ -76,7 +60,7 @@ class LocalAllReduceTest {
                 List<Future<float[][]>> futures = new ArrayList<>();
                 for (int w = 0; w < workers; w++) {
                     int me = w;
-                    futures.add(start(host.point(), 0, me, exchange -> {
+                    futures.add(threads.start(host.point(), 0, me, exchange -> {
                         float[][] totals = new float[steps][PARAMS];
                         float[] mine = new float[PARAMS];
                         for (int s = 0; s < steps; s++) {
@@ -98,19 +82,12 @@ class LocalAllReduceTest {
         }
         for (int w = 0; w < workers; w++) {
             for (int s = 0; s < steps; s++) {
-                assertArrayEquals(bits(both.get(0).get(w)[s]), bits(both.get(1).get(w)[s]), "worker " + w + " step " + s);
+                assertArrayEquals(bits(both.get(0).get(w)[s]), bits(both.get(1).get(w)[s]),
+                        "worker " + w + " step " + s);
             }
             assertArrayEquals(counts.get(0)[w], counts.get(1)[w]);
         }
         assertEquals(70, counts.get(1)[0][2], "the last step: 50 + 20 examples, none from worker 1");
-    }
-
-    private static int[] bits(float[] v) {
-        int[] b = new int[v.length];
-        for (int i = 0; i < v.length; i++) {
-            b[i] = Float.floatToRawIntBits(v[i]);
-        }
-        return b;
     }
 
     /**
@@ -120,14 +97,14 @@ class LocalAllReduceTest {
     @Test
     void aWorkerThatLeavesEndsTheOthers() throws Exception {
         try (LocalAllReduce local = new LocalAllReduce(START, 2, 5, 600_000)) {
-            Future<float[][]> survivor = start(local.point(), 0, 0, exchange -> {
+            Future<float[][]> survivor = threads.start(local.point(), 0, 0, exchange -> {
                 float[] total = new float[PARAMS];
                 for (int s = 0; s < 5; s++) {
                     exchange.sum(10, new float[PARAMS], total);
                 }
                 return null;
             });
-            Future<float[][]> quitter = start(local.point(), 0, 1, exchange -> {
+            Future<float[][]> quitter = threads.start(local.point(), 0, 1, exchange -> {
                 float[] total = new float[PARAMS];
                 for (int s = 0; s < 2; s++) {
                     exchange.sum(10, new float[PARAMS], total);
@@ -152,7 +129,7 @@ class LocalAllReduceTest {
     void aNewStageAttemptEndsTheOldOne() throws Exception {
         try (LocalAllReduce local = new LocalAllReduce(START, 2, 1, 600_000)) {
             GradientExchange old = local.point().join(0, 0, PARAMS);
-            Future<float[][]> stale = pool.submit(() -> {
+            Future<float[][]> stale = threads.submit(() -> {
                 try (old) {
                     old.sum(1, new float[PARAMS], new float[PARAMS]);
                     return null;
@@ -162,7 +139,7 @@ class LocalAllReduceTest {
             for (int w = 0; w < 2; w++) {
                 float[] g = new float[PARAMS];
                 g[0] = w + 1;
-                retry.add(start(local.point(), 1, w, exchange -> {
+                retry.add(threads.start(local.point(), 1, w, exchange -> {
                     float[] total = new float[PARAMS];
                     assertEquals(2, exchange.sum(1, g, total));
                     exchange.checkSame(7);
