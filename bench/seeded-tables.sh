@@ -12,6 +12,11 @@
 #                     and 1 x thresholds 1 and 3: the paper's point (1, 3) and the rule's choice among the four
 #   lenet5-20k-plain  plain LeNet-5 on the same subsets and validation sets
 #   lenet5-20k-torch  the reference on the first 18,000 training images, KL weight 1 (paper schedule)
+#   sweep20k          README's sweep spec as it is (deploy/examples/sweep-fashion-mnist.yaml: LeNet-300-100 on a
+#                     20,000-image subset, KL weights 0.1, 0.3, 1 x thresholds 1-5 x the spec's 3 seeds, 15 epochs)
+#   sweep20k-pruned   the same with --prune median --prune-after 11, the first epoch at the full KL weight of the
+#                     spec's schedule (0 in epochs 1-4, then a 7-epoch ramp); bench/sweep_table.py compares the two
+#                     (their wall times in OUT_DIR/NAME.wall_seconds, written when a sweep ran from its start)
 # The sweeps are resumable: rerunning the script with the same OUT_DIR continues them; a reference seed is rerun
 # unless its output is complete. Time on this 2-core machine: lenet300 about 15 minutes a seed (shared, load 4-7);
 # lenet300-torch about 21 minutes a seed quiet, over an hour under load; lenet5-20k (not run yet) an estimated 15
@@ -26,6 +31,16 @@ sweep() {
   local name="$1"; shift
   "$root/deploy/bin/sparsevd" sweep --data "$data" --seeds "$(IFS=,; echo "${seeds[*]}")" --epochs 20 \
     --kl-zero-epochs 5 --kl-ramp-epochs 15 "$@" --output "$out/$name" < /dev/null >> "$out/$name.log" 2>&1
+}
+spec_sweep() {
+  local name="$1"; shift
+  local fresh=1 start
+  [[ -e "$out/$name" ]] && fresh=0
+  start=$(date +%s)
+  "$root/deploy/bin/sparsevd" sweep --spec "$root/deploy/examples/sweep-fashion-mnist.yaml" --data "$data" "$@" \
+    --output "$out/$name" < /dev/null >> "$out/$name.log" 2>&1
+  (( fresh )) && echo "$(( $(date +%s) - start ))" > "$out/$name.wall_seconds"
+  return 0
 }
 torch() {
   local name="$1" limit="$2"; shift 2
@@ -46,8 +61,13 @@ for part in $parts; do
     lenet5-20k-plain) sweep lenet5-20k-plain --model lenet5 --variant plain --limit-train 20000 --validation 2000 \
         --kl-weights 1 --thresholds 3 ;;
     lenet5-20k-torch) torch lenet5-20k-torch 18000 --model lenet5 ;;
+    sweep20k) spec_sweep sweep20k ;;
+    sweep20k-pruned) spec_sweep sweep20k-pruned --prune median --prune-after 11 ;;
     *) echo "seeded-tables.sh: unknown part '$part' (known: lenet300 lenet300-torch lenet5-20k lenet5-20k-plain" \
-         "lenet5-20k-torch)" >&2; exit 2 ;;
+         "lenet5-20k-torch sweep20k sweep20k-pruned)" >&2; exit 2 ;;
   esac
 done
 python3 "$root/bench/seeded_table.py" "$out" | tee "$out/table.md"
+if [[ -s "$out/sweep20k/best.json" && -s "$out/sweep20k-pruned/best.json" ]]; then
+  python3 "$root/bench/sweep_table.py" "$out/sweep20k" "$out/sweep20k-pruned" | tee "$out/sweep20k-table.md"
+fi
