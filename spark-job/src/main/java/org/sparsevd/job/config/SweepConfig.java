@@ -83,6 +83,26 @@ public record SweepConfig(TrainConfig train, List<Double> klWeights, List<Double
         return prune.equals(PRUNE_MEDIAN);
     }
 
+    /**
+     * A warning when {@code --prune median} may stop runs of different KL weights while their weights still ramp up
+     * (before the first epoch at the target, which the runs reach), else null. Inside the ramp a run with a larger
+     * KL weight is pruning weights and lags on validation accuracy before it catches up, so the median rule can stop
+     * the very runs a sweep without it selects (measured in BENCHMARKS.md, "Sweep selected on validation, 3 seeds,
+     * with and without early stopping"). A warning, not an error: comparing runs early is a legitimate trade.
+     */
+    public String pruningWarning() {
+        ScheduleOptions schedule = train.schedule();
+        int atTarget = schedule.klSchedule().epochsToTarget();
+        if (!prunes() || klWeights.size() < 2 || pruneAfter >= atTarget || atTarget > schedule.epochs()) {
+            return null;
+        }
+        return "--prune-after " + pruneAfter + " lets --prune median stop runs while their KL weight still ramps up "
+                + "(it reaches its target in epoch " + atTarget + " with --kl-zero-epochs " + schedule.klZeroEpochs()
+                + " and --kl-ramp-epochs " + schedule.klRampEpochs() + "): runs with larger KL weights lag on "
+                + "validation accuracy there before they catch up, so the rule may stop the runs the sweep would "
+                + "otherwise select; --prune-after " + atTarget + " compares the runs at their targets";
+    }
+
     /** Number of (KL weight, threshold) points. */
     public int points() {
         return klWeights.size() * thresholds.size();

@@ -97,6 +97,10 @@ public final class SweepJob {
                         + "{} rows into {}{}", config.klWeights().size(), config.thresholds().size(), config.points(),
                 config.seeds().size(), config.runs(), config.parallel(), rows, where, output.resuming()
                         ? ": resuming, " + output.points().size() + " rows already recorded" : "");
+        String pruning = config.pruningWarning();
+        if (pruning != null) {
+            log.warn("Sweep: {}", pruning);
+        }
         if (output.points().size() == rows) {
             log.info("Sweep: all {} rows are already recorded in {}; nothing to do", rows, where);
             logSelection(output.points(), where);

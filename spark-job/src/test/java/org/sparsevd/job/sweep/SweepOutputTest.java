@@ -78,6 +78,32 @@ class SweepOutputTest {
         assertEquals(13, c.run(1.0, 13).seed());
     }
 
+    /**
+     * Early stopping inside the KL ramp is warned about: 5 epochs at weight 0 and a 15-epoch ramp reach the target in
+     * epoch 21, so over 25 epochs --prune-after 20 is warned about and 21 is not; nor is a sweep without pruning, one
+     * with one KL weight (no run of another weight to compare with), or one whose runs end before the target (the
+     * runs' own warning says so).
+     */
+    @Test
+    void pruningInsideTheKlRampIsWarnedAbout() {
+        TrainConfig twenty = config(null, "/a", List.of(1.0)).train();
+        TrainConfig train = new TrainConfig(twenty.data(), twenty.model(), new ScheduleOptions(25, 1e-3, "constant",
+                0, 1, 5, 15), twenty.cluster(), twenty.output(), 42);
+        assertEquals("--prune-after 20 lets --prune median stop runs while their KL weight still ramps up (it reaches "
+                + "its target in epoch 21 with --kl-zero-epochs 5 and --kl-ramp-epochs 15): runs with larger KL weights "
+                + "lag on validation accuracy there before they catch up, so the rule may stop the runs the sweep would "
+                + "otherwise select; --prune-after 21 compares the runs at their targets",
+                pruning(train, List.of(0.1, 1.0), SweepConfig.PRUNE_MEDIAN, 20).pruningWarning());
+        assertEquals(null, pruning(train, List.of(0.1, 1.0), SweepConfig.PRUNE_MEDIAN, 21).pruningWarning());
+        assertEquals(null, pruning(train, List.of(0.1, 1.0), SweepConfig.PRUNE_NONE, 1).pruningWarning());
+        assertEquals(null, pruning(train, List.of(1.0), SweepConfig.PRUNE_MEDIAN, 1).pruningWarning());
+        assertEquals(null, pruning(twenty, List.of(0.1, 1.0), SweepConfig.PRUNE_MEDIAN, 1).pruningWarning());
+    }
+
+    private static SweepConfig pruning(TrainConfig train, List<Double> klWeights, String prune, int after) {
+        return new SweepConfig(train, klWeights, List.of(3.0), List.of(42L), 1.0, prune, after, 1);
+    }
+
     @Test
     void aRowIsTheSameBytesWhateverOrderItsVersionsCameIn() throws Exception {
         List<String> keys = List.of("sparsevd", "sparsevd_commit", "dl4j", "spark", "scala", "java", "os");
