@@ -3,14 +3,15 @@
 stopping saved.
 
 Usage: sweep_table.py FULL_SWEEP_DIR [PRUNED_SWEEP_DIR]
-       sweep_table.py --simulate-prune AFTER FULL_SWEEP_DIR
+       sweep_table.py --simulate-prune median|floor AFTER FULL_SWEEP_DIR [MARGIN]
 Each directory is a sweep output (best.json, sweep.jsonl, runs/*/metrics.jsonl); DIR.wall_seconds, if present, holds
 the sweep's wall time. The best-on-test point (the highest mean test accuracy over the seeds) is shown only as the
 biased number a test-selected sweep would have reported.
 
---simulate-prune replays `--prune median --prune-after AFTER` on a sweep trained without it: per seed, in
-kl_weights order, a run stops after the first epoch e >= AFTER whose val_accuracy is below the median of the earlier
-runs of that seed at epoch e (the rule of MedianPruner); it prints the epochs and the training seconds (sum of the
+--simulate-prune replays `--prune RULE --prune-after AFTER` on a sweep trained without it: per seed, in kl_weights
+order, a run stops after the first epoch e >= AFTER whose val_accuracy is below the bar of the earlier runs of that
+seed at epoch e: their median (median, the rule of MedianPruner), or their best less MARGIN percentage points
+(floor; default 2, as --prune-margin); it prints the epochs and the training seconds (sum of the
 epochs' `seconds`) that would have been spent, and the point the rule would select among the points without a
 stopped run. It is a replay of recorded metrics, not a measurement of a pruned sweep.
 """
@@ -79,8 +80,14 @@ def select(by_point, excluded, max_drop):
     return min(ok, key=lambda k: (-stats[k][1], -stats[k][0], k[1], k[0]))
 
 
-def simulate(after, sweep):
+def simulate(rule, after, sweep, margin=2.0):
     spec = json.load(open(os.path.join(sweep, "sweep.json")))["spec"]
+    if rule == "median":
+        bar = median
+    elif rule == "floor":
+        bar = lambda values: max(values) - margin / 100
+    else:
+        sys.exit("sweep_table.py: --simulate-prune takes median or floor, not '%s'" % rule)
     by_point = points(sweep)
     epochs_full = epochs_kept = 0
     seconds_full = seconds_kept = 0.0
@@ -97,7 +104,7 @@ def simulate(after, sweep):
             for m in ms:
                 e = m["epoch"]
                 reached = [h[e - 1] for h in earlier if len(h) >= e]
-                if e >= after and e < len(ms) and reached and m["val_accuracy"] < median(reached):
+                if e >= after and e < len(ms) and reached and m["val_accuracy"] < bar(reached):
                     stop = e
                     stopped.append((w, seed, e))
                     break
@@ -109,18 +116,19 @@ def simulate(after, sweep):
     excluded = {k for k in by_point if k[0] in {w for w, _, _ in stopped}}  # a point with a stopped run
     full_pick = select(by_point, set(), spec["max_accuracy_drop"])
     pruned_pick = select(by_point, excluded, spec["max_accuracy_drop"])
-    print("Replay of --prune median --prune-after %d on %s (not a measured pruned sweep):" % (after, sweep))
+    shown = rule + (" --prune-margin %g" % margin if rule == "floor" else "")
+    print("Replay of --prune %s --prune-after %d on %s (not a measured pruned sweep):" % (shown, after, sweep))
     print()
     print("| | epochs trained | training seconds (sum of epochs) | runs stopped (kl_weight, seed, epoch) | selected |")
     print("|---|---:|---:|---|---|")
     print("| every run to the end | %d | %.0f | - | %s / %s |" % (epochs_full, seconds_full, *full_pick))
-    print("| --prune median (replayed) | %d | %.0f | %s | %s / %s |" % (
-        epochs_kept, seconds_kept, ", ".join("(%s, %s, %d)" % x for x in stopped) or "none", *pruned_pick))
+    print("| --prune %s (replayed) | %d | %.0f | %s | %s / %s |" % (
+        rule, epochs_kept, seconds_kept, ", ".join("(%s, %s, %d)" % x for x in stopped) or "none", *pruned_pick))
 
 
 def main():
     if sys.argv[1] == "--simulate-prune":
-        simulate(int(sys.argv[2]), sys.argv[3])
+        simulate(sys.argv[2], int(sys.argv[3]), sys.argv[4], *[float(m) for m in sys.argv[5:6]])
         return
     sweeps = sys.argv[1:]
     print("| sweep | point (kl_weight / threshold) | validation accuracy | test accuracy | compression |")

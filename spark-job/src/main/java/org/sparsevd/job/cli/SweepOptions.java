@@ -32,13 +32,22 @@ public final class SweepOptions {
     List<Long> seeds;
 
     @Option(names = "--prune", defaultValue = SweepConfig.PRUNE_NONE, paramLabel = "RULE",
-            description = "Early stopping: none, or median (Optuna's MedianPruner rule): stop a run whose validation "
-                    + "accuracy after an epoch e >= --prune-after is below the median of the runs of the same seed "
-                    + "that reached epoch e before it; its rows say at which epoch, and it is not selected.")
+            description = "Early stopping: none; floor: stop a run whose validation accuracy after an epoch e >= "
+                    + "--prune-after is more than --prune-margin points below the best of the earlier runs of the "
+                    + "same seed at epoch e; or median (Optuna's MedianPruner rule): below their median, for accuracy "
+                    + "alone, which stops the larger KL weights. A stopped run's rows say at which epoch, and it is "
+                    + "not selected.")
     String prune;
 
+    @Option(names = "--prune-margin", defaultValue = "" + SweepConfig.DEFAULT_PRUNE_MARGIN, paramLabel = "POINTS",
+            description = "With --prune floor: how many percentage points below the best earlier run a run may be "
+                    + "and go on (wider than --max-accuracy-drop: one seed's validation accuracy moves by most of a "
+                    + "point from epoch to epoch).")
+    double pruneMargin;
+
     @Option(names = "--prune-after", defaultValue = "1", paramLabel = "E",
-            description = "The first epoch after which --prune median may stop a run.")
+            description = "The first epoch after which --prune may stop a run; best after the KL ramp "
+                    + "(--kl-zero-epochs + --kl-ramp-epochs + 1).")
     int pruneAfter;
 
     @Option(names = "--parallel", defaultValue = "1", paramLabel = "K",
@@ -68,6 +77,6 @@ public final class SweepOptions {
         }
         TrainConfig shared = train.config();
         return new SweepConfig(shared, klWeights, thresholds, seeds == null ? List.of(shared.seed()) : seeds,
-                maxAccuracyDrop, prune, pruneAfter, parallel);
+                maxAccuracyDrop, prune, pruneAfter, pruneMargin, parallel);
     }
 }

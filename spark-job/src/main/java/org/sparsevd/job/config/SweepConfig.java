@@ -24,22 +24,29 @@ import org.sparsevd.core.arch.Variant;
  *                        subset, validation split, initialization and noise, as {@code train --seed} does
  * @param maxAccuracyDrop the selection rule: the most compressed point whose mean validation accuracy is at most
  *                        this many percentage points below the sweep's best
- * @param prune           {@link #PRUNE_NONE}, or {@link #PRUNE_MEDIAN}: stop a run whose validation accuracy after an
+ * @param prune           {@link #PRUNE_NONE}; {@link #PRUNE_MEDIAN}: stop a run whose validation accuracy after an
  *                        epoch {@code e >= pruneAfter} is below the median of the runs of its seed that reached
- *                        epoch {@code e} before it
+ *                        epoch {@code e} before it; or {@link #PRUNE_FLOOR}: more than {@code pruneMargin}
+ *                        percentage points below the best of them
  * @param pruneAfter      the first epoch (1-based) after which a run may be stopped; at most the epochs of a run
+ * @param pruneMargin     for {@link #PRUNE_FLOOR}: how many percentage points below the best earlier run of its seed
+ *                        a run may be and go on (0-100); part of the spec only with that rule
  * @param parallel        how many training runs may train at once in the sweep's Spark application (at least 1);
  *                        how the sweep runs, not what it computes: not part of its spec, results are the same for any
  *                        value
  */
 public record SweepConfig(TrainConfig train, List<Double> klWeights, List<Double> thresholds, List<Long> seeds,
-                          double maxAccuracyDrop, String prune, int pruneAfter, int parallel) {
+                          double maxAccuracyDrop, String prune, int pruneAfter, double pruneMargin, int parallel) {
     /** Where the runs live inside the sweep's output directory. */
     public static final String RUNS_DIR = "runs";
     /** Every run trains all its epochs. */
     public static final String PRUNE_NONE = "none";
     /** Optuna's MedianPruner rule, among the runs of the same seed. */
     public static final String PRUNE_MEDIAN = "median";
+    /** A margin below the best of the runs of the same seed. */
+    public static final String PRUNE_FLOOR = "floor";
+    /** {@code --prune-margin} unless given: twice the default selection tolerance, for epoch-to-epoch noise. */
+    public static final double DEFAULT_PRUNE_MARGIN = 2.0;
 
     public SweepConfig {
         Checks.required("train options", train);
@@ -61,13 +68,17 @@ public record SweepConfig(TrainConfig train, List<Double> klWeights, List<Double
                     + "(0, 1)): it selects a point by validation accuracy, never by test accuracy");
         }
         Checks.required("--prune", prune);
-        if (!prune.equals(PRUNE_NONE) && !prune.equals(PRUNE_MEDIAN)) {
-            throw new JobConfigException("--prune must be '" + PRUNE_NONE + "' or '" + PRUNE_MEDIAN + "', got '" + prune
-                    + "'");
+        if (!List.of(PRUNE_NONE, PRUNE_MEDIAN, PRUNE_FLOOR).contains(prune)) {
+            throw new JobConfigException("--prune must be '" + PRUNE_NONE + "', '" + PRUNE_MEDIAN + "' or '"
+                    + PRUNE_FLOOR + "', got '" + prune + "'");
         }
         if (pruneAfter < 1 || pruneAfter > train.schedule().epochs()) {
             throw new JobConfigException("--prune-after must be an epoch between 1 and --epochs ("
                     + train.schedule().epochs() + "), got " + pruneAfter);
+        }
+        if (!Double.isFinite(pruneMargin) || pruneMargin < 0 || pruneMargin > 100) {
+            throw new JobConfigException("--prune-margin must be between 0 and 100 percentage points, got "
+                    + pruneMargin);
         }
         if (parallel < 1) {
             throw new JobConfigException("--parallel must be at least 1 (training runs at once), got " + parallel);
@@ -80,27 +91,43 @@ public record SweepConfig(TrainConfig train, List<Double> klWeights, List<Double
 
     /** Whether runs may be stopped early. */
     public boolean prunes() {
-        return prune.equals(PRUNE_MEDIAN);
+        return !prune.equals(PRUNE_NONE);
     }
 
     /**
-     * A warning when {@code --prune median} may stop runs of different KL weights while their weights still ramp up
-     * (before the first epoch at the target, which the runs reach), else null. Inside the ramp a run with a larger
-     * KL weight is pruning weights and lags on validation accuracy before it catches up, so the median rule can stop
-     * the very runs a sweep without it selects (measured in BENCHMARKS.md, "Sweep selected on validation, 3 seeds,
-     * with and without early stopping"). A warning, not an error: comparing runs early is a legitimate trade.
+     * A warning when early stopping may stop the runs the selection rule looks for, else null (always null without
+     * pruning or with one KL weight: no run of another weight to compare with).
+     * <ul>
+     *   <li>{@code --prune median} compares validation accuracy alone, so it stops the runs of the larger KL weights,
+     *       which trade accuracy for compression on purpose; a stopped point is never selected.</li>
+     *   <li>{@code --prune floor} before the first epoch at the target KL weight (which the runs reach): inside the
+     *       ramp a run with a larger KL weight is pruning weights and lags on validation accuracy before it catches
+     *       up.</li>
+     * </ul>
+     * Measured in BENCHMARKS.md ("Sweep selected on validation, 3 seeds, with and without early stopping"). A
+     * warning, not an error: stopping such runs is a trade a user may choose.
      */
     public String pruningWarning() {
-        ScheduleOptions schedule = train.schedule();
-        int atTarget = schedule.klSchedule().epochsToTarget();
-        if (!prunes() || klWeights.size() < 2 || pruneAfter >= atTarget || atTarget > schedule.epochs()) {
+        if (!prunes() || klWeights.size() < 2) {
             return null;
         }
-        return "--prune-after " + pruneAfter + " lets --prune median stop runs while their KL weight still ramps up "
-                + "(it reaches its target in epoch " + atTarget + " with --kl-zero-epochs " + schedule.klZeroEpochs()
-                + " and --kl-ramp-epochs " + schedule.klRampEpochs() + "): runs with larger KL weights lag on "
-                + "validation accuracy there before they catch up, so the rule may stop the runs the sweep would "
-                + "otherwise select; --prune-after " + atTarget + " compares the runs at their targets";
+        if (prune.equals(PRUNE_MEDIAN)) {
+            return "--prune median stops a run whose validation accuracy is below the median of the earlier runs of "
+                    + "its seed, for accuracy alone: the runs of the larger KL weights, which trade accuracy for "
+                    + "compression, are the ones it stops, and a point with a stopped run is never selected; "
+                    + "--prune " + PRUNE_FLOOR + " stops only runs more than --prune-margin points below the best "
+                    + "earlier run";
+        }
+        ScheduleOptions schedule = train.schedule();
+        int atTarget = schedule.klSchedule().epochsToTarget();
+        if (pruneAfter >= atTarget || atTarget > schedule.epochs()) {
+            return null;
+        }
+        return "--prune-after " + pruneAfter + " lets --prune " + prune + " stop runs while their KL weight still "
+                + "ramps up (it reaches its target in epoch " + atTarget + " with --kl-zero-epochs "
+                + schedule.klZeroEpochs() + " and --kl-ramp-epochs " + schedule.klRampEpochs() + "): runs with larger "
+                + "KL weights lag on validation accuracy there before they catch up, so the rule may stop the runs "
+                + "the sweep would otherwise select; --prune-after " + atTarget + " compares the runs at their targets";
     }
 
     /** Number of (KL weight, threshold) points. */

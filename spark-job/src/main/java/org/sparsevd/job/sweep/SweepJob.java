@@ -65,9 +65,9 @@ import org.sparsevd.datasets.SourceNames;
  * rows, and every result, are those of a sequential sweep. Each run has its own network, trainer and listeners on the
  * driver; the output files are written by the sweep's own thread only.
  *
- * <p>With {@code --prune median} a run is stopped after an epoch where the {@link MedianPruner} says so; its model
- * of that epoch is evaluated and recorded like any other (its rows say {@code pruned_at_epoch}), so a resumed sweep
- * neither trains it again nor loses it. The pruner compares a run with the earlier runs of its seed in run order
+ * <p>With {@code --prune floor} or {@code median} a run is stopped after an epoch where the {@link RunPruner} says
+ * so; its model of that epoch is evaluated and recorded like any other (its rows say {@code pruned_at_epoch}), so a
+ * resumed sweep neither trains it again nor loses it. The pruner compares a run with the earlier runs of its seed in run order
  * (read back from their checkpoints on a resumed sweep), also when they train at the same time.
  */
 public final class SweepJob {
@@ -97,14 +97,14 @@ public final class SweepJob {
                         + "{} rows into {}{}", config.klWeights().size(), config.thresholds().size(), config.points(),
                 config.seeds().size(), config.runs(), config.parallel(), rows, where, output.resuming()
                         ? ": resuming, " + output.points().size() + " rows already recorded" : "");
-        String pruning = config.pruningWarning();
-        if (pruning != null) {
-            log.warn("Sweep: {}", pruning);
-        }
         if (output.points().size() == rows) {
             log.info("Sweep: all {} rows are already recorded in {}; nothing to do", rows, where);
             logSelection(output.points(), where);
             return output.points();
+        }
+        String pruning = config.pruningWarning();
+        if (pruning != null) {
+            log.warn("Sweep: {}", pruning);
         }
         if (watch.report()) {
             RunReport.warmUpInBackground();
@@ -145,7 +145,7 @@ public final class SweepJob {
         private final TrainingData first;
         private final Map<String, String> versions;
         private final List<SweepConfig.Run> order = config.runOrder();
-        private final MedianPruner pruner;
+        private final RunPruner pruner;
         private final Map<Long, CachedData> cached = new HashMap<>();
         private final Map<Long, Integer> toTrain = new HashMap<>();
         private final Map<Integer, Integer> inFlight = new TreeMap<>();
@@ -157,7 +157,9 @@ public final class SweepJob {
             this.first = first;
             this.versions = versions;
             this.pruner = config.prunes()
-                    ? new MedianPruner(config.pruneAfter(), order.stream().map(SweepConfig.Run::seed).toList()) : null;
+                    ? new RunPruner(config.prune().equals(SweepConfig.PRUNE_MEDIAN) ? RunPruner.Rule.MEDIAN
+                    : RunPruner.Rule.FLOOR, config.pruneMargin() / 100, config.pruneAfter(),
+                    order.stream().map(SweepConfig.Run::seed).toList()) : null;
         }
 
         void train() {
@@ -340,9 +342,8 @@ public final class SweepJob {
             if (pruner == null || !pruner.prunes(i, m.epoch(), m.valAccuracy())) {
                 return false;
             }
-            log.info(String.format(Locale.ROOT, "Sweep: %s: pruned at epoch %d: val_acc=%.4f is below the median "
-                            + "%.4f of the earlier runs of seed %d at that epoch", label(i), m.epoch(),
-                    m.valAccuracy(), pruner.median(i, m.epoch()), order.get(i).seed()));
+            log.info(String.format(Locale.ROOT, "Sweep: %s: pruned at epoch %d: val_acc=%.4f is below %s", label(i),
+                    m.epoch(), m.valAccuracy(), pruner.describeBar(i, m.epoch())));
             return true;
         }
 

@@ -32,6 +32,9 @@ final class SweepResume {
     static JsonNode spec(SweepConfig config) {
         ObjectNode spec = Json.mapper().valueToTree(config);
         spec.remove("parallel"); // how the sweep runs, not what it computes
+        if (!config.prune().equals(SweepConfig.PRUNE_FLOOR)) {
+            spec.remove("prune_margin"); // used by that rule only (and absent from the specs of earlier sweeps)
+        }
         ObjectNode train = (ObjectNode) spec.get("train");
         train.remove("output");
         ((ObjectNode) train.get("cluster")).remove("master");

@@ -123,6 +123,9 @@ class SweepCommandTest {
             "--seed|3|--seed does not apply to a sweep given --seeds; list every seed in --seeds",
             "--parallel|0|--parallel must be at least 1 (training runs at once), got 0",
             "--parallel|-2|--parallel must be at least 1 (training runs at once), got -2",
+            "--prune|fast|--prune must be 'none', 'median' or 'floor', got 'fast'",
+            "--prune-after|21|--prune-after must be an epoch between 1 and --epochs (20), got 21",
+            "--prune-margin|-1|--prune-margin must be between 0 and 100 percentage points, got -1.0",
     })
     void invalidValuesAreOneLineErrorsAndWriteNothing(String option, String value, String message) {
         Path out = tmp.resolve("out");

@@ -132,7 +132,7 @@ class SweepJobTest {
         trainArgs.subList(trainArgs.indexOf("--seeds"), trainArgs.indexOf("--seeds") + 2).clear();
         new CommandLine(options).parseArgs(trainArgs.toArray(String[]::new));
         TrainConfig secondRun = new SweepConfig(options.config(), List.of(0.1, 1.0),
-                List.of(1.0, 2.0, 3.0, 4.0, 5.0), List.of(7L, 13L), 1.0, SweepConfig.PRUNE_NONE, 1, 1).run(0.1, 13);
+                List.of(1.0, 2.0, 3.0, 4.0, 5.0), List.of(7L, 13L), 1.0, SweepConfig.PRUNE_NONE, 1, 2, 1).run(0.1, 13);
         assertThrows(IllegalStateException.class, () -> new TrainJob(secondRun, false, m -> {
             throw new IllegalStateException("killed after epoch " + m.epoch());
         }, Watch.DEFAULT).run());
@@ -269,7 +269,7 @@ class SweepJobTest {
     }
 
     /**
-     * --parallel 2 (two runs of one worker each at once, in their own FAIR pools, with median pruning so that runs
+     * --parallel 2 (two runs of one worker each at once, in their own FAIR pools, with --prune floor so that runs
      * wait for the earlier runs of their seed) records the rows, and trains the runs, of the same sweep with
      * --parallel 1: identical but for times and the application id.
      */
@@ -283,7 +283,7 @@ class SweepJobTest {
                     "--validation", "100",
                     "--epochs", "3", "--kl-zero-epochs", "1", "--kl-ramp-epochs", "0", "--lr", "0.003",
                     "--workers", "1",
-                    "--sync", "average", "--averaging-frequency", "3", "--seeds", "5,6", "--prune", "median",
+                    "--sync", "average", "--averaging-frequency", "3", "--seeds", "5,6", "--prune", "floor",
                     "--prune-after", "1", "--master", "local[2]", "--parallel", parallel};
             assertEquals(0, Main.run(args));
             List<String> outcome = new ArrayList<>();

@@ -39,7 +39,7 @@ class SweepOutputTest {
                 new ScheduleOptions(20, 1e-3, "constant", 0, 1, 5, 15),
                 new ClusterOptions(master, 2, 100, 10), URI.create(output), 42);
         return new SweepConfig(train, List.of(0.1, 1.0), thresholds, List.of(42L), 1.0,
-                SweepConfig.PRUNE_NONE, 1, parallel);
+                SweepConfig.PRUNE_NONE, 1, SweepConfig.DEFAULT_PRUNE_MARGIN, parallel);
     }
 
     @Test
@@ -65,13 +65,13 @@ class SweepOutputTest {
         TrainConfig noValidation = new TrainConfig(new DataOptions(train.data().train(), null, 0, DataOptions.IDX, 0,
                 false, 0), train.model(), train.schedule(), train.cluster(), train.output(), 42);
         JobConfigException e = assertThrows(JobConfigException.class, () -> new SweepConfig(noValidation,
-                List.of(0.1), List.of(1.0), List.of(42L), 1.0, SweepConfig.PRUNE_NONE, 1, 1));
+                List.of(0.1), List.of(1.0), List.of(42L), 1.0, SweepConfig.PRUNE_NONE, 1, 2, 1));
         assertTrue(e.getMessage().startsWith("sweep needs --validation N"), e.getMessage());
         e = assertThrows(JobConfigException.class, () -> new SweepConfig(train, List.of(0.1), List.of(1.0),
-                List.of(7L, 42L, 7L), 1.0, SweepConfig.PRUNE_NONE, 1, 1));
+                List.of(7L, 42L, 7L), 1.0, SweepConfig.PRUNE_NONE, 1, 2, 1));
         assertEquals("--seeds: a seed is given twice in [7, 42, 7]", e.getMessage());
         SweepConfig c = new SweepConfig(train, List.of(0.1, 1.0), List.of(1.0, 2.0), List.of(7L, 13L), 1.0,
-                SweepConfig.PRUNE_NONE, 1, 1);
+                SweepConfig.PRUNE_NONE, 1, 2, 1);
         assertEquals(4, c.runs());
         assertEquals(8, c.rows());
         assertEquals("/a/runs/kl-1-seed-13", c.run(1.0, 13).output().toString());
@@ -79,29 +79,40 @@ class SweepOutputTest {
     }
 
     /**
-     * Early stopping inside the KL ramp is warned about: 5 epochs at weight 0 and a 15-epoch ramp reach the target in
-     * epoch 21, so over 25 epochs --prune-after 20 is warned about and 21 is not; nor is a sweep without pruning, one
-     * with one KL weight (no run of another weight to compare with), or one whose runs end before the target (the
+     * Early stopping that may stop the runs the selection rule looks for is warned about: --prune median always (with
+     * more than one KL weight), --prune floor inside the KL ramp (5 epochs at weight 0 and a 15-epoch ramp reach the
+     * target in epoch 21, so over 25 epochs --prune-after 20 is warned about and 21 is not). Nothing without pruning,
+     * with one KL weight (no run of another weight to compare with), or when the runs end before the target (the
      * runs' own warning says so).
      */
     @Test
-    void pruningInsideTheKlRampIsWarnedAbout() {
+    void earlyStoppingThatMayStopTheSelectedRunsIsWarnedAbout() {
         TrainConfig twenty = config(null, "/a", List.of(1.0)).train();
         TrainConfig train = new TrainConfig(twenty.data(), twenty.model(), new ScheduleOptions(25, 1e-3, "constant",
                 0, 1, 5, 15), twenty.cluster(), twenty.output(), 42);
-        assertEquals("--prune-after 20 lets --prune median stop runs while their KL weight still ramps up (it reaches "
-                + "its target in epoch 21 with --kl-zero-epochs 5 and --kl-ramp-epochs 15): runs with larger KL weights "
-                + "lag on validation accuracy there before they catch up, so the rule may stop the runs the sweep would "
-                + "otherwise select; --prune-after 21 compares the runs at their targets",
-                pruning(train, List.of(0.1, 1.0), SweepConfig.PRUNE_MEDIAN, 20).pruningWarning());
-        assertEquals(null, pruning(train, List.of(0.1, 1.0), SweepConfig.PRUNE_MEDIAN, 21).pruningWarning());
+        String median = pruning(train, List.of(0.1, 1.0), SweepConfig.PRUNE_MEDIAN, 21).pruningWarning();
+        assertEquals("--prune median stops a run whose validation accuracy is below the median of the earlier runs of "
+                + "its seed, for accuracy alone: the runs of the larger KL weights, which trade accuracy for "
+                + "compression, are the ones it stops, and a point with a stopped run is never selected; --prune floor "
+                + "stops only runs more than --prune-margin points below the best earlier run", median);
+        assertEquals("--prune-after 20 lets --prune floor stop runs while their KL weight still ramps up (it reaches "
+                + "its target in epoch 21 with --kl-zero-epochs 5 and --kl-ramp-epochs 15): runs with larger KL "
+                + "weights lag on validation accuracy there before they catch up, so the rule may stop the runs the "
+                + "sweep would otherwise select; --prune-after 21 compares the runs at their targets",
+                pruning(train, List.of(0.1, 1.0), SweepConfig.PRUNE_FLOOR, 20).pruningWarning());
+        assertEquals(null, pruning(train, List.of(0.1, 1.0), SweepConfig.PRUNE_FLOOR, 21).pruningWarning());
         assertEquals(null, pruning(train, List.of(0.1, 1.0), SweepConfig.PRUNE_NONE, 1).pruningWarning());
         assertEquals(null, pruning(train, List.of(1.0), SweepConfig.PRUNE_MEDIAN, 1).pruningWarning());
-        assertEquals(null, pruning(twenty, List.of(0.1, 1.0), SweepConfig.PRUNE_MEDIAN, 1).pruningWarning());
+        assertEquals(null, pruning(train, List.of(1.0), SweepConfig.PRUNE_FLOOR, 1).pruningWarning());
+        assertEquals(null, pruning(twenty, List.of(0.1, 1.0), SweepConfig.PRUNE_FLOOR, 1).pruningWarning());
+        assertTrue(SweepResume.spec(pruning(train, List.of(0.1, 1.0), SweepConfig.PRUNE_FLOOR, 21))
+                .has("prune_margin"), "the floor's margin is part of its sweep's spec");
+        assertFalse(SweepResume.spec(pruning(train, List.of(0.1, 1.0), SweepConfig.PRUNE_MEDIAN, 21))
+                .has("prune_margin"), "and only of its: earlier sweeps' specs, recorded without it, still resume");
     }
 
     private static SweepConfig pruning(TrainConfig train, List<Double> klWeights, String prune, int after) {
-        return new SweepConfig(train, klWeights, List.of(3.0), List.of(42L), 1.0, prune, after, 1);
+        return new SweepConfig(train, klWeights, List.of(3.0), List.of(42L), 1.0, prune, after, 2, 1);
     }
 
     @Test

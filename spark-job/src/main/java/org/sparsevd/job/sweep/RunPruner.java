@@ -2,12 +2,21 @@ package org.sparsevd.job.sweep;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 
 /**
- * Optuna's MedianPruner rule over a sweep's training runs: a run whose validation accuracy after epoch {@code e}
- * ({@code e >= after}) is below the median of the validation accuracies after epoch {@code e} of the runs before it
- * that reach epoch {@code e} (the mean of the two middle ones for an even count) is stopped.
+ * Early stopping of a sweep's training runs: a run whose validation accuracy after epoch {@code e} ({@code e >=
+ * after}) is below a bar set by the runs before it that reach epoch {@code e} is stopped. The bar is
+ * <ul>
+ *   <li>{@link Rule#MEDIAN}: Optuna's MedianPruner rule, the median of their validation accuracies after epoch
+ *       {@code e} (the mean of the two middle ones for an even count);</li>
+ *   <li>{@link Rule#FLOOR}: the best of them less a margin ({@code --prune-margin}), so that only a run clearly
+ *       worse than the others is stopped. A sweep over KL weights trades accuracy for compression on purpose: the
+ *       median rule stops the runs of the larger weights, which are the ones the selection rule (the most
+ *       compressed point within a tolerance of the best) looks for; the margin is wider than that tolerance, since
+ *       one seed's validation accuracy moves by most of a point from epoch to epoch.</li>
+ * </ul>
  *
  * <p>"Before it" is the sweep's run order ({@link org.sparsevd.job.config.SweepConfig#runOrder()}), and only runs of
  * the same seed count: they share the training subset and the validation set. The first run of each seed always
@@ -16,7 +25,14 @@ import java.util.concurrent.CancellationException;
  * the values a sequential sweep would compare it with, and stops at the same epoch. Earlier runs never wait for later
  * ones, and runs start in run order, so the waits end.
  */
-final class MedianPruner {
+final class RunPruner {
+    /** What sets the bar a run must reach. */
+    enum Rule {
+        MEDIAN, FLOOR
+    }
+
+    private final Rule rule;
+    private final double tolerance;
     private final int after;
     private final long[] seeds;
     private final List<List<Double>> histories = new ArrayList<>();
@@ -24,14 +40,25 @@ final class MedianPruner {
     private String abandoned;
 
     /**
-     * @param after    the first epoch (1-based) after which a run may be stopped
-     * @param runSeeds the seed of every run of the sweep, in run order
+     * @param rule      what sets the bar
+     * @param tolerance for {@link Rule#FLOOR}: how far below the best earlier run a run may be (an accuracy in
+     *                  [0, 1]); ignored by {@link Rule#MEDIAN}
+     * @param after     the first epoch (1-based) after which a run may be stopped
+     * @param runSeeds  the seed of every run of the sweep, in run order
      */
-    MedianPruner(int after, List<Long> runSeeds) {
+    RunPruner(Rule rule, double tolerance, int after, List<Long> runSeeds) {
+        if (rule == null) {
+            throw new IllegalArgumentException("a pruner needs its rule");
+        }
+        if (!(tolerance >= 0 && tolerance <= 1)) {
+            throw new IllegalArgumentException("the tolerance is an accuracy in [0, 1], got " + tolerance);
+        }
         if (after < 1) {
             throw new IllegalArgumentException("the first epoch a run may be stopped after must be at least 1, got "
                     + after);
         }
+        this.rule = rule;
+        this.tolerance = tolerance;
         this.after = after;
         this.seeds = runSeeds.stream().mapToLong(Long::longValue).toArray();
         this.stopped = new boolean[seeds.length];
@@ -67,7 +94,7 @@ final class MedianPruner {
     }
 
     /**
-     * The sweep stops (a run failed): runs waiting for a median, and those asking later, get a
+     * The sweep stops (a run failed): runs waiting for a bar, and those asking later, get a
      * {@link CancellationException} instead of a decision made on an incomplete history.
      */
     synchronized void abandon(String why) {
@@ -80,15 +107,15 @@ final class MedianPruner {
         if (epoch < after) {
             return false;
         }
-        double median = median(run, epoch);
-        return !Double.isNaN(median) && valAccuracy < median;
+        double bar = bar(run, epoch);
+        return !Double.isNaN(bar) && valAccuracy < bar;
     }
 
     /**
-     * The median validation accuracy after {@code epoch} of the earlier runs of {@code run}'s seed that reach it
-     * (NaN if none), once each of them has reached it or stopped.
+     * The bar of {@code run} after {@code epoch}, set by the earlier runs of its seed that reach that epoch (NaN if
+     * none), once each of them has reached it or stopped.
      */
-    synchronized double median(int run, int epoch) {
+    synchronized double bar(int run, int epoch) {
         while (!settled(run, epoch)) {
             try {
                 wait();
@@ -109,8 +136,20 @@ final class MedianPruner {
         }
         double[] sorted = java.util.Arrays.copyOf(reached, n);
         java.util.Arrays.sort(sorted);
+        if (rule == Rule.FLOOR) {
+            return sorted[n - 1] - tolerance;
+        }
         int mid = n / 2;
         return n % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    /** What the bar of {@code run} after {@code epoch} is, for the line that says why the run stopped. */
+    String describeBar(int run, int epoch) {
+        double bar = bar(run, epoch);
+        String earlier = "the earlier runs of seed " + seeds[run] + " at that epoch";
+        return rule == Rule.MEDIAN ? String.format(Locale.ROOT, "the median %.4f of %s", bar, earlier)
+                : String.format(Locale.ROOT, "%.4f (the best %.4f of %s, less --prune-margin %s)", bar,
+                        bar + tolerance, earlier, org.sparsevd.job.config.SweepConfig.plain(100 * tolerance));
     }
 
     /** Whether every earlier run of {@code run}'s seed has reached {@code epoch} or stopped; fails if abandoned. */
