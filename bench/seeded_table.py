@@ -32,7 +32,7 @@ def sweep_table(path):
     points = {}
     for r in rows:
         points.setdefault((r["kl_weight"], r["threshold"]), []).append(r)
-    variant = json.load(open(os.path.join(path, "sweep.json")))["spec"].get("variant", "sparsevd") \
+    variant = json.load(open(os.path.join(path, "sweep.json")))["spec"]["train"]["model"]["variant"] \
         if os.path.exists(os.path.join(path, "sweep.json")) else "?"
     print(f"### {os.path.basename(path)} ({variant}; {rows[0]['provenance']['train_examples']} examples trained on)")
     print()
