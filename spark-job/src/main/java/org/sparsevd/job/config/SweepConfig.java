@@ -104,7 +104,7 @@ public record SweepConfig(TrainConfig train, List<Double> klWeights, List<Double
      *       ramp a run with a larger KL weight is pruning weights and lags on validation accuracy before it catches
      *       up.</li>
      * </ul>
-     * Measured in BENCHMARKS.md ("Sweep selected on validation, 3 seeds, with and without early stopping"). A
+     * Measured in BENCHMARKS.md ("The README's sweep with 3 seeds, and early stopping against the selection rule"). A
      * warning, not an error: stopping such runs is a trade a user may choose.
      */
     public String pruningWarning() {

@@ -67,8 +67,8 @@ import org.sparsevd.datasets.SourceNames;
  *
  * <p>With {@code --prune floor} or {@code median} a run is stopped after an epoch where the {@link RunPruner} says
  * so; its model of that epoch is evaluated and recorded like any other (its rows say {@code pruned_at_epoch}), so a
- * resumed sweep neither trains it again nor loses it. The pruner compares a run with the earlier runs of its seed in run order
- * (read back from their checkpoints on a resumed sweep), also when they train at the same time.
+ * resumed sweep neither trains it again nor loses it. The pruner compares a run with the earlier runs of its seed in
+ * run order (read back from their checkpoints on a resumed sweep), also when they train at the same time.
  */
 public final class SweepJob {
     private static final Logger log = LoggerFactory.getLogger(SweepJob.class);
