@@ -13,9 +13,9 @@
 #   lenet5-20k-plain  plain LeNet-5 on the same subsets and validation sets
 #   lenet5-20k-torch  the reference on the first 18,000 training images, KL weight 1 (paper schedule)
 #   lenet5-60k-plain  plain LeNet-5 on all 60,000 training images (54,000 trained on), 20 epochs: the README's
-#                     whole-set row (21 minutes a seed on 2 quiet cores, measured 2026-12-02)
-#   lenet5-60k        Sparse VD LeNet-5 on the same, the paper's KL weight 1 x thresholds 1 and 3 (3 runs; an
-#                     estimated 40 minutes a run quiet, from train's 450 examples/s in bench/speed-table.sh)
+#                     whole-set row (21-24 minutes a seed on 2 quiet cores, measured 2026-12-02)
+#   lenet5-60k        Sparse VD LeNet-5 on the same, the paper's KL weight 1 x thresholds 1 and 3 (3 runs; 36-37
+#                     minutes a run on 2 quiet cores, measured 2026-12-02)
 #   sweep20k          README's sweep spec as it is (deploy/examples/sweep-fashion-mnist.yaml: LeNet-300-100 on a
 #                     20,000-image subset, KL weights 0.1, 0.3, 1 x thresholds 1-5 x the spec's 3 seeds, 15 epochs)
 #   sweep20k-pruned   the same with --prune median --prune-after 11, the first epoch at the full KL weight of the
