@@ -23,8 +23,9 @@
 #                     (their wall times in OUT_DIR/NAME.wall_seconds, written when a sweep ran from its start)
 # The sweeps are resumable: rerunning the script with the same OUT_DIR continues them; a reference seed is rerun
 # unless its output is complete. Time on this 2-core machine: lenet300 about 15 minutes a seed (shared, load 4-7);
-# lenet300-torch about 21 minutes a seed quiet, over an hour under load; lenet5-20k (not run yet) an estimated 15
-# minutes a run (6 runs; from the quiet speed table).
+# lenet300-torch about 21 minutes a seed quiet, over an hour under load; lenet5-20k about 13 minutes a run
+# alone at nice 5 (5 of its 6 runs 773-808 s, the first 1,391 s beside other work: train_seconds in
+# bench/results/seeded-lenet5-20k-20ep/lenet5-20k/sweep.csv).
 # Needs python3-torch (for /usr/bin/python3), dataset-fashion-mnist and a built tree.
 source "$(dirname "$0")/lib.sh"
 bench_args "out=?usage: bench/seeded-tables.sh OUT_DIR [PARTS]" \
