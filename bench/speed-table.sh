@@ -5,10 +5,10 @@
 #   - `train` LeNet-300-100 with the defaults (embedded local mode, 2 workers, global batch 100, --sync allreduce)
 #     on FULL (default 60,000: all) Fashion-MNIST training images, and the same with --sync average (dl4j-spark
 #     parameter averaging, F = 10); --workers 1, LeNet-5 Sparse VD (also with --sync average) and --variant plain
-#     on LIMIT (default 12,000) images: 2 epochs each, the KL term on in epoch 2 (bench_train in
-#     lib.sh); examples/s of epoch 2's training part (Spark's event log, bench/spark_rounds.py: the
-#     first round's job submitted to the last one's end; evaluation is outside it) and the peak RSS of the whole run
-#     (/usr/bin/time);
+#     on LIMIT (default 12,000) images: bench_train's epochs (lib.sh: 4, the KL term on from epoch 2); examples/s of
+#     the training parts of epochs 3 and later, and of epoch 2 (the first with the KL term, JIT warm-up included),
+#     from Spark's event log (bench/spark_rounds.py: the first round's job submitted to the last one's end;
+#     evaluation is outside it), and the peak RSS of the whole run (/usr/bin/time);
 #   - the same for vgglike --width 0.25 and alexnet, Sparse VD and --variant plain, on CIFAR_LIMIT (default 2,000)
 #     images of CIFAR-format files made from Fashion-MNIST by bench/cifar_from_idx.py (no CIFAR-10 here; the
 #     speed of a step does not depend on which images it sees), tested on 1,000;
@@ -23,13 +23,13 @@ bench_args "out=?usage: bench/speed-table.sh OUT_DIR [LIMIT] [FULL] [CIFAR_LIMIT
 mkdir -p "$out"
 rows=()
 
-# train ROW_NAME DATA [options]: 2 epochs (bench_train); prints nothing, appends "name|examples/s|peak RSS MB|load" to rows.
+# train ROW_NAME DATA [options]: bench_train's epochs; prints nothing, appends a speed_rows row to rows.
 train() {
   local name="$1" train_data="$2"; shift 2
-  local load result n rate rss; load="$(cut -d' ' -f1-3 /proc/loadavg)"
+  local load result n rate first rss; load="$(cut -d' ' -f1-3 /proc/loadavg)"
   result="$(bench_train "$out/$name" "$root" "$train_data" "$@")"
-  read -r n rate rss <<< "$result"
-  rows+=("train $name ($n examples, epoch 2)|$rate|$rss|$load")
+  read -r n rate first rss <<< "$result"
+  rows+=("train $name ($n examples)|$rate|$first|$rss|$load")
 }
 
 train lenet300-defaults "$data" --model lenet300 --limit-train "$full"
@@ -50,13 +50,13 @@ for model in lenet300 lenet5; do
   OMP_NUM_THREADS=1 SPARSEVD_BLAS_THREADS=1 "$root/bench/run.sh" ThroughputBench "$data" "$limit" 2 "$model" \
     > "$out/throughput-$model.txt" 2> /dev/null
   while IFS='|' read -r _ network rate _; do
-    rows+=("ThroughputBench, one JVM, one thread: $(echo "$network" | sed "s/^ *//; s/ *$//") ($limit examples)|$(echo "$rate" | tr -d " ")||$load")
+    rows+=("ThroughputBench, one JVM, one thread: $(echo "$network" | sed "s/^ *//; s/ *$//") ($limit examples)|$(echo "$rate" | tr -d " ")|||$load")
   done < <(grep -E '^\| (SparseVD|plain)' "$out/throughput-$model.txt")
   load="$(cut -d' ' -f1-3 /proc/loadavg)"
   /usr/bin/python3 "$root/../shared/reference/torch_sparsevd.py" --data "$data" --model "$model" --epochs 2 \
     --train-limit "$limit" --threads 2 > "$out/torch-$model.jsonl" 2> "$out/torch-$model.stderr"
   rate="$(python3 -c 'import json,sys; print(round(max(json.loads(l)["ex_per_s"] for l in open(sys.argv[1]) if "ex_per_s" in l)))' "$out/torch-$model.jsonl")"
-  rows+=("PyTorch reference $model, --threads 2 ($limit examples, best of 2 epochs)|$rate||$load")
+  rows+=("PyTorch reference $model, --threads 2 ($limit examples, best of 2 epochs)|$rate|||$load")
 done
 
 OMP_NUM_THREADS=1 SPARSEVD_BLAS_THREADS=1 "$root/bench/run.sh" FloorBench 50 2 > "$out/floor.txt" 2> /dev/null

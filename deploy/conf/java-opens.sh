@@ -7,3 +7,11 @@ SPARK_JAVA_OPENS="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.la
 # fused SIMD pass (core's FusedKlKernel); without it the same numbers come from slower ND4J ops. The JVM prints one
 # "WARNING: Using incubator modules: jdk.incubator.vector" line on stderr at start-up.
 SPARSEVD_JAVA_MODULES="--add-modules=jdk.incubator.vector"
+
+# JavaCPP (under ND4J) reads the process's resident memory from /proc before every native allocation it registers,
+# to compare it with its limit org.bytedeco.javacpp.maxPhysicalBytes, under one JVM-wide lock; ND4J makes such an
+# allocation for every array it creates (its shape information), dozens a training step, and in `train`'s profile
+# the check took a tenth of the workers' CPU. 0 turns that check off; JavaCPP's limit on the bytes it allocates
+# (org.bytedeco.javacpp.maxBytes, by default the heap size) still applies. Keep in sync with <sparsevd.java.native>
+# in the root pom.xml (a test checks that they are equal); a later -D in SPARSEVD_JAVA_OPTS overrides it.
+SPARSEVD_JAVA_NATIVE="-Dorg.bytedeco.javacpp.maxPhysicalBytes=0"

@@ -22,9 +22,9 @@ final class DeployFiles {
         return variable("SPARK_JAVA_OPENS");
     }
 
-    /** The JVM options of sparsevd's own JVMs (executors included): the --add-opens list and the JDK modules. */
+    /** The JVM options of sparsevd's own JVMs (executors included): the --add-opens list, the JDK modules and the native-memory setting. */
     static String javaOptions() throws IOException {
-        return javaOpens() + " " + variable("SPARSEVD_JAVA_MODULES");
+        return javaOpens() + " " + variable("SPARSEVD_JAVA_MODULES") + " " + variable("SPARSEVD_JAVA_NATIVE");
     }
 
     private static String variable(String name) throws IOException {

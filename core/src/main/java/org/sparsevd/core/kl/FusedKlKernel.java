@@ -46,6 +46,13 @@ public final class FusedKlKernel {
     private static final float K2F = (float) K2;
     private static final float K3F = (float) K3;
     private static final float EPS = (float) LogAlpha.EPS;
+    /**
+     * 0, 1, 2, ... as floats, so that lane k of a vector loaded from it is k. The tail's mask of valid lanes compares
+     * it with the count of valid lanes: JDK 17 does not compile {@code VectorSpecies.indexInRange} into vector
+     * instructions (its index vector is built lane by lane in Java, which cost a few percent of a LeNet-300-100
+     * step in {@code train}'s profile), a load and a compare it does.
+     */
+    private static final float[] LANE_INDEX = laneIndex();
 
     /**
      * The kernel handles log α clip ranges within [−{@value}, {@value}] (the paper clips at ±8): there
@@ -194,7 +201,9 @@ public final class FusedKlKernel {
             FloatVector softplus = e.fma(one.sub(q), Lanes.log(u));
             FloatVector kl = oneMinusS.mul(K1F).add(softplus.mul(0.5f));
             if (i + lanes > valid) {
-                kl = zero.blend(kl, S.indexInRange(i, valid));                     // zero padding of the tail
+                VectorMask<Float> unpadded = FloatVector.fromArray(S, LANE_INDEX, 0)
+                        .compare(VectorOperators.LT, (float) (valid - i));        // lane k: i + k < valid
+                kl = zero.blend(kl, unpadded);                                    // zero padding of the tail
             }
             int slot = (first + i) & (Lanes.PARTIAL_SUMS - 1);
             FloatVector.fromArray(S, partial, slot).add(kl).intoArray(partial, slot);
@@ -206,6 +215,14 @@ public final class FusedKlKernel {
             FloatVector.fromByteBuffer(S, bgw, off, ORDER).add(g.mul(wv).div(r).mul(-2f))
                     .intoByteBuffer(bgw, off, ORDER);
         }
+    }
+
+    private static float[] laneIndex() {
+        float[] index = new float[DirectFloats.MAX_LANES];
+        for (int k = 0; k < index.length; k++) {
+            index[k] = k;
+        }
+        return index;
     }
 
     private static void flush(float[] partial, double[] total) {
