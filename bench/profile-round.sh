@@ -17,14 +17,15 @@ rm -rf "$out"
 mkdir -p "$out/events"
 opts=("$@")
 ((${#opts[@]})) || opts=(--model lenet300)
+epochs="${PROFILE_EPOCHS:-2}"
 SPARSEVD_DRIVER_MEMORY=4g SPARSEVD_JAVA_OPTS="-Dspark.eventLog.enabled=true -Dspark.eventLog.dir=file://$out/events \
 -XX:StartFlightRecording=filename=$out/train.jfr,settings=profile,dumponexit=true" \
-  "${BENCH_TREE:-$root}/deploy/bin/sparsevd" train --data "$data" --epochs "${PROFILE_EPOCHS:-2}" --kl-zero-epochs 0 --kl-ramp-epochs 1 \
+  "${BENCH_TREE:-$root}/deploy/bin/sparsevd" train --data "$data" --epochs "$epochs" --kl-zero-epochs 0 --kl-ramp-epochs 1 \
   "${opts[@]}" --output "$out/run" > "$out/stdout.txt" 2> "$out/stderr.txt"
 log="$(ls "$out"/events/* | head -1)"
 echo "train ${opts[*]}: $(grep -c '"epoch"' "$out/run/metrics.jsonl") epochs; uptime: $(uptime)"
 echo
-python3 "$root/bench/spark_rounds.py" "$log" "${PROFILE_EPOCHS:-2}" | tee "$out/rounds.md"
+python3 "$root/bench/spark_rounds.py" "$log" "$epochs" | tee "$out/rounds.md"
 echo
 read -r from to < <(sed -n 's/.*window \([0-9]*\) \([0-9]*\) ms.*/\1 \2/p' "$out/rounds.md")
 python3 "$root/bench/jfr_profile.py" "$out/train.jfr" "$from" "$to"

@@ -22,7 +22,10 @@ final class DeployFiles {
         return variable("SPARK_JAVA_OPENS");
     }
 
-    /** The JVM options of sparsevd's own JVMs (executors included): the --add-opens list, the JDK modules and the native-memory setting. */
+    /**
+     * The JVM options of sparsevd's own JVMs (executors included): the --add-opens list, the JDK modules and JavaCPP's
+     * setting.
+     */
     static String javaOptions() throws IOException {
         return javaOpens() + " " + variable("SPARSEVD_JAVA_MODULES") + " " + variable("SPARSEVD_JAVA_NATIVE");
     }

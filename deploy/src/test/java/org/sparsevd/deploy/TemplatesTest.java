@@ -36,8 +36,10 @@ class TemplatesTest {
         return sh.substring(start, sh.indexOf('"', start));
     }
 
-    /** The options every sparsevd JVM runs with: Spark's --add-opens list, the Vector API module and JavaCPP's
-     * setting (conf/java-opens.sh). */
+    /**
+     * The options every sparsevd JVM runs with: Spark's --add-opens list, the Vector API module and JavaCPP's setting
+     * (conf/java-opens.sh).
+     */
     static String javaOptions() throws IOException {
         return javaOptionsVariable("SPARK_JAVA_OPENS") + " " + javaOptionsVariable("SPARSEVD_JAVA_MODULES") + " "
                 + javaOptionsVariable("SPARSEVD_JAVA_NATIVE");

@@ -20,25 +20,21 @@ class JavaOptionsTest {
     @Test
     void launcherAndPomCarrySparksModuleOptions() throws Exception {
         String spark = JavaModuleOptions.defaultModuleOptions();
-        String sh = Files.readString(ROOT.resolve("deploy/conf/java-opens.sh"));
-        Matcher m = Pattern.compile("SPARK_JAVA_OPENS=\"([^\"]*)\"").matcher(sh);
-        assertTrue(m.find(), "deploy/conf/java-opens.sh defines SPARK_JAVA_OPENS");
-        assertEquals(spark, m.group(1));
-        String pom = Files.readString(ROOT.resolve("pom.xml"));
-        Matcher p = Pattern.compile("<spark.java.opens>([^<]*)</spark.java.opens>").matcher(pom);
-        assertTrue(p.find(), "pom.xml defines spark.java.opens");
-        assertEquals(spark, p.group(1));
+        assertEquals(spark, defined("deploy/conf/java-opens.sh", "SPARK_JAVA_OPENS=\"([^\"]*)\""));
+        assertEquals(spark, defined("pom.xml", "<spark.java.opens>([^<]*)</spark.java.opens>"));
     }
 
     @Test
     void launcherAndPomTurnOffJavaCppsPhysicalMemoryCheckAlike() throws Exception {
-        String sh = Files.readString(ROOT.resolve("deploy/conf/java-opens.sh"));
-        Matcher m = Pattern.compile("SPARSEVD_JAVA_NATIVE=\"([^\"]*)\"").matcher(sh);
-        assertTrue(m.find(), "deploy/conf/java-opens.sh defines SPARSEVD_JAVA_NATIVE");
-        assertEquals("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0", m.group(1));
-        Matcher p = Pattern.compile("<sparsevd.java.native>([^<]*)</sparsevd.java.native>")
-                .matcher(Files.readString(ROOT.resolve("pom.xml")));
-        assertTrue(p.find(), "pom.xml defines sparsevd.java.native");
-        assertEquals(m.group(1), p.group(1));
+        String sh = defined("deploy/conf/java-opens.sh", "SPARSEVD_JAVA_NATIVE=\"([^\"]*)\"");
+        assertEquals("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0", sh);
+        assertEquals(sh, defined("pom.xml", "<sparsevd.java.native>([^<]*)</sparsevd.java.native>"));
+    }
+
+    /** The value a file of the project defines: the first group of {@code regex}'s first match in it. */
+    private static String defined(String file, String regex) throws Exception {
+        Matcher m = Pattern.compile(regex).matcher(Files.readString(ROOT.resolve(file)));
+        assertTrue(m.find(), file + " has no match of " + regex);
+        return m.group(1);
     }
 }
