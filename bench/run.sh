@@ -8,6 +8,7 @@ cp_file="$root/bench/target/classpath.txt"
 source "$root/deploy/conf/java-opens.sh"
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
 name="$1"; shift
+set -f  # no file-name expansion of the unquoted JVM options: the CompileCommands hold '*' patterns
 # shellcheck disable=SC2086
-exec java -Xmx8g ${SPARK_JAVA_OPENS} ${SPARSEVD_JAVA_MODULES} ${SPARSEVD_JAVA_NATIVE} -Dlog4j2.configurationFile="$root/deploy/conf/log4j2.properties" \
+exec java -Xmx8g ${SPARK_JAVA_OPENS} ${SPARSEVD_JAVA_MODULES} ${SPARSEVD_JAVA_TUNING} -Dlog4j2.configurationFile="$root/deploy/conf/log4j2.properties" \
   -cp "$root/bench/target/classes:$(cat "$cp_file")" "org.sparsevd.bench.$name" "$@"

@@ -23,11 +23,11 @@ final class DeployFiles {
     }
 
     /**
-     * The JVM options of sparsevd's own JVMs (executors included): the --add-opens list, the JDK modules and JavaCPP's
-     * setting.
+     * The JVM options of sparsevd's own JVMs (executors included): the --add-opens list, the JDK modules and the speed
+     * settings.
      */
     static String javaOptions() throws IOException {
-        return javaOpens() + " " + variable("SPARSEVD_JAVA_MODULES") + " " + variable("SPARSEVD_JAVA_NATIVE");
+        return javaOpens() + " " + variable("SPARSEVD_JAVA_MODULES") + " " + variable("SPARSEVD_JAVA_TUNING");
     }
 
     private static String variable(String name) throws IOException {

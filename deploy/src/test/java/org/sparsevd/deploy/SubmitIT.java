@@ -60,7 +60,7 @@ class SubmitIT {
 
     private static void assertCommon(List<String> args, String jar) throws IOException {
         assertEquals(Main.class.getName(), args.get(args.indexOf("--class") + 1));
-        String options = TemplatesTest.javaOptions();
+        String options = DeployFiles.javaOptions();
         assertConf(args, "spark.driver.extraJavaOptions=" + options);
         assertConf(args, "spark.executor.extraJavaOptions=" + options);
         assertConf(args, "spark.executorEnv.OMP_NUM_THREADS=1");
@@ -128,7 +128,7 @@ class SubmitIT {
     void localSubmissionTrainsWithTheSecuritySettings() throws Exception {
         Path bin = Files.createDirectories(tmp.resolve("spark/bin"));
         Path sparkSubmit = bin.resolve("spark-submit");
-        Files.writeString(sparkSubmit, "#!/usr/bin/env bash\nexec java -Xmx3g " + TemplatesTest.javaOptions()
+        Files.writeString(sparkSubmit, "#!/usr/bin/env bash\nexec java -Xmx3g " + DeployFiles.javaOptions()
                 + " -cp '" + Path.of("target/lib").toAbsolutePath() + "/*' org.apache.spark.deploy.SparkSubmit \"$@\"\n");
         Files.setPosixFilePermissions(sparkSubmit, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path out = tmp.resolve("run");

@@ -29,22 +29,6 @@ class TemplatesTest {
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final String SPARK_VERSION = org.apache.spark.package$.MODULE$.SPARK_VERSION();
 
-    /** A variable of conf/java-opens.sh. */
-    private static String javaOptionsVariable(String name) throws IOException {
-        String sh = Files.readString(Path.of("conf/java-opens.sh"));
-        int start = sh.indexOf(name + "=\"") + name.length() + 2;
-        return sh.substring(start, sh.indexOf('"', start));
-    }
-
-    /**
-     * The options every sparsevd JVM runs with: Spark's --add-opens list, the Vector API module and JavaCPP's setting
-     * (conf/java-opens.sh).
-     */
-    static String javaOptions() throws IOException {
-        return javaOptionsVariable("SPARK_JAVA_OPENS") + " " + javaOptionsVariable("SPARSEVD_JAVA_MODULES") + " "
-                + javaOptionsVariable("SPARSEVD_JAVA_NATIVE");
-    }
-
     private static JsonNode yaml(String file) throws IOException {
         return YAML.readTree(Path.of(file).toFile());
     }
@@ -82,8 +66,8 @@ class TemplatesTest {
         assertEquals(SPARK_VERSION, spec.get("sparkVersion").asText());
         assertEquals("Java", spec.get("type").asText());
         JsonNode conf = spec.get("sparkConf");
-        assertEquals(javaOptions(), conf.get("spark.driver.extraJavaOptions").asText());
-        assertEquals(javaOptions(), conf.get("spark.executor.extraJavaOptions").asText());
+        assertEquals(DeployFiles.javaOptions(), conf.get("spark.driver.extraJavaOptions").asText());
+        assertEquals(DeployFiles.javaOptions(), conf.get("spark.executor.extraJavaOptions").asText());
         assertEquals("1", conf.get("spark.executorEnv.OMP_NUM_THREADS").asText());
         assertEquals("1", conf.get("spark.executorEnv.SPARSEVD_BLAS_THREADS").asText());
         for (String on : List.of("spark.authenticate", "spark.network.crypto.enabled", "spark.io.encryption.enabled")) {
@@ -171,8 +155,8 @@ class TemplatesTest {
                 conf.put(kv[0], kv[1]);
             }
         }
-        assertEquals(javaOptions(), conf.get("spark.driver.extraJavaOptions"));
-        assertEquals(javaOptions(), conf.get("spark.executor.extraJavaOptions"));
+        assertEquals(DeployFiles.javaOptions(), conf.get("spark.driver.extraJavaOptions"));
+        assertEquals(DeployFiles.javaOptions(), conf.get("spark.executor.extraJavaOptions"));
         for (String on : List.of("spark.authenticate", "spark.network.crypto.enabled", "spark.io.encryption.enabled")) {
             assertEquals("true", conf.get(on), on);
         }

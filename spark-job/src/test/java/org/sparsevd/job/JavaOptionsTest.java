@@ -9,10 +9,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.launcher.JavaModuleOptions;
 import org.junit.jupiter.api.Test;
+import org.sparsevd.core.simd.Lanes;
 
 /**
- * The Java 17 options of our launchers and test JVMs are exactly the ones Spark's own launcher uses, and their JavaCPP
- * setting is the same.
+ * The Java 17 options of our launchers and test JVMs are exactly the ones Spark's own launcher uses, and their speed
+ * settings (JavaCPP's, the JIT's) are the same.
  */
 class JavaOptionsTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -25,10 +26,10 @@ class JavaOptionsTest {
     }
 
     @Test
-    void launcherAndPomTurnOffJavaCppsPhysicalMemoryCheckAlike() throws Exception {
-        String sh = defined("deploy/conf/java-opens.sh", "SPARSEVD_JAVA_NATIVE=\"([^\"]*)\"");
-        assertEquals("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0", sh);
-        assertEquals(sh, defined("pom.xml", "<sparsevd.java.native>([^<]*)</sparsevd.java.native>"));
+    void launcherAndPomCarryTheSameSpeedSettings() throws Exception {
+        String sh = defined("deploy/conf/java-opens.sh", "SPARSEVD_JAVA_TUNING=\"([^\"]*)\"");
+        assertEquals("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0 " + Lanes.JIT_OPTIONS, sh);
+        assertEquals(sh, defined("pom.xml", "<sparsevd.java.tuning>([^<]*)</sparsevd.java.tuning>"));
     }
 
     /** The value a file of the project defines: the first group of {@code regex}'s first match in it. */

@@ -113,7 +113,8 @@ public final class FusedKlKernel {
      * float arrays (exact: a float stored and loaded is the same float): C2 inlines a method that takes or returns
      * vectors only while the compilation stays under its node budget, and the whole formula in one loop exceeded it
      * (the second log and the exp were called, not inlined, so every vector between them was boxed on the heap,
-     * several times slower). Each stage has at most one exp or log.
+     * several times slower). Each stage has at most one exp or log. Every vector loop of the kernels is a method
+     * named {@code *Stage}, which the JVM options of {@link Lanes} keep from being inlined into its callers.
      */
     private static void addGradient(ByteBuffer bw, ByteBuffer be, ByteBuffer bgw, ByteBuffer bgl, int first,
                                     int length, int valid, float c, float yMin, float yMax, float[] partial,
@@ -241,15 +242,16 @@ public final class FusedKlKernel {
         ByteBuffer bs = DirectFloats.buffer(src);
         ByteBuffer bd = DirectFloats.buffer(dst);
         int bound = S.loopBound(n);
-        exp(bs, bd, bound);
+        expStage(bs, bd, bound);
         if (bound < n) {
             ByteBuffer[] t = DirectFloats.tail(bound, n - bound, S.length(), bs, bd);
-            exp(t[0], t[1], S.length());
+            expStage(t[0], t[1], S.length());
             DirectFloats.untail(t[1], bd, bound, n - bound);
         }
     }
 
-    private static void exp(ByteBuffer src, ByteBuffer dst, int length) {
+    /** The vector loop of {@link #exp(INDArray, INDArray)} over {@code length} floats, a multiple of the lane count. */
+    private static void expStage(ByteBuffer src, ByteBuffer dst, int length) {
         for (int i = 0; i < length; i += S.length()) {
             int off = i * Float.BYTES;
             Lanes.exp(FloatVector.fromByteBuffer(S, src, off, ORDER)).intoByteBuffer(dst, off, ORDER);

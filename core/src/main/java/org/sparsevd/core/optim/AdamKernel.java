@@ -41,11 +41,11 @@ final class AdamKernel {
         float[] k = {(float) beta1, (float) beta2, (float) (1 - beta1), (float) (1 - beta2), (float) stepSize,
                 (float) epsilon};
         int bound = S.loopBound(n);
-        apply(bg, bm, bv, bound, k);
+        adamStage(bg, bm, bv, bound, k);
         if (bound < n) {
             ByteBuffer[] arrays = {bg, bm, bv};
             ByteBuffer[] t = DirectFloats.tail(bound, n - bound, S.length(), arrays);
-            apply(t[0], t[1], t[2], S.length(), k);
+            adamStage(t[0], t[1], t[2], S.length(), k);
             for (int b = 0; b < t.length; b++) {
                 DirectFloats.untail(t[b], arrays[b], bound, n - bound);
             }
@@ -53,7 +53,7 @@ final class AdamKernel {
     }
 
     /** The vector loop over {@code length} floats, a multiple of the lane count; k = β1, β2, 1 − β1, 1 − β2, α_t, ε. */
-    private static void apply(ByteBuffer bg, ByteBuffer bm, ByteBuffer bv, int length, float[] k) {
+    private static void adamStage(ByteBuffer bg, ByteBuffer bm, ByteBuffer bv, int length, float[] k) {
         float b1 = k[0];
         float b2 = k[1];
         float c1 = k[2];

@@ -12,8 +12,25 @@ import jdk.incubator.vector.VectorSpecies;
  * with IEEE 754 rounding in its intrinsics and in its Java fallback alike. The JDK's own {@code EXP}/{@code LOG}
  * lanes are not used: they run Intel SVML code once C2 compiles a loop and {@code Math.exp} before, which differ in
  * the last bit. Loaded only when {@link DirectFloats#enabled()}.
+ *
+ * <p>Fast only where C2 inlines these methods into a kernel's loop: a vector that crosses a call is boxed, and a
+ * method compiled on its own, whose vectors' shape C2 does not know, runs the Vector API's Java fallbacks
+ * ({@code AbstractVector.convert0} for every reinterpretation), many times slower. Whether C2 inlines depends on
+ * the order in which it compiles the kernels and their callers: in one {@code train} run it compiled the forward
+ * pass's exp(log σ²) loop into a caller, ran out of its node budget there and left {@link #powerOfTwo} a call, and
+ * that exp then took over half of the workers' time. {@link #JIT_OPTIONS} makes it deterministic.
  */
 public final class Lanes {
+    /**
+     * The JVM options every sparsevd JVM runs with (part of {@code SPARSEVD_JAVA_TUNING} in
+     * {@code deploy/conf/java-opens.sh}, which a test keeps equal): C2 always inlines the methods of this class, and
+     * never inlines a kernel's vector loop (every one is a method named {@code *Stage} in {@code org.sparsevd.core})
+     * into its caller, so each loop is a compilation of its own with its lane operations inlined. {@code quiet} keeps
+     * the JVM from printing the commands on standard output. Without them the numbers are the same, the speed a
+     * matter of the JIT's order.
+     */
+    public static final String JIT_OPTIONS = "-XX:CompileCommand=quiet -XX:CompileCommand=inline,"
+            + "org.sparsevd.core.simd.Lanes::* -XX:CompileCommand=dontinline,org.sparsevd.core.*::*Stage";
     /**
      * System property choosing the vector width: {@code preferred} (the default: 256 bits on AVX2, 512 on AVX-512),
      * {@code 256} or {@code 512}. The kernels give the same bits with either; forcing one lets a test compare them

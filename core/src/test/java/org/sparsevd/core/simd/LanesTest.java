@@ -5,14 +5,46 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.junit.jupiter.api.Test;
 
-/** {@link Lanes}' exp and log: accurate against {@code Math}, and the same bits whatever the species and the JIT. */
+/**
+ * {@link Lanes}' exp and log: accurate against {@code Math}, and the same bits whatever the species and the JIT; the
+ * JIT options name what the kernels are made of, and the test JVMs run with them.
+ */
 class LanesTest {
     private static final VectorSpecies<Float> WIDE = FloatVector.SPECIES_512;
+
+    @Test
+    void jitOptionsNameThisClassAndEveryKernelLoop() throws Exception {
+        assertTrue(Lanes.JIT_OPTIONS.contains("=inline," + Lanes.class.getName() + "::* "), Lanes.JIT_OPTIONS);
+        assertTrue(Lanes.JIT_OPTIONS.endsWith("=dontinline,org.sparsevd.core.*::*Stage"), Lanes.JIT_OPTIONS);
+        // the vector loops of the training kernels, each a method of its own named *Stage
+        assertEquals(Set.of("alphaStage", "sigmoidStage", "klStage", "expStage"),
+                stages("org.sparsevd.core.kl.FusedKlKernel"));
+        assertEquals(Set.of("adamStage"), stages("org.sparsevd.core.optim.AdamKernel"));
+    }
+
+    @Test
+    void testJvmRunsWithTheJitOptions() {
+        List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        for (String option : Lanes.JIT_OPTIONS.split(" ")) {
+            assertTrue(args.contains(option), option + " missing from " + args);
+        }
+    }
+
+    private static Set<String> stages(String kernel) throws ClassNotFoundException {
+        return Arrays.stream(Class.forName(kernel).getDeclaredMethods()).map(Method::getName)
+                .filter(name -> name.endsWith("Stage")).collect(Collectors.toSet());
+    }
 
     @Test
     void expIsWithinOneUlpOfTheExactValueOverTheWholeFloatRange() {
