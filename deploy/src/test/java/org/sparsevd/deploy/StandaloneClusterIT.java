@@ -182,6 +182,10 @@ class StandaloneClusterIT {
                 "--conf", "spark.executor.extraJavaOptions=" + opens,
                 "--conf", "spark.executorEnv.OMP_NUM_THREADS=1", "--conf", "spark.executor.memory=1g",
                 "--conf", "spark.ui.enabled=false",
+                // the first job waits for both workers' cores (standalone's default ratio is 0, and without
+                // spark.cores.max it counts no cores: a job could start, and cache every block, on the first executor
+                // that registers, and the two-executor assertion then fails)
+                "--conf", "spark.cores.max=2", "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
                 "--class", "org.sparsevd.job.Main", DeployFiles.appJar().toString(),
                 "train", "--data", hdfsRoot + "/data/fashion-mnist", "--output", hdfsRoot + out));
         cmd.addAll(TRAIN);
