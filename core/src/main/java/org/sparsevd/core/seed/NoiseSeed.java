@@ -1,18 +1,21 @@
 package org.sparsevd.core.seed;
 
+import java.nio.IntBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sparsevd.core.simd.DirectFloats;
 
 /**
  * Seeds of the SparseVD noise per minibatch, derived from the run seed, the epoch and the minibatch's content,
  * so that the noise of a minibatch is the same whichever executor (or the single-JVM trainer) processes it.
  *
  * <p>The content hash covers shape, data type and every value of the features, labels and (if present) masks,
- * read as the arrays' own values (float or double; other types as double). It is a fast non-cryptographic
- * 64-bit hash (one multiply-rotate step per value, then a SplitMix64 finalizer): a few tens of microseconds for an
- * MNIST minibatch of 100. Identical minibatches in the same epoch get identical seeds, by design.
+ * read as the arrays' own values (float or double; other types as double; the float arrays of ND4J's CPU backend in
+ * place, without a copy). It is a fast non-cryptographic 64-bit hash (one multiply-rotate step per value, then a
+ * SplitMix64 finalizer): a few tens of microseconds for an MNIST minibatch of 100. Identical minibatches in the same
+ * epoch get identical seeds, by design.
  */
 public final class NoiseSeed {
 
@@ -55,7 +58,14 @@ public final class NoiseSeed {
             c = c.dup('c');
         }
         DataType t = c.dataType();
-        if (t == DataType.FLOAT || t == DataType.HALF || t == DataType.BFLOAT16) {
+        if (t == DataType.FLOAT && DirectFloats.hostMemory() && DirectFloats.supports(c)) {
+            // the floats' bits read in place (no copy of every minibatch's features into a new float[])
+            h = step(h, 1);
+            IntBuffer bits = DirectFloats.buffer(c).asIntBuffer();
+            for (int i = 0, n = bits.limit(); i < n; i++) {
+                h = step(h, bits.get(i));
+            }
+        } else if (t == DataType.FLOAT || t == DataType.HALF || t == DataType.BFLOAT16) {
             h = step(h, 1);
             float[] v = (t == DataType.FLOAT ? c : c.castTo(DataType.FLOAT)).data().asFloat();
             for (float f : v) {

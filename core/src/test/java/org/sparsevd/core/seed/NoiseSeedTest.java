@@ -44,6 +44,30 @@ class NoiseSeedTest {
         assertThrows(IllegalArgumentException.class, () -> NoiseSeed.forBatch(1, 1, null));
     }
 
+    /**
+     * The seeds of two batches whose values follow from their indices, as the code of 2026-12-02 (68ef480) computed
+     * them: a change in how the hash reads an array must not change a seed (every run's noise would change).
+     */
+    @Test
+    void seedsOfKnownBatchesAreThoseOfEarlierVersions() {
+        float[] features = new float[50 * 784];
+        for (int i = 0; i < features.length; i++) {
+            features[i] = (i % 251) / 250f;
+        }
+        float[] labels = new float[50 * 10];
+        for (int j = 0; j < 50; j++) {
+            labels[j * 10 + j % 10] = 1f;
+        }
+        DataSet batch = new DataSet(Nd4j.create(features, new long[] {50, 784}, 'c'),
+                Nd4j.create(labels, new long[] {50, 10}, 'c'));
+        assertEquals(PINNED_FLOAT, NoiseSeed.forBatch(42, 3, batch));
+        DataSet doubles = new DataSet(batch.getFeatures().castTo(DataType.DOUBLE), batch.getLabels());
+        assertEquals(PINNED_DOUBLE, NoiseSeed.forBatch(42, 3, doubles));
+    }
+
+    private static final long PINNED_FLOAT = 8324477172306847820L;
+    private static final long PINNED_DOUBLE = -4300991370936065264L;
+
     @Test
     void applySeedsNd4jRandom() {
         DataSet a = batch(5);
