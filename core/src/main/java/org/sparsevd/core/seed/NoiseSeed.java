@@ -58,18 +58,11 @@ public final class NoiseSeed {
             c = c.dup('c');
         }
         DataType t = c.dataType();
-        if (t == DataType.FLOAT && DirectFloats.hostMemory() && DirectFloats.supports(c)) {
-            // the floats' bits read in place (no copy of every minibatch's features into a new float[])
+        if (t == DataType.FLOAT || t == DataType.HALF || t == DataType.BFLOAT16) {
             h = step(h, 1);
-            IntBuffer bits = DirectFloats.buffer(c).asIntBuffer();
+            IntBuffer bits = DirectFloats.floatBits(t == DataType.FLOAT ? c : c.castTo(DataType.FLOAT));
             for (int i = 0, n = bits.limit(); i < n; i++) {
                 h = step(h, bits.get(i));
-            }
-        } else if (t == DataType.FLOAT || t == DataType.HALF || t == DataType.BFLOAT16) {
-            h = step(h, 1);
-            float[] v = (t == DataType.FLOAT ? c : c.castTo(DataType.FLOAT)).data().asFloat();
-            for (float f : v) {
-                h = step(h, Float.floatToRawIntBits(f));
             }
         } else {
             h = step(h, 2);

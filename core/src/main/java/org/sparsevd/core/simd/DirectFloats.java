@@ -2,6 +2,7 @@ package org.sparsevd.core.simd;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.IntBuffer;
 import org.bytedeco.javacpp.BytePointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -124,5 +125,21 @@ public final class DirectFloats {
         long bytes = a.length() * Float.BYTES;
         return new BytePointer(a.data().addressPointer()).capacity(bytes).limit(bytes).asByteBuffer()
                 .order(ByteOrder.nativeOrder());
+    }
+
+    /**
+     * The raw bits ({@link Float#floatToRawIntBits}) of a float array's elements in row-major order: read in place on
+     * ND4J's CPU backend when the array passes {@link #supports}, else from a copy.
+     */
+    public static IntBuffer floatBits(INDArray a) {
+        if (hostMemory() && supports(a)) {
+            return buffer(a).asIntBuffer();
+        }
+        float[] values = a.dup('c').data().asFloat();
+        int[] bits = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bits[i] = Float.floatToRawIntBits(values[i]);
+        }
+        return IntBuffer.wrap(bits);
     }
 }

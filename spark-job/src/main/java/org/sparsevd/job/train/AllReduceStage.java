@@ -166,19 +166,13 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
 
     /**
      * {@link Arrays#hashCode(int[])} of the raw bits of {@code a}'s floats: read in place on ND4J's CPU backend
-     * (no copy of the parameters or the optimizer state), from ND4J's copy elsewhere.
+     * (no copy of the parameters or the optimizer state), from a copy elsewhere ({@link DirectFloats#floatBits}).
      */
     private static int bitsHash(INDArray a) {
         int hash = 1;
-        if (DirectFloats.hostMemory() && DirectFloats.supports(a)) {
-            IntBuffer bits = DirectFloats.buffer(a).asIntBuffer();
-            for (int i = 0, n = bits.limit(); i < n; i++) {
-                hash = 31 * hash + bits.get(i);
-            }
-        } else {
-            for (float f : a.toFloatVector()) {
-                hash = 31 * hash + Float.floatToRawIntBits(f);
-            }
+        IntBuffer bits = DirectFloats.floatBits(a);
+        for (int i = 0, n = bits.limit(); i < n; i++) {
+            hash = 31 * hash + bits.get(i);
         }
         return hash;
     }
