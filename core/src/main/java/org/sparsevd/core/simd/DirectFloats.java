@@ -60,7 +60,7 @@ public final class DirectFloats {
         static final String NAME = Nd4j.getBackend().getClass().getName();
 
         static {
-            log.info("KL term and Adam of float parameters: {}", usable(MODULE, NAME)
+            log.info("KL term, Adam and noise step of float arrays: {}", usable(MODULE, NAME)
                     ? "fused SIMD kernels (jdk.incubator.vector)"
                     : !MODULE ? "ND4J ops (start the JVM with --add-modules=jdk.incubator.vector for the faster fused kernels)"
                     : "ND4J ops (the fused kernels address host memory: ND4J backend " + NAME + " is not the CPU one)");

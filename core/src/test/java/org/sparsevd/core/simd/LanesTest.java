@@ -31,6 +31,7 @@ class LanesTest {
         assertEquals(Set.of("alphaStage", "sigmoidStage", "klStage", "expStage"),
                 stages("org.sparsevd.core.kl.FusedKlKernel"));
         assertEquals(Set.of("adamStage"), stages("org.sparsevd.core.optim.AdamKernel"));
+        assertEquals(Set.of("noiseStage"), stages("org.sparsevd.core.layers.impl.NoiseStepKernel"));
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sparsevd.core.kl.LogAlpha;
 import org.sparsevd.core.kl.SparseVdKl;
 import org.sparsevd.core.layers.spec.SparseVdLayer;
+import org.sparsevd.core.simd.DirectFloats;
 
 import static org.sparsevd.core.layers.spec.SparseVdParamInitializer.BIAS_KEY;
 import static org.sparsevd.core.layers.spec.SparseVdParamInitializer.LOG_SIGMA2_KEY;
@@ -132,19 +133,31 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
     /**
      * The noise step of the local reparameterization trick, in place: z ← z + sqrt(σ² + 1e-8)∘ε with ε ~ N(0, 1)
      * from {@code Nd4j.getRandom()}, one per output element; {@code var} (σ²) is consumed. Returns ε/σ (for
-     * backprop, in the INPUT workspace), of z's shape and the layer's order.
+     * backprop, in the INPUT workspace), of z's shape and the layer's order. With the fused kernels, everything but
+     * drawing ε is one pass ({@link NoiseStepKernel}, the same bits as {@link #addNoiseByOps}).
      */
     private INDArray addNoise(INDArray z, INDArray var, LayerWorkspaceMgr mgr) {
+        INDArray noise = mgr.createUninitialized(ArrayType.INPUT, dataType, z.shape(), order);
+        Nd4j.getExecutioner().exec(new GaussianDistribution(noise, 0.0, 1.0), Nd4j.getRandom());   // ε
+        if (DirectFloats.enabled() && DirectFloats.supports(z, var, noise)) {
+            NoiseStepKernel.apply(z, var, noise, (float) VARIANCE_EPS);
+        } else {
+            addNoiseByOps(z, var, noise, mgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, z.shape(), order));
+        }
+        return noise;
+    }
+
+    /**
+     * The noise step after drawing ε, in ND4J ops: z ← z + σ∘ε and {@code noise} ← ε/σ with σ = sqrt(σ² + 1e-8);
+     * {@code var} ends as σ² + 1e-8, {@code std} (a temporary of z's shape) as σ∘ε.
+     */
+    public static void addNoiseByOps(INDArray z, INDArray var, INDArray noise, INDArray std) {
         OpExecutioner ex = Nd4j.getExecutioner();
         ex.exec(new ScalarAdd(var, VARIANCE_EPS));                        // σ² + 1e-8
-        INDArray std = mgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, z.shape(), order);
         ex.exec(new Sqrt(var, std));
-        INDArray noise = mgr.createUninitialized(ArrayType.INPUT, dataType, z.shape(), order);
-        ex.exec(new GaussianDistribution(noise, 0.0, 1.0), Nd4j.getRandom());   // ε
         ex.exec(new MulOp(noise, std, std));                              // σ∘ε
         ex.exec(new AddOp(z, std, z));                                    // z = μ + σ∘ε
         ex.exec(new DivOp(std, var, noise));                              // ε/σ = σ∘ε/σ²
-        return noise;
     }
 
     /** Fills the training-forward cache (all arrays as the training forward computed them). */

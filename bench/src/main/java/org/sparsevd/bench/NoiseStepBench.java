@@ -1,0 +1,111 @@
+package org.sparsevd.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sparsevd.core.arch.ArchitectureSettings;
+import org.sparsevd.core.arch.Lenet300;
+import org.sparsevd.core.arch.Lenet5;
+import org.sparsevd.core.arch.Variant;
+import org.sparsevd.core.layers.impl.NoiseStepKernel;
+import org.sparsevd.core.layers.impl.SparseVdLayerImpl;
+import org.sparsevd.core.layers.spec.SparseVdLayer;
+import org.sparsevd.core.runtime.NativeThreads;
+
+/**
+ * The noise step of the Sparse VD layers' training forward pass (z ← μ + sqrt(σ² + 1e-8)∘ε and ε/σ for backprop)
+ * per training step of LeNet-300-100 and LeNet-5, at every Sparse VD layer's output shape, as the layer runs it: ε
+ * drawn by ND4J's Gaussian generator, then ND4J's five element-wise ops or the fused {@link NoiseStepKernel}.
+ * Milliseconds of this thread's CPU time per step, best of 5 timings of 50 steps.
+ *
+ * <p>Usage: {@code NoiseStepBench [batch=50]} (the per-worker minibatch of {@code train}'s defaults); run with
+ * {@code OMP_NUM_THREADS=1 SPARSEVD_BLAS_THREADS=1}.
+ */
+public final class NoiseStepBench {
+    private static final int STEPS = 50;
+    private static final int REPEATS = 5;
+
+    private NoiseStepBench() {
+    }
+
+    public static void main(String[] args) {
+        int batch = args.length > 0 ? Integer.parseInt(args[0]) : 50;
+        NativeThreads.apply();
+        Table t = new Table("model", "Sparse VD layer outputs (floats per step)", "ε drawn + ND4J ops (ms/step)",
+                "ε drawn + fused (ms/step)", "saved (ms/step)");
+        for (String model : List.of("lenet300", "lenet5")) {
+            List<long[]> shapes = outputShapes(model, batch);
+            long floats = shapes.stream().mapToLong(s -> java.util.Arrays.stream(s).reduce(1, (a, b) -> a * b)).sum();
+            double ops = bestMs(shapes, false);
+            double fused = bestMs(shapes, true);
+            t.add(model, floats, ThroughputBench.fmt(ops, 3), ThroughputBench.fmt(fused, 3),
+                    ThroughputBench.fmt(ops - fused, 3));
+        }
+        System.out.println();
+        System.out.println("Noise step per training step, batch " + batch + ", " + Nd4j.getBackend().getClass()
+                .getSimpleName() + ", OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS") + "; ms of CPU time, best of "
+                + REPEATS + " x " + STEPS + " steps");
+        System.out.println(t.render());
+    }
+
+    /** The output shapes of the Sparse VD layers of {@code model}'s network at {@code batch}. */
+    private static List<long[]> outputShapes(String model, int batch) {
+        ArchitectureSettings s = ArchitectureSettings.defaults(60_000);
+        MultiLayerNetwork net = new MultiLayerNetwork(model.equals("lenet5") ? Lenet5.of(s, Variant.SPARSEVD, 0)
+                : Lenet300.of(s, Variant.SPARSEVD, 0));
+        net.init();
+        List<INDArray> acts = net.feedForward(Nd4j.rand(DataType.FLOAT, batch, 784), false);
+        List<long[]> shapes = new java.util.ArrayList<>();
+        for (int i = 0; i < net.getnLayers(); i++) {
+            if (net.getLayerWiseConfigurations().getConf(i).getLayer() instanceof SparseVdLayer) {
+                shapes.add(acts.get(i + 1).shape());
+            }
+        }
+        return shapes;
+    }
+
+    /**
+     * Best of {@link #REPEATS} timings of {@link #STEPS} steps' noise steps (fused or ND4J ops), in ms of CPU time
+     * per step. Each call works in place on the previous one's output, as a layer's next step would on new arrays:
+     * ε is drawn anew, z and σ² drift, and nothing becomes subnormal.
+     */
+    private static double bestMs(List<long[]> shapes, boolean fusedStep) {
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        int layers = shapes.size();
+        INDArray[] z = new INDArray[layers];
+        INDArray[] v = new INDArray[layers];
+        INDArray[] noise = new INDArray[layers];
+        INDArray[] std = new INDArray[layers];
+        for (int l = 0; l < layers; l++) {
+            char order = shapes.get(l).length == 2 ? 'f' : 'c';
+            z[l] = Nd4j.randn(DataType.FLOAT, shapes.get(l)).dup(order);
+            v[l] = Nd4j.rand(DataType.FLOAT, shapes.get(l)).dup(order);
+            noise[l] = z[l].ulike();
+            std[l] = z[l].ulike();
+        }
+        double best = Double.MAX_VALUE;
+        for (int r = 0; r <= REPEATS; r++) {       // the first timing warms up and is not counted
+            long t0 = cpu.getCurrentThreadCpuTime();
+            for (int s = 0; s < STEPS; s++) {
+                for (int l = 0; l < layers; l++) {
+                    Nd4j.getExecutioner().exec(new GaussianDistribution(noise[l], 0.0, 1.0), Nd4j.getRandom());
+                    if (fusedStep) {
+                        NoiseStepKernel.apply(z[l], v[l], noise[l], (float) SparseVdLayerImpl.VARIANCE_EPS);
+                    } else {
+                        SparseVdLayerImpl.addNoiseByOps(z[l], v[l], noise[l], std[l]);
+                    }
+                }
+            }
+            double ms = (cpu.getCurrentThreadCpuTime() - t0) / 1e6 / STEPS;
+            if (r > 0) {
+                best = Math.min(best, ms);
+            }
+        }
+        return best;
+    }
+}
