@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # bench/ab/step-cpu-time.sh BEFORE_TREE AFTER_TREE [ROUNDS=3] [EXAMPLES=5000] [REPEATS=3] [MODEL=lenet300|lenet5]
 # A/B of Sparse VD LeNet-300-100's (or LeNet-5's) CPU time per training step (StepCpuTime.java,
-# OMP_NUM_THREADS=1) between two
-# built work trees (mvn -q -B -DskipTests package in each), run alternately ROUNDS times in one script run; prints
-# each run's best ms/step and the ratio of the medians. For a shared machine, where wall times are too noisy.
+# OMP_NUM_THREADS=1) between two built work trees (mvn -q -B -DskipTests package in each), run alternately ROUNDS
+# times in one script run; prints each run's best ms/step and the ratio of the medians. For a shared machine, where
+# wall times are too noisy.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 before="$1" after="$2" rounds="${3:-3}" examples="${4:-5000}" repeats="${5:-3}" model="${6:-lenet300}"

@@ -12,8 +12,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparsevd.core.arch.ArchitectureSettings;
-import org.sparsevd.core.arch.Lenet300;
-import org.sparsevd.core.arch.Lenet5;
 import org.sparsevd.core.arch.Variant;
 import org.sparsevd.core.runtime.NativeThreads;
 
@@ -85,10 +83,7 @@ public final class FloorBench {
 
     /** The forward products of {@code model}'s plain network (the Sparse VD one has the same shapes, twice). */
     private static List<Gemm> gemms(String model, int batch) {
-        ArchitectureSettings s = ArchitectureSettings.defaults(60_000);
-        MultiLayerNetwork net = new MultiLayerNetwork(model.equals("lenet5") ? Lenet5.of(s, Variant.PLAIN, 0)
-                : Lenet300.of(s, Variant.PLAIN, 0));
-        net.init();
+        MultiLayerNetwork net = ThroughputBench.network(model, ArchitectureSettings.defaults(60_000), Variant.PLAIN);
         List<INDArray> acts = net.feedForward(Nd4j.rand(DataType.FLOAT, batch, 784), false);
         List<Gemm> out = new ArrayList<>();
         for (int i = 0; i < net.getnLayers(); i++) {

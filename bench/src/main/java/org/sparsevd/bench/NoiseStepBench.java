@@ -9,8 +9,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sparsevd.core.arch.ArchitectureSettings;
-import org.sparsevd.core.arch.Lenet300;
-import org.sparsevd.core.arch.Lenet5;
 import org.sparsevd.core.arch.Variant;
 import org.sparsevd.core.layers.impl.NoiseStepKernel;
 import org.sparsevd.core.layers.impl.SparseVdLayerImpl;
@@ -55,10 +53,7 @@ public final class NoiseStepBench {
 
     /** The output shapes of the Sparse VD layers of {@code model}'s network at {@code batch}. */
     private static List<long[]> outputShapes(String model, int batch) {
-        ArchitectureSettings s = ArchitectureSettings.defaults(60_000);
-        MultiLayerNetwork net = new MultiLayerNetwork(model.equals("lenet5") ? Lenet5.of(s, Variant.SPARSEVD, 0)
-                : Lenet300.of(s, Variant.SPARSEVD, 0));
-        net.init();
+        MultiLayerNetwork net = ThroughputBench.network(model, ArchitectureSettings.defaults(60_000), Variant.SPARSEVD);
         List<INDArray> acts = net.feedForward(Nd4j.rand(DataType.FLOAT, batch, 784), false);
         List<long[]> shapes = new java.util.ArrayList<>();
         for (int i = 0; i < net.getnLayers(); i++) {

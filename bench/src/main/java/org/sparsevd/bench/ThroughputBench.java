@@ -67,7 +67,8 @@ public final class ThroughputBench {
         System.out.println(t.render());
     }
 
-    private static MultiLayerNetwork network(String model, ArchitectureSettings s, Variant v) {
+    /** {@code model}'s network (lenet300 or lenet5) in variant {@code v}, initialized. */
+    static MultiLayerNetwork network(String model, ArchitectureSettings s, Variant v) {
         MultiLayerNetwork net = new MultiLayerNetwork(switch (model) {
             case "lenet300" -> Lenet300.of(s, v, 0);
             case "lenet5" -> Lenet5.of(s, v, 0);
