@@ -39,7 +39,10 @@ public final class NoiseSeed {
         return h;
     }
 
-    /** Seeds {@code Nd4j.getRandom()} (the noise source of the SparseVD layers) for one minibatch. */
+    /**
+     * Seeds {@code Nd4j.getRandom()}, from which the SparseVD layers take the seeds of their noise draws, for one
+     * minibatch.
+     */
     public static void apply(long runSeed, int epoch, DataSet batch) {
         Nd4j.getRandom().setSeed(forBatch(runSeed, epoch, batch));
     }

@@ -49,8 +49,8 @@ public final class Lanes {
     // library's expf (S. L. Moshier); 2^n put into the exponent bits in two halves so that results down to the
     // smallest subnormal are right and 2^128·(e^r < 1) still fits.
     private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
+    static final float LN2_HI = 0.693359375f;
+    static final float LN2_LO = -2.12194440e-4f;
     /** 1.5·2^23: adding it to |v| < 2^22 rounds v to an integer held in the low mantissa bits. */
     private static final float ROUND = 12582912f;
     private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
@@ -66,17 +66,17 @@ public final class Lanes {
     private static final float E0 = 5.0000001201e-1f;
     // log: x = 2^k·m, m in [√½, √2) by integer offsets on the bits; log(m) = f − f²/2 + f³·P(f), f = m − 1, with
     // the minimax polynomial of Cephes' logf.
-    private static final int SQRT_HALF_BITS = 0x3f3504f3;
-    private static final int ONE_BITS = 0x3f800000;
-    private static final float L8 = 7.0376836292e-2f;
-    private static final float L7 = -1.1514610310e-1f;
-    private static final float L6 = 1.1676998740e-1f;
-    private static final float L5 = -1.2420140846e-1f;
-    private static final float L4 = 1.4249322787e-1f;
-    private static final float L3 = -1.6668057665e-1f;
-    private static final float L2 = 2.0000714765e-1f;
-    private static final float L1 = -2.4999993993e-1f;
-    private static final float L0 = 3.3333331174e-1f;
+    static final int SQRT_HALF_BITS = 0x3f3504f3;
+    static final int ONE_BITS = 0x3f800000;
+    static final float L8 = 7.0376836292e-2f;
+    static final float L7 = -1.1514610310e-1f;
+    static final float L6 = 1.1676998740e-1f;
+    static final float L5 = -1.2420140846e-1f;
+    static final float L4 = 1.4249322787e-1f;
+    static final float L3 = -1.6668057665e-1f;
+    static final float L2 = 2.0000714765e-1f;
+    static final float L1 = -2.4999993993e-1f;
+    static final float L0 = 3.3333331174e-1f;
 
     private Lanes() {
     }
@@ -127,6 +127,43 @@ public final class Lanes {
     /** 2^n as floats, for −126 ≤ n ≤ 127. */
     private static FloatVector powerOfTwo(IntVector n) {
         return n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    }
+
+    /**
+     * Element {@code index} of each lane of the normal noise draw with keys {@code k1}, {@code k2}
+     * ({@link NormalNoise}'s generator): the same operations in the same order, so the same bits as
+     * {@link NormalNoise#at} (indices ≥ 0).
+     */
+    public static FloatVector normal(IntVector index, int k1, int k2) {
+        IntVector counter = index.lanewise(VectorOperators.LSHL, 1);
+        FloatVector u1 = ((FloatVector) hash(counter, k1, k2).lanewise(VectorOperators.LSHR, 8).add(1)
+                .convert(VectorOperators.I2F, 0)).mul(NormalNoise.UNIT);
+        FloatVector u2 = ((FloatVector) hash(counter.add(1), k1, k2).lanewise(VectorOperators.LSHR, 8)
+                .convert(VectorOperators.I2F, 0)).mul(NormalNoise.UNIT);
+        return log(u1).mul(-2f).sqrt().mul(cos2Pi(u2));
+    }
+
+    /** {@link NormalNoise#hash} lane by lane. */
+    private static IntVector hash(IntVector counter, int k1, int k2) {
+        return mix(mix(counter.lanewise(VectorOperators.XOR, k1)).add(k2));
+    }
+
+    /** {@link NormalNoise#mix} lane by lane. */
+    private static IntVector mix(IntVector x) {
+        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(NormalNoise.MIX1);
+        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(NormalNoise.MIX2);
+        return x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16));
+    }
+
+    /** {@link NormalNoise#cos2Pi} lane by lane, for u in [0, 1). */
+    private static FloatVector cos2Pi(FloatVector u) {
+        FloatVector a = u.sub(0.5f).abs();
+        FloatVector w = a.min(a.broadcast(0.5f).sub(a));
+        FloatVector y = w.mul(w);
+        FloatVector p = y.fma(NormalNoise.C6, NormalNoise.C5).fma(y, y.broadcast(NormalNoise.C4))
+                .fma(y, y.broadcast(NormalNoise.C3)).fma(y, y.broadcast(NormalNoise.C2))
+                .fma(y, y.broadcast(NormalNoise.C1)).fma(y, y.broadcast(1f));
+        return p.blend(p.neg(), a.compare(VectorOperators.LE, 0.25f));
     }
 
     /**

