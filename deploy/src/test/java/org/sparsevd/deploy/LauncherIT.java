@@ -92,8 +92,11 @@ class LauncherIT {
         Run r = sparsevd("train", "--data", DATA, "--output", out.toString(), "--limit-train", "1000", "--epochs", "1",
                 "--kl-zero-epochs", "0", "--kl-ramp-epochs", "0", "--batch-size", "20", "--sync", "average", "--lr", "0.01");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.err().contains("Epoch 1: every weight of [dense2, dense3] is pruned (log alpha >= 3.0): the "
-                + "network's output no longer depends on its input."), r.err());
+        // which layers go whole depends on the noise drawn: dense2 (and with other noise dense3 too; dense3 kept
+        // 2 of its 1,000 weights with the noise of sparsevd's own generator)
+        assertTrue(r.err().contains("Epoch 1: every weight of [dense2"), r.err());
+        assertTrue(r.err().contains("] is pruned (log alpha >= 3.0): the network's output no longer depends on its "
+                + "input."), r.err());
         assertTrue(r.err().contains("warm up with --kl-zero-epochs/--kl-ramp-epochs"), r.err());
     }
 
