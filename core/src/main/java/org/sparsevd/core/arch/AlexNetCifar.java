@@ -29,10 +29,10 @@ public final class AlexNetCifar {
      */
     public static MultiLayerConfiguration of(ArchitectureSettings s, Variant variant, double dropRate) {
         return new LayerFactory(s, variant, dropRate)
-                .conv("conv1", 64, 5, ConvolutionMode.Same, Activation.RELU)
+                .conv("conv1", 64, 5, ConvolutionMode.Same, Activation.RELU, true)
                 .maxPool("pool1", 3, 2, ConvolutionMode.Same)
                 .add(new LocalResponseNormalization.Builder().name("norm1").build())
-                .conv("conv2", 64, 5, ConvolutionMode.Same, Activation.RELU)
+                .conv("conv2", 64, 5, ConvolutionMode.Same, Activation.RELU, false)
                 .maxPool("pool2", 3, 2, ConvolutionMode.Same)
                 .add(new LocalResponseNormalization.Builder().name("norm2").build())
                 .dense("dense1", 384, Activation.RELU, false)

@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.sparsevd.core.layers.FlatImagePreProcessor;
 import org.sparsevd.core.layers.NativeConvolutionLayer;
 import org.sparsevd.core.layers.SparseVdConvolutionLayer;
 import org.sparsevd.core.layers.SparseVdDenseLayer;
@@ -48,7 +49,8 @@ final class LayerFactory {
 
     /**
      * The configuration of the layers added so far, with the network-wide settings (seed, data type, updater, the
-     * weight init, zero biases) and the input type (which sets every nIn and adds the preprocessors).
+     * weight init, zero biases) and the input type (which sets every nIn and adds the preprocessors; flat images
+     * enter through a {@link FlatImagePreProcessor}, which lets a first convolution skip its input gradient).
      */
     MultiLayerConfiguration build(IWeightInit weightInit, InputType input) {
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
@@ -59,17 +61,23 @@ final class LayerFactory {
                 .biasInit(0.0)
                 .list();
         layers.forEach(list::layer);
+        if (input instanceof InputType.InputTypeConvolutionalFlat flat) {
+            list.inputPreProcessor(0, new FlatImagePreProcessor(flat.getHeight(), flat.getWidth(), flat.getDepth()));
+        }
         return list.setInputType(input).build();
     }
 
-    /** A 2-D convolution with a kernel of k×k, stride 1 (a {@link NativeConvolutionLayer} unless Sparse VD). */
-    LayerFactory conv(String name, int nOut, int k, ConvolutionMode mode, Activation act) {
+    /**
+     * A 2-D convolution with a kernel of k×k, stride 1 (a {@link NativeConvolutionLayer} unless Sparse VD); the
+     * network's first layer skips its input gradient.
+     */
+    LayerFactory conv(String name, int nOut, int k, ConvolutionMode mode, Activation act, boolean first) {
         if (variant == Variant.SPARSEVD) {
             layers.add(sparse(new SparseVdConvolutionLayer.Builder(k, k)).name(name).nOut(nOut).convolutionMode(mode)
-                    .activation(act).build());
+                    .activation(act).skipInputGradient(first).build());
         } else {
             layers.add(new NativeConvolutionLayer.Builder(k, k).name(name).nOut(nOut).convolutionMode(mode)
-                    .activation(act).build());
+                    .activation(act).skipInputGradient(first).build());
         }
         return this;
     }

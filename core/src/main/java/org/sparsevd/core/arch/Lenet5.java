@@ -27,9 +27,9 @@ public final class Lenet5 {
      */
     public static MultiLayerConfiguration of(ArchitectureSettings s, Variant variant, double dropRate) {
         return new LayerFactory(s, variant, dropRate)
-                .conv("conv1", 20, 5, ConvolutionMode.Truncate, Activation.RELU)
+                .conv("conv1", 20, 5, ConvolutionMode.Truncate, Activation.RELU, true)
                 .maxPool("pool1", 2, 2, ConvolutionMode.Truncate)
-                .conv("conv2", 50, 5, ConvolutionMode.Truncate, Activation.RELU)
+                .conv("conv2", 50, 5, ConvolutionMode.Truncate, Activation.RELU, false)
                 .maxPool("pool2", 2, 2, ConvolutionMode.Truncate)
                 .dense("dense1", 500, Activation.RELU, false)
                 .output("dense2", OUTPUTS)

@@ -43,7 +43,7 @@ public final class VggLike {
                 f.maxPool("pool" + ++pool, 2, 2, ConvolutionMode.Truncate);
             } else {
                 String name = "conv" + ++conv;
-                f.conv(name, scaled(channels, width), 3, ConvolutionMode.Same, Activation.IDENTITY).batchNormRelu(name);
+                f.conv(name, scaled(channels, width), 3, ConvolutionMode.Same, Activation.IDENTITY, conv == 1).batchNormRelu(name);
             }
         }
         return f.dense("fc1", scaled(FC, width), Activation.IDENTITY, false).batchNormRelu("fc1")

@@ -27,11 +27,15 @@ import java.util.Collection;
  *   new NativeConvolutionLayer.Builder(5, 5).nOut(20).convolutionMode(ConvolutionMode.Truncate)
  *       .activation(Activation.RELU).build();
  * </pre>
- * It has no fields of its own: DL4J's getters and setters carry every field through JSON and Java serialization.
+ * Its one field of its own, {@code skipInputGradient} (default false; only right for a network's first layer), makes
+ * backprop return no input gradient, so that the layer need not compute one; DL4J's getters and setters carry
+ * every other field through JSON and Java serialization.
  */
 public class NativeConvolutionLayer extends ConvolutionLayer {
 
     private static final long serialVersionUID = 1L;
+
+    private boolean skipInputGradient;
 
     /** For Jackson and Java serialization; use the {@link Builder}. */
     public NativeConvolutionLayer() {
@@ -39,7 +43,17 @@ public class NativeConvolutionLayer extends ConvolutionLayer {
 
     private NativeConvolutionLayer(Builder b) {
         super(b);
+        skipInputGradient = b.skipInputGradient;
         checkSupported();
+    }
+
+    /** Whether backprop returns no input gradient (only right for a network's first layer). */
+    public boolean isSkipInputGradient() {
+        return skipInputGradient;
+    }
+
+    public void setSkipInputGradient(boolean skipInputGradient) {
+        this.skipInputGradient = skipInputGradient;
     }
 
     /** @throws IllegalArgumentException naming the layer if it has a configuration the layer does not implement */
@@ -86,7 +100,8 @@ public class NativeConvolutionLayer extends ConvolutionLayer {
 
     @Override
     public boolean equals(Object o) {
-        return o == this || o instanceof NativeConvolutionLayer && super.equals(o);
+        return o == this || o instanceof NativeConvolutionLayer n && super.equals(o)
+                && skipInputGradient == n.skipInputGradient;
     }
 
     @Override
@@ -96,20 +111,27 @@ public class NativeConvolutionLayer extends ConvolutionLayer {
 
     @Override
     public int hashCode() {
-        return super.hashCode();
+        return 31 * super.hashCode() + Boolean.hashCode(skipInputGradient);
     }
 
     @Override
     public String toString() {
-        return "NativeConvolutionLayer(" + super.toString() + ")";
+        return "NativeConvolutionLayer(" + super.toString() + ", skipInputGradient=" + skipInputGradient + ")";
     }
 
     /** Builder, as DL4J's ConvolutionLayer.Builder. */
     public static class Builder extends Conv2dLayerBuilder<Builder> {
+        private boolean skipInputGradient;
 
         /** @param kernelSize kernel height and width (default 5x5) */
         public Builder(int... kernelSize) {
             super(kernelSize);
+        }
+
+        /** Backprop returns no input gradient (default false; only right for a network's first layer). */
+        public Builder skipInputGradient(boolean skipInputGradient) {
+            this.skipInputGradient = skipInputGradient;
+            return this;
         }
 
         @Override

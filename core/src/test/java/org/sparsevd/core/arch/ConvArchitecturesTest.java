@@ -11,6 +11,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.nd4j.common.primitives.Pair;
+import org.sparsevd.core.layers.FlatImagePreProcessor;
 import org.sparsevd.core.layers.NativeConvolutionLayer;
 import org.sparsevd.core.layers.SparseVdConvolutionLayer;
 import org.sparsevd.core.layers.SparseVdLayers;
@@ -18,6 +21,8 @@ import org.sparsevd.core.sparsity.LayerSparsity;
 import org.sparsevd.core.sparsity.SparsityReport;
 
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -110,6 +115,47 @@ class ConvArchitecturesTest {
                 layers.stream().map(LayerSparsity::weights).toList());
         fitsAndPredicts(net, 3072);
         fitsAndPredicts(init(AlexNetCifar.of(S, Variant.DROPOUT, 0.5)), 3072);
+    }
+
+    /**
+     * The first convolution of each architecture skips its input gradient (flat images enter through
+     * FlatImagePreProcessor, which lets the absent gradient through), with the parameter gradients it has when it
+     * computes one (the same noise seed; float, 1e-4 of each gradient's largest entry).
+     */
+    @Test
+    void theFirstConvolutionSkipsItsInputGradient() {
+        Map<String, Function<Variant, MultiLayerConfiguration>> archs = Map.of("lenet5", v -> Lenet5.of(S, v, 0.5),
+                "vgglike", v -> VggLike.of(S, v, 0.5, 0.125), "alexnet", v -> AlexNetCifar.of(S, v, 0.5));
+        for (var arch : archs.entrySet()) {
+            for (Variant v : Variant.values()) {
+                String what = arch.getKey() + " " + v;
+                MultiLayerConfiguration conf = arch.getValue().apply(v);
+                FlatImagePreProcessor images = assertInstanceOf(FlatImagePreProcessor.class, conf.getInputPreProcess(0));
+                MultiLayerNetwork skipping = init(conf);
+                MultiLayerNetwork full = init(arch.getValue().apply(v));
+                org.deeplearning4j.nn.conf.layers.Layer first = full.getLayer(0).conf().getLayer();
+                if (first instanceof SparseVdConvolutionLayer s) {
+                    assertTrue(s.isSkipInputGradient(), what);
+                    s.setSkipInputGradient(false);
+                } else {
+                    assertTrue(((NativeConvolutionLayer) first).isSkipInputGradient(), what);
+                    ((NativeConvolutionLayer) first).setSkipInputGradient(false);
+                }
+                int features = (int) (images.getInputHeight() * images.getInputWidth() * images.getNumChannels());
+                INDArray x = Nd4j.rand(DataType.FLOAT, 3, features);
+                INDArray y = Nd4j.zeros(DataType.FLOAT, 3, 10).putScalar(0, 1, 1).putScalar(1, 2, 1).putScalar(2, 3, 1);
+                Nd4j.getRandom().setSeed(5);
+                Pair<Gradient, INDArray> g1 = full.calculateGradients(x, y, null, null);
+                Nd4j.getRandom().setSeed(5);
+                Pair<Gradient, INDArray> g2 = skipping.calculateGradients(x, y, null, null);
+                assertNull(g2.getSecond(), what);
+                for (String p : g1.getFirst().gradientForVariable().keySet()) {
+                    INDArray a = g1.getFirst().getGradientFor(p);
+                    double diff = a.sub(g2.getFirst().getGradientFor(p)).amaxNumber().doubleValue();
+                    assertTrue(diff <= 1e-4 * a.amaxNumber().doubleValue(), p + " of " + what + ": " + diff);
+                }
+            }
+        }
     }
 
     @Test

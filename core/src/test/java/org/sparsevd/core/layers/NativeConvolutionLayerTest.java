@@ -24,6 +24,9 @@ import org.sparsevd.core.layers.impl.NativeConvolutionLayerImpl;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -40,8 +43,13 @@ class NativeConvolutionLayerTest {
     /** conv(2→3 channels, k×k) – tanh – conv(3→2, 3×3) – tanh – softmax output (3 classes), input 2x6x7. */
     private static MultiLayerNetwork net(boolean nativeConv, ConvolutionMode mode, int k, int stride, int pad,
                                          DataType dt) {
-        ConvolutionLayer.BaseConvBuilder<?> c1 = nativeConv ? new NativeConvolutionLayer.Builder(k, k)
-                : new ConvolutionLayer.Builder(k, k);
+        return net(nativeConv ? new NativeConvolutionLayer.Builder(k, k) : new ConvolutionLayer.Builder(k, k),
+                nativeConv, mode, stride, pad, dt);
+    }
+
+    /** As above with the first layer's builder given. */
+    private static MultiLayerNetwork net(ConvolutionLayer.BaseConvBuilder<?> c1, boolean nativeConv,
+                                         ConvolutionMode mode, int stride, int pad, DataType dt) {
         ConvolutionLayer.BaseConvBuilder<?> c2 = nativeConv ? new NativeConvolutionLayer.Builder(3, 3)
                 : new ConvolutionLayer.Builder(3, 3);
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).dataType(dt).updater(new NoOp())
@@ -127,6 +135,37 @@ class NativeConvolutionLayerTest {
         assertTrue(diff <= 1e-5 * scale, what + ": max difference " + diff + " against scale " + scale);
     }
 
+    /**
+     * A first layer that skips its input gradient returns none and the same parameter gradients: computed by
+     * Conv2d.weightGradient where it applies (stride 1), by conv2d_bp otherwise (stride 2). Double precision, so
+     * that the two computations agree to 1e-12.
+     */
+    @Test
+    void skippingTheInputGradientKeepsTheParameterGradients() {
+        Object[][] cases = {{ConvolutionMode.Truncate, 1, 1}, {ConvolutionMode.Same, 1, 0}, {ConvolutionMode.Truncate, 2, 1}};
+        for (Object[] c : cases) {
+            ConvolutionMode mode = (ConvolutionMode) c[0];
+            int stride = (int) c[1];
+            int pad = (int) c[2];
+            MultiLayerNetwork full = net(true, mode, 3, stride, pad, DataType.DOUBLE);
+            MultiLayerNetwork skipping = net(new NativeConvolutionLayer.Builder(3, 3).skipInputGradient(true), true,
+                    mode, stride, pad, DataType.DOUBLE);
+            assertEquals(full.params(), skipping.params());
+            INDArray x = input(4, 9, DataType.DOUBLE);
+            INDArray y = TestNets.oneHot(4, 3, new Random(9), DataType.DOUBLE);
+            Pair<Gradient, INDArray> g1 = full.calculateGradients(x, y, null, null);
+            Pair<Gradient, INDArray> g2 = skipping.calculateGradients(x, y, null, null);
+            assertNotNull(g1.getSecond());
+            assertNull(g2.getSecond(), "no input gradient, " + mode + " stride " + stride);
+            for (String p : g1.getFirst().gradientForVariable().keySet()) {
+                INDArray a = g1.getFirst().getGradientFor(p);
+                INDArray b = g2.getFirst().getGradientFor(p);
+                assertTrue(a.sub(b).amaxNumber().doubleValue() <= 1e-12 * a.amaxNumber().doubleValue(),
+                        "gradient of " + p + ", " + mode + " stride " + stride);
+            }
+        }
+    }
+
     @Test
     void jsonRoundTripKeepsClassAndFields() {
         MultiLayerConfiguration c = net(true, ConvolutionMode.Truncate, 3, 2, 1, DataType.FLOAT)
@@ -139,8 +178,15 @@ class NativeConvolutionLayerTest {
         assertEquals(2, l.getStride()[0]);
         assertEquals(1, l.getPadding()[1]);
         assertEquals(3, l.getKernelSize()[0]);
+        assertFalse(l.isSkipInputGradient());
         assertEquals(c, back);
         assertEquals(json, back.toJson());
+        MultiLayerConfiguration skipping = net(new NativeConvolutionLayer.Builder(3, 3).skipInputGradient(true), true,
+                ConvolutionMode.Truncate, 2, 1, DataType.FLOAT).getLayerWiseConfigurations();
+        MultiLayerConfiguration skippingBack = MultiLayerConfiguration.fromJson(skipping.toJson());
+        assertTrue(((NativeConvolutionLayer) skippingBack.getConf(0).getLayer()).isSkipInputGradient());
+        assertEquals(skipping, skippingBack);
+        assertNotEquals(c.getConf(0).getLayer(), skipping.getConf(0).getLayer());
         // not equal to DL4J's layer with the same fields, either way round
         ConvolutionLayer dl4j = (ConvolutionLayer) net(false, ConvolutionMode.Truncate, 3, 2, 1, DataType.FLOAT)
                 .getLayerWiseConfigurations().getConf(0).getLayer();

@@ -115,6 +115,18 @@ class SparseVdConvolutionLayerTest {
         assertNotNull(net.calculateGradients(x, y, null, null).getSecond());
     }
 
+    /** The weight gradients alone by one convolution each (Conv2d.weightGradient): Truncate, stride 1, padding 1. */
+    @Test
+    void gradientsMatchFiniteDifferencesTruncatePadding1SkippingTheInputGradient() {
+        assertTrue(check(spread(net(ConvolutionMode.Truncate, 1, 1, true, DataType.DOUBLE), 6), 3, 6));
+    }
+
+    /** Stride 2: conv2d_bp, its input gradient dropped. */
+    @Test
+    void gradientsMatchFiniteDifferencesTruncateStride2SkippingTheInputGradient() {
+        assertTrue(check(spread(net(ConvolutionMode.Truncate, 2, 1, true, DataType.DOUBLE), 7), 3, 7));
+    }
+
     @Test
     void klTermIsPartOfTheGradient() {
         MultiLayerNetwork net = spread(net(ConvolutionMode.Truncate, 1, 0, false, DataType.DOUBLE), 5);

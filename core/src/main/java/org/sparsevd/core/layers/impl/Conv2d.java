@@ -8,6 +8,7 @@ import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sparsevd.core.simd.DirectFloats;
 
 import java.util.Arrays;
 
@@ -16,6 +17,11 @@ import java.util.Arrays;
  * custom ops (oneDNN with the {@code linux-x86_64-onednn} natives): what the runtime convolution layers
  * ({@link SparseVdConvolutionLayerImpl}, {@link NativeConvolutionLayerImpl}) compute with. Kernel, stride, padding,
  * dilation and output size are those of DL4J's ConvolutionLayer for the configuration and input.
+ *
+ * <p>A network's first layer needs no input gradient, but {@code conv2d_bp} always computes one: for LeNet-5's conv1
+ * (1 input channel, 24×24 outputs) oneDNN's backward-data pass and the reorders of δ it brings cost about 5x the
+ * weight gradient. {@link #weightGradient} computes the weight and bias gradients alone, for the geometries where
+ * {@link #weightGradientByConvolution} holds.
  */
 record Conv2d(int[] kernel, int[] stride, int[] pad, int[] dilation, boolean same, long[] outShape)
         implements SparseVdLayerImpl.LinearMap {
@@ -66,6 +72,45 @@ record Conv2d(int[] kernel, int[] stride, int[] pad, int[] dilation, boolean sam
         op = bOrNull == null ? op.addInputs(x, w, delta).addOutputs(gradX, gradW)
                 : op.addInputs(x, w, bOrNull, delta).addOutputs(gradX, gradW, gradB);
         Nd4j.exec(op.build());
+    }
+
+    /**
+     * Whether {@link #weightGradient} applies to this convolution of {@code x}: stride 1, dilation 1 and the same
+     * padding before and after the input on each axis (any padding in Truncate or Strict mode; in Same mode an odd
+     * kernel), on ND4J's CPU backend (the arrays it hands libnd4j are permuted views; other backends' convolutions
+     * are not tested with them here).
+     */
+    boolean weightGradientByConvolution(INDArray x) {
+        return DirectFloats.hostMemory() && stride[0] == 1 && stride[1] == 1 && dilation[0] == 1 && dilation[1] == 1
+                && padAfter(0, x.size(2)) == pad[0] && padAfter(1, x.size(3)) == pad[1];
+    }
+
+    /** The padding after the input on axis {@code axis} (0 rows, 1 columns) of an input of {@code size}. */
+    private long padAfter(int axis, long size) {
+        return (outShape[2 + axis] - 1) * stride[axis] + (long) (kernel[axis] - 1) * dilation[axis] + 1 - size
+                - pad[axis];
+    }
+
+    /**
+     * dL/dW, and dL/db unless {@code gradBOrNull} is null, of conv(x, W) + b given δ = dL/d out, without dL/dx; only
+     * where {@link #weightGradientByConvolution}. With stride and dilation 1 and padding p on every side,
+     * <pre>
+     *   dL/dW[o, c, i, j] = Σ_n Σ_{y,x} δ[n, o, y, x] · x_p[n, c, y + i, x + j]
+     * </pre>
+     * is itself a convolution with padding p: of x with its batch and channel axes swapped ([C, N, H, W]) by δ, axes
+     * swapped too, as the kernel ([O, N, oH, oW]); its output [C, O, kH, kW] is dL/dW with the first two axes
+     * swapped. dL/db[o] = Σ_{n,y,x} δ[n, o, y, x].
+     */
+    void weightGradient(INDArray x, INDArray delta, INDArray gradW, INDArray gradBOrNull) {
+        int[] args = {(int) outShape[2], (int) outShape[3], 1, 1, pad[0], pad[1], 1, 1, 0, 0, 1};
+        INDArray swapped = Nd4j.createUninitialized(gradW.dataType(), gradW.size(1), gradW.size(0), kernel[0],
+                kernel[1]);
+        Nd4j.exec(DynamicCustomOp.builder("conv2d").addIntegerArguments(args)
+                .addInputs(x.permute(1, 0, 2, 3), delta.permute(1, 0, 2, 3)).addOutputs(swapped).build());
+        gradW.assign(swapped.permute(1, 0, 2, 3));
+        if (gradBOrNull != null) {
+            delta.sum(gradBOrNull.reshape(gradBOrNull.length()), 0, 2, 3);
+        }
     }
 
     /** libnd4j's integer arguments: kH, kW, sH, sW, pH, pW, dH, dW, same, NCHW, weights [oC, iC, kH, kW]. */

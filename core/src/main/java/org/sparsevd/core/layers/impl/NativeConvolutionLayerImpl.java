@@ -1,7 +1,6 @@
 package org.sparsevd.core.layers.impl;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -9,6 +8,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparsevd.core.layers.NativeConvolutionLayer;
 
 import static org.deeplearning4j.nn.params.ConvolutionParamInitializer.BIAS_KEY;
 import static org.deeplearning4j.nn.params.ConvolutionParamInitializer.WEIGHT_KEY;
@@ -21,9 +21,10 @@ import static org.deeplearning4j.nn.params.ConvolutionParamInitializer.WEIGHT_KE
  * <p>Forward: z = conv(x, W) + b, out = activation(z); in training x and z are cached ({@link ArrayType#INPUT})
  * for the backward pass. Backward: δ = dL/dz, (dL/dx, dL/dW, dL/db) = conv2d_bp(x, W, b, δ), the parameter gradients
  * written into the gradient views (DL4J's updater divides them by the minibatch size); dL/dx goes back through the
- * layer's input dropout, if any.
+ * layer's input dropout, if any. With skipInputGradient (a network's first layer) it returns no dL/dx and, where
+ * {@link Conv2d#weightGradientByConvolution} holds, computes none ({@link Conv2d#weightGradient}).
  */
-public class NativeConvolutionLayerImpl extends CachedForwardLayer<ConvolutionLayer> {
+public class NativeConvolutionLayerImpl extends CachedForwardLayer<NativeConvolutionLayer> {
 
     public NativeConvolutionLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType, 'c');
@@ -59,8 +60,15 @@ public class NativeConvolutionLayerImpl extends CachedForwardLayer<ConvolutionLa
         INDArray w = getParam(WEIGHT_KEY);
         INDArray gW = gradientViews.get(WEIGHT_KEY);
         INDArray gB = hasBias() ? gradientViews.get(BIAS_KEY) : null;
-        INDArray gradX = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), order);
-        Conv2d.of(layerConf(), x, w, layerId()).backprop(x, w, bias(), delta, gradX, gW, gB);
+        Conv2d conv = Conv2d.of(layerConf(), x, w, layerId());
+        boolean skip = layerConf().isSkipInputGradient();
+        INDArray gradX = null;
+        if (skip && conv.weightGradientByConvolution(x)) {
+            conv.weightGradient(x, delta, gW, gB);
+        } else {
+            gradX = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), order);
+            conv.backprop(x, w, bias(), delta, gradX, gW, gB);
+        }
         clearCaches();
 
         Gradient gradient = new DefaultGradient();
@@ -68,7 +76,7 @@ public class NativeConvolutionLayerImpl extends CachedForwardLayer<ConvolutionLa
             gradient.gradientForVariable().put(BIAS_KEY, gB);
         }
         gradient.gradientForVariable().put(WEIGHT_KEY, gW);
-        return new Pair<>(gradient, backpropDropOutIfPresent(gradX));
+        return new Pair<>(gradient, skip ? null : backpropDropOutIfPresent(gradX));
     }
 
     @Override

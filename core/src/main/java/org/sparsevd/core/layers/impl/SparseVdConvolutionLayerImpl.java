@@ -28,7 +28,9 @@ import static org.sparsevd.core.layers.spec.SparseVdParamInitializer.WEIGHT_KEY;
  *
  * <p><b>Backward</b>: with δ = dL/dz and P = ½·δ∘ε/σ (= dL/dσ²): (dL/dx, dL/dW, dL/db) = conv2d_bp(x, W, b, δ);
  * (dL/d(x∘x), dL/dexp(logσ²)) = conv2d_bp(x∘x, exp(logσ²), P); dL/dlogσ² = dL/dexp(logσ²)∘exp(logσ²);
- * the input gradient gets 2x∘dL/d(x∘x) added. The KL term of eq. 14 enters score and gradients exactly as in the
+ * the input gradient gets 2x∘dL/d(x∘x) added. A layer that skips its input gradient (a network's first) computes
+ * the two weight gradients alone where {@link Conv2d#weightGradientByConvolution} holds ({@link Conv2d#weightGradient}).
+ * The KL term of eq. 14 enters score and gradients exactly as in the
  * dense layer ({@link SparseVdLayerImpl}).
  */
 public class SparseVdConvolutionLayerImpl<C extends ConvolutionLayer & SparseVdLayer> extends SparseVdLayerImpl<C> {
@@ -48,13 +50,18 @@ public class SparseVdConvolutionLayerImpl<C extends ConvolutionLayer & SparseVdL
                                      boolean inputGradient, LayerWorkspaceMgr mgr) {
         Conv2d g = Conv2d.of(layerConf(), x, getParam(WEIGHT_KEY), layerId());
         OpExecutioner ex = Nd4j.getExecutioner();
-
-        INDArray gradX = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), order);
-        g.backprop(x, getParam(WEIGHT_KEY), getParam(BIAS_KEY), delta, gradX, gW, gB);
-
         INDArray p = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, delta.shape(), order);
         ex.exec(new MulOp(delta, cacheNoiseOverStd, p));
         p.muli(0.5);                                                      // P = dL/dσ² = ½δ∘ε/σ
+
+        if (!inputGradient && g.weightGradientByConvolution(x)) {
+            g.weightGradient(x, delta, gW, gB);
+            g.weightGradient(cacheInputSq, p, gLogSigma2, null);
+            ex.exec(new MulOp(gLogSigma2, cacheExpLogSigma2, gLogSigma2)); // dL/dlogσ² = dL/dexp(logσ²)∘exp(logσ²)
+            return null;
+        }
+        INDArray gradX = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), order);
+        g.backprop(x, getParam(WEIGHT_KEY), getParam(BIAS_KEY), delta, gradX, gW, gB);
         INDArray gradXSq = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, x.shape(), order);
         g.backprop(cacheInputSq, cacheExpLogSigma2, null, p, gradXSq, gLogSigma2, null);
         ex.exec(new MulOp(gLogSigma2, cacheExpLogSigma2, gLogSigma2));    // dL/dlogσ² = dL/dexp(logσ²)∘exp(logσ²)
