@@ -102,7 +102,7 @@ record Conv2d(int[] kernel, int[] stride, int[] pad, int[] dilation, boolean sam
      * swapped. dL/db[o] = Σ_{n,y,x} δ[n, o, y, x].
      */
     void weightGradient(INDArray x, INDArray delta, INDArray gradW, INDArray gradBOrNull) {
-        int[] args = {(int) outShape[2], (int) outShape[3], 1, 1, pad[0], pad[1], 1, 1, 0, 0, 1};
+        int[] args = iArgs((int) outShape[2], (int) outShape[3], 1, 1, pad[0], pad[1], 1, 1, false);
         INDArray swapped = Nd4j.createUninitialized(gradW.dataType(), gradW.size(1), gradW.size(0), kernel[0],
                 kernel[1]);
         Nd4j.exec(DynamicCustomOp.builder("conv2d").addIntegerArguments(args)
@@ -113,9 +113,13 @@ record Conv2d(int[] kernel, int[] stride, int[] pad, int[] dilation, boolean sam
         }
     }
 
-    /** libnd4j's integer arguments: kH, kW, sH, sW, pH, pW, dH, dW, same, NCHW, weights [oC, iC, kH, kW]. */
+    /** libnd4j's integer arguments of this convolution. */
     private int[] iArgs() {
-        return new int[]{kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], dilation[0], dilation[1],
-                same ? 1 : 0, 0, 1};
+        return iArgs(kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], dilation[0], dilation[1], same);
+    }
+
+    /** libnd4j's integer arguments: kH, kW, sH, sW, pH, pW, dH, dW, same, NCHW, weights [oC, iC, kH, kW]. */
+    private static int[] iArgs(int kH, int kW, int sH, int sW, int pH, int pW, int dH, int dW, boolean same) {
+        return new int[]{kH, kW, sH, sW, pH, pW, dH, dW, same ? 1 : 0, 0, 1};
     }
 }
