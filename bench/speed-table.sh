@@ -4,8 +4,8 @@
 # (and OUT_DIR/table.md).
 #   - `train` LeNet-300-100 with the defaults (embedded local mode, 2 workers, global batch 100, --sync allreduce)
 #     on FULL (default 60,000: all) Fashion-MNIST training images, and the same with --sync average (dl4j-spark
-#     parameter averaging, F = 10); --workers 1, LeNet-5 Sparse VD (also with --sync average) and --variant plain
-#     on LIMIT (default 12,000) images: bench_train's epochs (lib.sh: 4, the KL term on from epoch 2); examples/s of
+#     parameter averaging, F = 10); --workers 1 (with the launcher's OpenMP threads and with one), LeNet-5 Sparse VD
+#     (also with --sync average) and --variant plain on LIMIT (default 12,000) images: bench_train's epochs (lib.sh: 4, the KL term on from epoch 2); examples/s of
 #     the training parts of epochs 3 and later, and of epoch 2 (the first with the KL term, JIT warm-up included),
 #     from Spark's event log (bench/spark_rounds.py: the first round's job submitted to the last one's end;
 #     evaluation is outside it), and the peak RSS of the whole run (/usr/bin/time);
@@ -35,6 +35,9 @@ train() {
 train lenet300-defaults "$data" --model lenet300 --limit-train "$full"
 train lenet300-average "$data" --model lenet300 --sync average --limit-train "$full"
 train lenet300-workers1 "$data" --model lenet300 --workers 1 --limit-train "$limit"
+# the same with ThroughputBench's one OpenMP thread (the launcher gives one worker on 2 cores two: BENCHMARKS.md,
+# "One worker's OpenMP threads")
+OMP_NUM_THREADS=1 train lenet300-workers1-omp1 "$data" --model lenet300 --workers 1 --limit-train "$limit"
 train lenet5-sparsevd "$data" --model lenet5 --limit-train "$limit"
 train lenet5-sparsevd-average "$data" --model lenet5 --sync average --limit-train "$limit"
 train lenet5-plain "$data" --model lenet5 --variant plain --limit-train "$limit"
