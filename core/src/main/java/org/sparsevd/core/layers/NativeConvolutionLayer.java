@@ -89,6 +89,7 @@ public class NativeConvolutionLayer extends ConvolutionLayer {
                                                        DataType networkDataType) {
         LayerValidation.assertNInNOutSet("NativeConvolutionLayer", getLayerName(), layerIndex, getNIn(), getNOut());
         checkSupported();
+        SparseVdOverrides.warnIfSkippingNotFirst(this, skipInputGradient, layerIndex);
         BaseLayer<?> made = new NativeConvolutionLayerImpl(conf, networkDataType);
         made.setListeners(trainingListeners);
         made.setIndex(layerIndex);

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What {@link SparseVdDenseLayer} and {@link SparseVdConvolutionLayer} do alike in the methods they override. The
  * two extend different DL4J configuration classes (a convolution layer must be DL4J's {@code ConvolutionLayer} for
- * input types and preprocessors), so they cannot inherit it: each override is one call here.
+ * input types and preprocessors), so they cannot inherit it: each override is one call here. The warning about
+ * skipInputGradient on a layer that is not a network's first serves {@link NativeConvolutionLayer} too.
  */
 final class SparseVdOverrides {
     private SparseVdOverrides() {
@@ -39,11 +40,7 @@ final class SparseVdOverrides {
         String type = layer.getClass().getSimpleName();
         LayerValidation.assertNInNOutSet(type, layer.getLayerName(), layerIndex, layer.getNIn(), layer.getNOut());
         layer.getSparseVd().checkLayer(type, layer.getLayerName(), unsupported, true);
-        if (layer.isSkipInputGradient() && layerIndex != 0) {
-            LoggerFactory.getLogger(layer.getClass()).warn("{} \"{}\" (index {}) has skipInputGradient=true: it "
-                    + "returns no input gradient, which is only correct for a network's first layer", type,
-                    layer.getLayerName(), layerIndex);
-        }
+        warnIfSkippingNotFirst(layer, layer.isSkipInputGradient(), layerIndex);
         BaseLayer<?> made = runtime.get();
         made.setListeners(listeners);
         made.setIndex(layerIndex);
@@ -83,5 +80,15 @@ final class SparseVdOverrides {
     /** The layer's toString: its class name, DL4J's fields ({@code inherited}), then its settings. */
     static String describe(SparseVdLayer layer, String inherited) {
         return layer.getClass().getSimpleName() + "(" + inherited + layer.getSparseVd().describe() + ")";
+    }
+
+    /** Warns when a layer other than a network's first ({@code layerIndex} 0) skips its input gradient. */
+    static void warnIfSkippingNotFirst(org.deeplearning4j.nn.conf.layers.Layer layer, boolean skipInputGradient,
+                                       int layerIndex) {
+        if (skipInputGradient && layerIndex != 0) {
+            LoggerFactory.getLogger(layer.getClass()).warn("{} \"{}\" (index {}) has skipInputGradient=true: it "
+                    + "returns no input gradient, which is only correct for a network's first layer",
+                    layer.getClass().getSimpleName(), layer.getLayerName(), layerIndex);
+        }
     }
 }
