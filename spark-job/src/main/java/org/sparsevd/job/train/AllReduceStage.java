@@ -113,12 +113,14 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
         BarrierTaskContext task = BarrierTaskContext.get();
         MultiLayerNetwork replica = replica(network.network());
         int params = (int) replica.numParams();
-        float[] mine = exchange == null ? null : new float[params];
+        // two arrays in turn for this worker's gradient: the exchange may read the last step's until this one's sum
+        float[][] mine = exchange == null ? null : new float[][] {new float[params], new float[params]};
         float[] total = exchange == null ? null : new float[params];
         try (GradientExchange sum = exchange == null ? null : exchange.join(task.stageAttemptNumber(),
                 task.partitionId(), params)) {
             for (int step = 0; step < steps; step++) {
-                step(sum, replica, batches.hasNext() ? batches.next() : null, mine, total);
+                step(sum, replica, batches.hasNext() ? batches.next() : null, mine == null ? null : mine[step & 1],
+                        total);
             }
             if (sum != null) {
                 sum.checkSame(digest(replica));
@@ -188,8 +190,8 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
 
     /**
      * One optimizer step on the global minibatch; {@code share} is this worker's part, or {@code null};
-     * {@code mine} and {@code total} hold the exchanged gradients (reused from step to step; {@code null} without an
-     * exchange).
+     * {@code mine} and {@code total} hold the exchanged gradients ({@code mine} one of two arrays taken in turn,
+     * {@code total} reused from step to step; {@code null} without an exchange).
      */
     private void step(GradientExchange exchange, MultiLayerNetwork replica, DataSet share, float[] mine,
                       float[] total) throws IOException {

@@ -14,7 +14,9 @@ interface GradientExchange extends Closeable {
     /**
      * Sends this worker's share of a step, {@code examples} examples (0: none) and their {@code gradient}, and sets
      * {@code total} to the sum of all workers' gradients in worker order ({@code gradient} is not read, and may be
-     * {@code null}, when {@code examples} is 0).
+     * {@code null}, when {@code examples} is 0). The exchange may read {@code gradient} until this worker's next call
+     * of {@code sum} has returned (in local mode the other workers add it up in their own time): a worker passes two
+     * arrays in turn.
      *
      * @return the examples of the whole step
      */

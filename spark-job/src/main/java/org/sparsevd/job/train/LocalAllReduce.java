@@ -18,11 +18,12 @@ import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
  *   <li>task 0 hands its result back as it is, not as a Java-serialized task result;</li>
  *   <li>the workers add their gradients in shared memory instead of sending each through a TCP connection to the
  *       {@link AllReduceHub} and the sum back (with one worker there is nothing to add, and the stage does not
- *       join). Per step each worker publishes its gradient (the array it passes, not a copy) and example count,
- *       waits for the others, adds its 1/W slice of the elements over the W gradients in worker order, exactly as
- *       the hub does (element i is (((g0 + g1) + g2) + ...), workers without examples skipped: the same bits),
- *       waits again and copies the whole sum. After the stage's last step the workers compare the digests of their
- *       replicas.</li>
+ *       join). Per step each worker publishes its gradient (the array it passes, not a copy) and example count and
+ *       waits for the others; then, with two workers, each adds both gradients over all elements into its own total
+ *       and goes on; with more, each adds its 1/W slice of the elements over the W gradients into a shared total,
+ *       waits again and copies the whole sum ({@link #ONE_MEETING_WORKERS}). Either way in worker order, exactly as
+ *       the hub does (element i is (((g0 + g1) + g2) + ...), workers without examples skipped: the same bits).
+ *       After the stage's last step the workers compare the digests of their replicas.</li>
  * </ul>
  * The bits are those of a broadcast, the hub and a serialized result (SparkTrainerTest compares them). The tasks
  * find the stage in a static map, so they must see the driver's classes: with
@@ -38,6 +39,14 @@ final class LocalAllReduce implements GradientExchange.Host {
     private static final Map<Long, LocalAllReduce> OPEN = new ConcurrentHashMap<>();
     /** How long a worker at the barrier spins before it waits on the monitor. */
     static final long SPIN_NANOS = 500_000;
+    /**
+     * Up to this many workers each adds all W gradients itself, and the workers meet once a step; with more, each
+     * adds its 1/W slice and they meet a second time before copying the sum. Per worker and step, in gradients read
+     * or written: W + 1 against 1 + 1/W + 2 (the slice's sum, then copying the whole): 3 against 3.5 at W = 2, 4
+     * against 3.3 at W = 3, so the one meeting saves the second wait at no cost only for two workers
+     * (BENCHMARKS.md, "One meeting a step for two workers").
+     */
+    static final int ONE_MEETING_WORKERS = 2;
 
     /** What the stage's closure carries: the token of the driver's stage in this JVM. */
     record Key(long token) implements GradientExchange.Point, AllReduceStage.State {
@@ -167,14 +176,19 @@ final class LocalAllReduce implements GradientExchange.Host {
         }
     }
 
-    /** One stage attempt: what its workers share, and the barrier they meet at twice a step. */
+    /**
+     * One stage attempt: what its workers share, and the barrier they meet at once or twice a step. The gradients
+     * and counts of consecutive steps take turns in two slots: with one meeting a step a worker may publish its next
+     * step's while another still adds up this one's (it cannot get two steps ahead: the next meeting waits for all).
+     */
     private final class Attempt {
         final int number;
         final boolean[] joined = new boolean[workers];
-        final float[][] gradients = new float[workers][];
-        final int[] counts = new int[workers];
+        final float[][][] gradients = new float[2][workers][];
+        final int[][] counts = new int[2][workers];
         final long[] digests = new long[workers];
-        final float[] total = new float[params];
+        /** The shared sum of the slices, with more than {@link #ONE_MEETING_WORKERS} workers. */
+        final float[] total = workers > ONE_MEETING_WORKERS ? new float[params] : null;
         private int arrived;
         private volatile long generation;
         private volatile boolean ended;
@@ -287,35 +301,47 @@ final class LocalAllReduce implements GradientExchange.Host {
             if (step > steps) {
                 throw failed(when, "more steps than the stage has");
             }
-            attempt.counts[partition] = examples;
-            attempt.gradients[partition] = examples == 0 ? null : gradient;
+            int slot = step & 1;
+            attempt.counts[slot][partition] = examples;
+            attempt.gradients[slot][partition] = examples == 0 ? null : gradient;
             await(when);
             int global = 0;
-            for (int n : attempt.counts) {
+            for (int n : attempt.counts[slot]) {
                 global += n;
             }
             if (global == 0) {
                 throw failed(when, "no worker had examples");
             }
-            int from = (int) ((long) params * partition / workers);
-            int to = (int) ((long) params * (partition + 1) / workers);
+            if (attempt.total == null) {
+                addInOrder(attempt.gradients[slot], total, 0, params);
+            } else {
+                addInOrder(attempt.gradients[slot], attempt.total, (int) ((long) params * partition / workers),
+                        (int) ((long) params * (partition + 1) / workers));
+                await(when);
+                System.arraycopy(attempt.total, 0, total, 0, params);
+            }
+            return global;
+        }
+
+        /**
+         * Sets elements {@code from} to {@code to} (exclusive) of {@code sum} to the sum of {@code gradients}' in
+         * worker order, the absent ({@code null}) ones skipped.
+         */
+        private static void addInOrder(float[][] gradients, float[] sum, int from, int to) {
             boolean first = true;
-            for (float[] g : attempt.gradients) {
+            for (float[] g : gradients) {
                 if (g == null) {
                     continue;
                 }
                 if (first) {
-                    System.arraycopy(g, from, attempt.total, from, to - from);
+                    System.arraycopy(g, from, sum, from, to - from);
                     first = false;
                 } else {
                     for (int i = from; i < to; i++) {
-                        attempt.total[i] += g[i];
+                        sum[i] += g[i];
                     }
                 }
             }
-            await(when);
-            System.arraycopy(attempt.total, 0, total, 0, params);
-            return global;
         }
 
         @Override

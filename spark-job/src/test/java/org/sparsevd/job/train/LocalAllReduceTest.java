@@ -91,6 +91,70 @@ class LocalAllReduceTest {
     }
 
     /**
+     * Two workers meet once a step ({@link LocalAllReduce#ONE_MEETING_WORKERS}), so one may publish its next step's
+     * gradient while the other still adds up this one's: over 300 steps with random pauses at random places, every
+     * worker's every total is g0 + g1 of that step to the bit (g0 alone where worker 1 has no examples), and every
+     * example count that step's. Each worker fills its next array only right before its next call, as
+     * {@link AllReduceStage} does, so an exchange that read a step's arrays or counts after the meeting of the next
+     * would add the wrong step's.
+     */
+    @Test
+    void twoWorkersMeetOnceAStepAndAddTheirOwnStep() throws Exception {
+        int steps = 300;
+        Random random = new Random(11);
+        float[][][] gradients = new float[2][steps][];
+        int[][] examples = new int[2][steps];
+        for (int s = 0; s < steps; s++) {
+            for (int w = 0; w < 2; w++) {
+                gradients[w][s] = ExchangeWorkers.gradient(random, PARAMS);
+                examples[w][s] = w == 1 && s % 7 == 3 ? 0 : 1 + random.nextInt(50);
+            }
+        }
+        try (LocalAllReduce local = new LocalAllReduce(START, 2, steps, 60_000)) {
+            List<Future<float[][]>> futures = new ArrayList<>();
+            int[][] counts = new int[2][steps];
+            for (int w = 0; w < 2; w++) {
+                int me = w;
+                futures.add(threads.start(local.point(), 0, me, exchange -> {
+                    Random pauses = new Random(me);
+                    float[][] mine = new float[2][PARAMS];
+                    float[][] totals = new float[steps][PARAMS];
+                    for (int s = 0; s < steps; s++) {
+                        pause(pauses);
+                        System.arraycopy(gradients[me][s], 0, mine[s & 1], 0, PARAMS);
+                        counts[me][s] = exchange.sum(examples[me][s], examples[me][s] == 0 ? null : mine[s & 1],
+                                totals[s]);
+                        pause(pauses);
+                    }
+                    exchange.checkSame(1);
+                    return totals;
+                }));
+            }
+            for (int w = 0; w < 2; w++) {
+                float[][] totals = futures.get(w).get(60, TimeUnit.SECONDS);
+                for (int s = 0; s < steps; s++) {
+                    float[] expected = gradients[0][s].clone();
+                    if (examples[1][s] > 0) {
+                        for (int i = 0; i < PARAMS; i++) {
+                            expected[i] += gradients[1][s][i];
+                        }
+                    }
+                    assertArrayEquals(bits(expected), bits(totals[s]), "worker " + w + " step " + s);
+                    assertEquals(examples[0][s] + examples[1][s], counts[w][s], "worker " + w + " step " + s);
+                }
+            }
+            assertNull(local.failure());
+        }
+    }
+
+    /** Sometimes nothing, sometimes up to 0.3 ms of pause: the two workers overtake each other at random. */
+    private static void pause(Random random) {
+        if (random.nextBoolean()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(random.nextInt(300_000));
+        }
+    }
+
+    /**
      * A worker whose task fails after 2 of 5 steps (it leaves the exchange): the other, waiting in step 3, fails at
      * once (long before the 10-minute timeout) with one line, and the exchange says which worker left when.
      */
