@@ -3,9 +3,10 @@
 # after another, so that every ratio comes from the same conditions; raw outputs under OUT_DIR, the table on stdout
 # (and OUT_DIR/table.md).
 #   - `train` LeNet-300-100 with the defaults (embedded local mode, 2 workers, global batch 100, --sync allreduce)
-#     on FULL (default 60,000: all) Fashion-MNIST training images, and the same with --sync average (dl4j-spark
-#     parameter averaging, F = 10); --workers 1 (with the launcher's OpenMP threads and with one), LeNet-5 Sparse VD
-#     (also with --sync average) and --variant plain on LIMIT (default 12,000) images: bench_train's epochs (lib.sh: 4, the KL term on from epoch 2); examples/s of
+#     on FULL (default 60,000: all) Fashion-MNIST training images (8 epochs), the same with --sync average
+#     (dl4j-spark parameter averaging, F = 10), and --workers 1 (with the launcher's OpenMP threads and with one);
+#     --workers 1, LeNet-5 Sparse VD (also with --sync average) and --variant plain on LIMIT (default 12,000)
+#     images: bench_train's epochs (lib.sh: 4, the KL term on from epoch 2); examples/s of
 #     the training parts of epochs 3 and later, and of epoch 2 (the first with the KL term, JIT warm-up included),
 #     from Spark's event log (bench/spark_rounds.py: the first round's job submitted to the last one's end;
 #     evaluation is outside it), and the peak RSS of the whole run (/usr/bin/time);
@@ -15,6 +16,8 @@
 #   - ThroughputBench (one JVM, OMP_NUM_THREADS=1, best of 2 passes over LIMIT images), LeNet-300-100 and LeNet-5;
 #   - the PyTorch reference (/usr/bin/python3 ../shared/reference/torch_sparsevd.py --threads 2, best of 2 epochs
 #     of LIMIT images), LeNet-300-100 and LeNet-5;
+#   - bench/concurrent-throughput.sh: single-thread trainers alone, two JVMs at once and two threads of one JVM,
+#     at minibatches of 50 (a worker's share of the defaults' 100) and 100, LeNet-300-100;
 #   - FloorBench (FLOPs per example, this machine's GEMM rate, the floor) and the application jar's size.
 # Build first: mvn -q -B -DskipTests package
 source "$(dirname "$0")/lib.sh"
@@ -32,8 +35,14 @@ train() {
   rows+=("train $name ($n examples)|$rate|$first|$rss|$load")
 }
 
-train lenet300-defaults "$data" --model lenet300 --limit-train "$full"
+# the defaults over 8 epochs: the JIT is still speeding the workers up in epochs 3-5 (BENCHMARKS.md, "Two trainers at
+# once: the baseline of the defaults' target")
+BENCH_EPOCHS=8 train lenet300-defaults "$data" --model lenet300 --limit-train "$full"
 train lenet300-average "$data" --model lenet300 --sync average --limit-train "$full"
+# one worker on the whole set too: its epochs 3+ come after 120,000 examples, when the JIT is done, as ThroughputBench
+# measures after its warm-up pass
+train lenet300-workers1-full "$data" --model lenet300 --workers 1 --limit-train "$full"
+OMP_NUM_THREADS=1 train lenet300-workers1-full-omp1 "$data" --model lenet300 --workers 1 --limit-train "$full"
 train lenet300-workers1 "$data" --model lenet300 --workers 1 --limit-train "$limit"
 # the same with ThroughputBench's one OpenMP thread (the launcher gives one worker on 2 cores two: BENCHMARKS.md,
 # "One worker's OpenMP threads")
@@ -62,11 +71,14 @@ for model in lenet300 lenet5; do
   rows+=("PyTorch reference $model, --threads 2 ($limit examples, best of 2 epochs)|$rate|||$load")
 done
 
+"$root/bench/concurrent-throughput.sh" "$out/concurrent" lenet300 > /dev/null
 OMP_NUM_THREADS=1 SPARSEVD_BLAS_THREADS=1 "$root/bench/run.sh" FloorBench 50 2 > "$out/floor.txt" 2> /dev/null
 jar="$(ls "$root"/spark-job/target/sparsevd-spark-job-*-app.jar)"
 
 {
   speed_rows what "${rows[@]}"
+  echo
+  cat "$out/concurrent/table.md"
   echo
   echo "Application jar: $(basename "$jar"), $(stat -c %s "$jar") bytes"
   echo

@@ -35,9 +35,7 @@ public final class ThroughputBench {
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         String model = args.length > 3 ? args[3] : "lenet300";
         NativeThreads.apply();
-        LabeledImages train = IdxDataset.loadDirectory(new java.io.File(dir).toURI(), null,
-                new org.apache.hadoop.conf.Configuration()).train();
-        train = TrainingSubset.limit(train, examples, 1);
+        LabeledImages train = trainingImages(dir, examples);
         List<DataSet> batches = Minibatches.of(train, 100, null);
         ArchitectureSettings settings = ArchitectureSettings.defaults(train.count());
 
@@ -65,6 +63,12 @@ public final class ThroughputBench {
                 + Nd4j.factory().blas().getMaxThreads() + ", "
                 + Nd4j.getBackend().getClass().getSimpleName() + ", blas " + Nd4j.factory().blas().getBlasVendor());
         System.out.println(t.render());
+    }
+
+    /** A seeded random subset of {@code examples} of the Fashion-MNIST training images in IDX directory {@code dir}. */
+    static LabeledImages trainingImages(String dir, int examples) {
+        return TrainingSubset.limit(IdxDataset.loadDirectory(new java.io.File(dir).toURI(), null,
+                new org.apache.hadoop.conf.Configuration()).train(), examples, 1);
     }
 
     /** {@code model}'s network (lenet300 or lenet5) in variant {@code v}, initialized. */
