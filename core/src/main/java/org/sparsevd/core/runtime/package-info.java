@@ -1,2 +1,2 @@
-/** Settings of the native ND4J runtime of a JVM: the BLAS thread count ({@link org.sparsevd.core.runtime.NativeThreads}). */
+/** Settings of the native ND4J runtime of a JVM: the BLAS thread count and a training thread's OpenMP threads ({@link org.sparsevd.core.runtime.NativeThreads}). */
 package org.sparsevd.core.runtime;

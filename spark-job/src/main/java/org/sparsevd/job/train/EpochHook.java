@@ -16,7 +16,7 @@ import org.sparsevd.core.seed.NoiseSeed;
 
 /**
  * Runs on the executors around every minibatch update of one epoch. Before the update it sets the executor's BLAS
- * threads once ({@link NativeThreads}) and seeds the noise of the
+ * threads once and the worker thread's OpenMP threads for its network ({@link NativeThreads}) and seeds the noise of the
  * local reparameterization trick from (run seed, epoch, batch content), so a batch draws the same noise whichever
  * executor fits it; after the update it adds the batch's objective (DL4J's score: its data loss plus the KL term
  * klWeight/N·KL the layers added to it), its data loss (the score minus those terms, without recomputing them) and
@@ -48,6 +48,7 @@ final class EpochHook implements TrainingHook {
     @Override
     public void preUpdate(DataSet minibatch, Model model) {
         NativeThreads.apply();
+        NativeThreads.forNetwork(((MultiLayerNetwork) model).getLayerWiseConfigurations());
         NoiseSeed.apply(seed, epoch, (org.nd4j.linalg.dataset.DataSet) minibatch);
         countCorrect((MultiLayerNetwork) model);
     }
