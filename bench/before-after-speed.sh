@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench/before-after-speed.sh OUT_DIR BEFORE_TREE [AFTER_TREE]: the `train` rows of bench/speed-table.sh, each run with
 # BEFORE_TREE's build and then AFTER_TREE's (default: this tree), interleaved, so a change's effect on every row is
-# measured in one run: LeNet-300-100 with the defaults on all 60,000 images, --workers 1 (also with one OpenMP
-# thread, as ThroughputBench), LeNet-5 Sparse VD and --variant plain on 12,000 (bench_train: examples/s of epochs 3+
+# measured in one run: LeNet-300-100 with the defaults on all 60,000 images, --workers 1 (also with the JVM on one
+# OpenMP thread, as ThroughputBench; a tree from a84e124 on runs a dense network's worker on one thread either way),
+# LeNet-5 Sparse VD and --variant plain on 12,000 (bench_train: examples/s of epochs 3+
 # and of epoch 2, peak RSS); then
 # ThroughputBench of AFTER_TREE (one JVM, one thread): LeNet-300-100 on 12,000 images, LeNet-5 on 3,000. Both trees
 # built first (mvn -q -B -DskipTests package); the table on stdout and in OUT_DIR/table.md.

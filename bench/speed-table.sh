@@ -40,12 +40,13 @@ train() {
 BENCH_EPOCHS=8 train lenet300-defaults "$data" --model lenet300 --limit-train "$full"
 train lenet300-average "$data" --model lenet300 --sync average --limit-train "$full"
 # one worker on the whole set too: its epochs 3+ come after 120,000 examples, when the JIT is done, as ThroughputBench
-# measures after its warm-up pass
+# measures after its warm-up pass. Each --workers 1 row also with the JVM started on ThroughputBench's one OpenMP
+# thread (the launcher gives one worker on 2 cores two: BENCHMARKS.md, "One worker's OpenMP threads"); since a84e124 a
+# dense network's worker thread runs one either way ("A dense network's workers on one OpenMP thread"), so the two
+# rows of a pair differ only in the JVM's other threads
 train lenet300-workers1-full "$data" --model lenet300 --workers 1 --limit-train "$full"
 OMP_NUM_THREADS=1 train lenet300-workers1-full-omp1 "$data" --model lenet300 --workers 1 --limit-train "$full"
 train lenet300-workers1 "$data" --model lenet300 --workers 1 --limit-train "$limit"
-# the same with ThroughputBench's one OpenMP thread (the launcher gives one worker on 2 cores two: BENCHMARKS.md,
-# "One worker's OpenMP threads")
 OMP_NUM_THREADS=1 train lenet300-workers1-omp1 "$data" --model lenet300 --workers 1 --limit-train "$limit"
 train lenet5-sparsevd "$data" --model lenet5 --limit-train "$limit"
 train lenet5-sparsevd-average "$data" --model lenet5 --sync average --limit-train "$limit"
