@@ -31,8 +31,9 @@ import static org.sparsevd.core.kl.KlApproximation.K3;
  *
  * <p>Bit for bit reproducible: exp and log are {@link Lanes}' (no SVML), every element goes through the same lane
  * operations (the tail too, zero-padded through {@link DirectFloats#tail}), and Σ KL is reduced in a fixed order
- * ({@link Lanes#PARTIAL_SUMS} float partial sums by index, moved into doubles every {@value #FLUSH_EVERY}
- * elements, added in index order), so the result does not depend on the lane count, on the JIT, or on the CPU.
+ * ({@link Lanes#PARTIAL_SUMS} float partial sums by index, added into one double per block of {@value #BLOCK}
+ * elements, the blocks' doubles added in block order), so the result does not depend on the lane count, on the JIT,
+ * on the CPU, or on how callers split the elements at block boundaries.
  *
  * <p>Only arrays that {@link DirectFloats#supports} are handled here; callers fall back to the ND4J formulation
  * otherwise, and never load this class unless {@link DirectFloats#enabled()}.
@@ -40,8 +41,11 @@ import static org.sparsevd.core.kl.KlApproximation.K3;
 public final class FusedKlKernel {
     private static final VectorSpecies<Float> S = Lanes.FLOATS;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    /** Partial sums move into doubles every this many elements (a multiple of every lane count). */
-    private static final int FLUSH_EVERY = 4096;
+    /**
+     * Σ KL is reduced in blocks of this many elements (a multiple of every lane count and of the chunk): each block's
+     * partial sums are added into a double of its own, and the blocks' doubles in block order ({@link #sum}).
+     */
+    public static final int BLOCK = 4096;
     private static final float K1F = (float) K1;
     private static final float K2F = (float) K2;
     private static final float K3F = (float) K3;
@@ -71,38 +75,81 @@ public final class FusedKlKernel {
 
     /**
      * See {@link org.sparsevd.core.kl.SparseVdKl#addGradient}; the arrays must pass {@link DirectFloats#supports} and
-     * the clip range {@link #supportsClip}.
+     * the clip range {@link #supportsClip}. The same as {@link #addGradient(ByteBuffer, ByteBuffer, boolean,
+     * ByteBuffer, ByteBuffer, int, int, double, double, double, double[])} over all elements, then {@link #sum}.
      */
     public static double addGradient(INDArray w, INDArray expLogSigma2, INDArray gradW, INDArray gradLogSigma2,
                                      double coef, double logAlphaMin, double logAlphaMax) {
         int n = Math.toIntExact(w.length());
-        ByteBuffer bw = DirectFloats.buffer(w);
-        ByteBuffer be = DirectFloats.buffer(expLogSigma2);
-        ByteBuffer bgw = DirectFloats.buffer(gradW);
-        ByteBuffer bgl = DirectFloats.buffer(gradLogSigma2);
+        double[] blockSums = new double[blocks(n)];
+        addGradient(DirectFloats.buffer(w), DirectFloats.buffer(expLogSigma2), false, DirectFloats.buffer(gradW),
+                DirectFloats.buffer(gradLogSigma2), 0, n, coef, logAlphaMin, logAlphaMax, blockSums);
+        return sum(blockSums);
+    }
+
+    /** How many blocks of {@value #BLOCK} elements Σ KL of {@code n} elements is reduced in (see {@link #sum}). */
+    public static int blocks(int n) {
+        return (n + BLOCK - 1) / BLOCK;
+    }
+
+    /** Σ KL from its block sums: added in block order, so however the blocks were split among callers. */
+    public static double sum(double[] blockSums) {
+        double kl = 0;
+        for (double b : blockSums) {
+            kl += b;
+        }
+        return kl;
+    }
+
+    /**
+     * The KL term's gradient and value for elements [from, to) of one layer's parameters: adds {@code coef · dKL/dW}
+     * to {@code gradW} and {@code coef · dKL/dlogσ²} to {@code gradLogSigma2} there, and sets the sums of KL of the
+     * blocks of {@value #BLOCK} elements it covers ({@code blockSums[from / BLOCK]} up to that of element
+     * {@code to - 1}). The buffers are whole arrays of floats ({@link DirectFloats#buffer}). A block's sum depends
+     * on its elements alone, so callers that split a layer's elements at multiples of {@value #BLOCK} (workers
+     * sharing a step) get, with {@link #sum}, the bits of one call over all of them.
+     *
+     * @param sigma2    exp(logσ²) as the forward pass computed it, or logσ² itself if {@code isLog} (its exp is
+     *                  then computed here with the forward pass's {@link Lanes#exp}: the same bits)
+     * @param from      a multiple of {@value #BLOCK}
+     * @param blockSums of at least {@link #blocks}(to) elements
+     */
+    public static void addGradient(ByteBuffer w, ByteBuffer sigma2, boolean isLog, ByteBuffer gradW,
+                                   ByteBuffer gradLogSigma2, int from, int to, double coef, double logAlphaMin,
+                                   double logAlphaMax, double[] blockSums) {
         if (!supportsClip(logAlphaMin, logAlphaMax)) {
             throw new IllegalArgumentException("log alpha clip range [" + logAlphaMin + ", " + logAlphaMax
                     + "] exceeds the kernel's ±" + CLIP_LIMIT);
+        }
+        if (from < 0 || from % BLOCK != 0 || to < from || blockSums.length < blocks(to)) {
+            throw new IllegalArgumentException("elements [" + from + ", " + to + ") with " + blockSums.length
+                    + " block sums: the range must start at a multiple of " + BLOCK + " and the sums cover it");
         }
         float yMin = (float) Math.exp(-logAlphaMax);
         float yMax = (float) Math.exp(-logAlphaMin);
         float c = (float) coef;
         float[] partial = new float[Lanes.PARTIAL_SUMS];
-        double[] total = new double[Lanes.PARTIAL_SUMS];
-        int bound = S.loopBound(n);
-        addGradient(bw, be, bgw, bgl, 0, bound, bound, c, yMin, yMax, partial, total);
-        if (bound < n) {
-            ByteBuffer[] t = DirectFloats.tail(bound, n - bound, S.length(), bw, be, bgw, bgl);
-            addGradient(t[0], t[1], t[2], t[3], bound, S.length(), n - bound, c, yMin, yMax, partial, total);
-            DirectFloats.untail(t[2], bgw, bound, n - bound);
-            DirectFloats.untail(t[3], bgl, bound, n - bound);
+        java.util.Arrays.fill(blockSums, from / BLOCK, blocks(to), 0.0);
+        Chunk chunk = new Chunk(isLog);
+        int bound = from + S.loopBound(to - from);
+        addGradient(slice(w, from, bound), slice(sigma2, from, bound), slice(gradW, from, bound),
+                slice(gradLogSigma2, from, bound), from, bound - from, bound - from, c, yMin, yMax, partial, blockSums,
+                chunk);
+        if (bound < to) {
+            ByteBuffer[] t = DirectFloats.tail(bound, to - bound, S.length(), w, sigma2, gradW, gradLogSigma2);
+            addGradient(t[0], t[1], t[2], t[3], bound, S.length(), to - bound, c, yMin, yMax, partial, blockSums,
+                    chunk);
+            DirectFloats.untail(t[2], gradW, bound, to - bound);
+            DirectFloats.untail(t[3], gradLogSigma2, bound, to - bound);
         }
-        flush(partial, total);
-        double kl = 0;
-        for (double t : total) {
-            kl += t;
+        if (to > from) {
+            flush(partial, blockSums, (to - 1) / BLOCK);
         }
-        return kl;
+    }
+
+    /** Floats [from, to) of {@code b}, as a buffer of their own (index 0 = element {@code from}). */
+    private static ByteBuffer slice(ByteBuffer b, int from, int to) {
+        return b.slice(from * Float.BYTES, (to - from) * Float.BYTES).order(ORDER);
     }
 
     /**
@@ -116,26 +163,32 @@ public final class FusedKlKernel {
      * several times slower). Each stage has at most one exp or log. Every vector loop of the kernels is a method
      * named {@code *Stage}, which the JVM options of {@link Lanes} keep from being inlined into its callers.
      */
-    private static void addGradient(ByteBuffer bw, ByteBuffer be, ByteBuffer bgw, ByteBuffer bgl, int first,
+    private static void addGradient(ByteBuffer bw, ByteBuffer bs, ByteBuffer bgw, ByteBuffer bgl, int first,
                                     int length, int valid, float c, float yMin, float yMax, float[] partial,
-                                    double[] total) {
-        Chunk chunk = new Chunk();
+                                    double[] blockSums, Chunk chunk) {
         for (int from = 0; from < length; from += CHUNK) {
             int to = Math.min(length, from + CHUNK);
-            alphaStage(bw, be, from, to, yMin, yMax, chunk);
+            if (chunk.exp != null) {
+                expStage(bs, from, chunk.exp, to - from);
+                alphaStage(bw, chunk.exp, from, from, to, yMin, yMax, chunk);
+            } else {
+                alphaStage(bw, bs, 0, from, to, yMin, yMax, chunk);
+            }
             sigmoidStage(from, to, chunk);
             klStage(bw, bgw, bgl, first, from, to, valid, c, chunk, partial);
-            if (((first + to) & (FLUSH_EVERY - 1)) == 0) {
-                flush(partial, total);
+            if (((first + to) & (BLOCK - 1)) == 0) {
+                flush(partial, blockSums, (first + to) / BLOCK - 1);
             }
         }
     }
 
-    /** Elements per chunk of {@link #addGradient}: a multiple of every lane count, dividing {@link #FLUSH_EVERY}. */
+    /** Elements per chunk of {@link #addGradient}: a multiple of every lane count, dividing {@link #BLOCK}. */
     private static final int CHUNK = 512;
 
     /** The lanes one chunk's stages hand on, index 0 being the chunk's first element. */
     private static final class Chunk {
+        /** exp(logσ²) of the chunk, when the caller passes logσ² (else null: it passes exp(logσ²)). */
+        final ByteBuffer exp;
         /** y = 1/α clipped to [1/α_max, 1/α_min]. */
         final float[] y = new float[CHUNK];
         /** −log α = log y. */
@@ -146,17 +199,21 @@ public final class FusedKlKernel {
         final float[] b = new float[CHUNK];
         /** 1/(u·b), u = 1 + y. */
         final float[] inv = new float[CHUNK];
+
+        Chunk(boolean isLog) {
+            exp = isLog ? ByteBuffer.allocateDirect(CHUNK * Float.BYTES).order(ORDER) : null;
+        }
     }
 
-    /** y = 1/α = (W² + ε)/σ², its clip-range gate, log y. */
-    private static void alphaStage(ByteBuffer bw, ByteBuffer be, int from, int to, float yMin, float yMax,
+    /** y = 1/α = (W² + ε)/σ², its clip-range gate, log y; element i of {@code bw} is element i - eFirst of {@code be}. */
+    private static void alphaStage(ByteBuffer bw, ByteBuffer be, int eFirst, int from, int to, float yMin, float yMax,
                                    Chunk chunk) {
         FloatVector zero = FloatVector.zero(S);
         for (int i = from; i < to; i += S.length()) {
             int off = i * Float.BYTES;
             int j = i - from;
             FloatVector wv = FloatVector.fromByteBuffer(S, bw, off, ORDER);
-            FloatVector ev = FloatVector.fromByteBuffer(S, be, off, ORDER);
+            FloatVector ev = FloatVector.fromByteBuffer(S, be, (i - eFirst) * Float.BYTES, ORDER);
             // everything below follows from y = 1/α and two divisions, so that the kernel makes three divisions
             // instead of five (they dominate on CPUs that split 256-bit division)
             FloatVector y = wv.mul(wv).add(EPS).div(ev);                          // the tail's ev = 0: +∞, clipped
@@ -226,11 +283,14 @@ public final class FusedKlKernel {
         return index;
     }
 
-    private static void flush(float[] partial, double[] total) {
+    /** Adds the partial sums, in lane order, to the sum of block {@code block}, and zeroes them. */
+    private static void flush(float[] partial, double[] blockSums, int block) {
+        double sum = 0;
         for (int j = 0; j < partial.length; j++) {
-            total[j] += partial[j];
+            sum += partial[j];
             partial[j] = 0;
         }
+        blockSums[block] += sum;
     }
 
     /**
@@ -242,19 +302,23 @@ public final class FusedKlKernel {
         ByteBuffer bs = DirectFloats.buffer(src);
         ByteBuffer bd = DirectFloats.buffer(dst);
         int bound = S.loopBound(n);
-        expStage(bs, bd, bound);
+        expStage(bs, 0, bd, bound);
         if (bound < n) {
             ByteBuffer[] t = DirectFloats.tail(bound, n - bound, S.length(), bs, bd);
-            expStage(t[0], t[1], S.length());
+            expStage(t[0], 0, t[1], S.length());
             DirectFloats.untail(t[1], bd, bound, n - bound);
         }
     }
 
-    /** The vector loop of {@link #exp(INDArray, INDArray)} over {@code length} floats, a multiple of the lane count. */
-    private static void expStage(ByteBuffer src, ByteBuffer dst, int length) {
+    /**
+     * The vector loop of {@link #exp(INDArray, INDArray)}: floats [from, from + length) of {@code src} to [0, length)
+     * of {@code dst}; {@code length} a multiple of the lane count.
+     */
+    private static void expStage(ByteBuffer src, int from, ByteBuffer dst, int length) {
         for (int i = 0; i < length; i += S.length()) {
             int off = i * Float.BYTES;
-            Lanes.exp(FloatVector.fromByteBuffer(S, src, off, ORDER)).intoByteBuffer(dst, off, ORDER);
+            Lanes.exp(FloatVector.fromByteBuffer(S, src, off + from * Float.BYTES, ORDER)).intoByteBuffer(dst, off,
+                    ORDER);
         }
     }
 }

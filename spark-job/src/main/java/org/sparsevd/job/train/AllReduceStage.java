@@ -19,6 +19,7 @@ import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sparsevd.core.optim.StepShards;
 import org.sparsevd.core.simd.DirectFloats;
 import scala.collection.Iterator;
 import scala.collection.JavaConverters;
@@ -33,23 +34,33 @@ import scala.runtime.AbstractFunction1;
  *   <li>the worker computes the gradient of its share of the global minibatch (its next minibatch of B/W examples,
  *       or none once its block has run out) with DL4J's {@code computeGradientAndScore}, under the hooks of the
  *       epoch (noise seed, losses, accuracy, examples) exactly as dl4j-spark calls them around a fit;</li>
- *   <li>each worker sends its gradient and example count to the driver's {@link AllReduceHub}, which sums them in
- *       worker order and sends the sum back to every worker, so every replica holds the same bits (in local mode
- *       the workers add them in shared memory in the same order, {@link LocalAllReduce}; a stage of one worker
- *       skips this: the sum of its gradient alone is that gradient);</li>
- *   <li>each applies what DL4J's {@code StochasticGradientDescent} applies in {@code fit}: the network's updater
- *       (the configured Adam, e.g. {@code FusedAdam}) with the minibatch size set to the examples of the whole
- *       step, then {@code params -= update}, the iteration count + 1 and the constraints.</li>
+ *   <li>the workers' gradients are summed in worker order, so every replica holds the same bits: each worker sends
+ *       its gradient and example count to the driver's {@link AllReduceHub}, which sends the sum back to every
+ *       worker; in local mode the workers add them in shared memory in the same order ({@link LocalAllReduce}); a
+ *       stage of one worker skips this (the sum of its gradient alone is that gradient);</li>
+ *   <li>what DL4J's {@code StochasticGradientDescent} applies in {@code fit}: the KL term's gradient, the division
+ *       by the examples of the whole step, Adam, {@code params -= update}, the iteration count + 1 and the
+ *       constraints.</li>
  * </ol>
- * Why this is one step on the global minibatch: DL4J's gradient of a minibatch is the sum over its examples of the
- * data term's gradient plus, in the Sparse VD layers, minibatch · klWeight/N times the KL gradient (the updater
- * divides the whole gradient by the minibatch size). Summed over the workers that is the sum over all B examples
- * plus B · klWeight/N · ∇KL; the updater divides it by B: the mean data gradient plus klWeight/N · ∇KL, what one JVM
- * with minibatch B computes, up to the order of the float additions. Adam then sees the same gradient on every
- * replica, so the replicas never drift apart. The networks here configure no gradient normalization (checked by
- * {@link AllReduceRounds}), so the updater needs only the flattened gradient. Task 0 hands back the parameters,
- * Adam state and iteration count at the end of the stage, after the exchange has checked that all replicas hold the
- * same bits. The stage is a Spark barrier stage so that its W tasks run at once; they exchange nothing through Spark.
+ * With ND4J's CPU backend and the fused kernels (the default; {@link StepShards#supports}) the Sparse VD layers
+ * leave the KL term out of their backprop, and the per-parameter work of step 3 (the KL gradient, Adam, the
+ * update) is {@link StepShards}': in local mode each of the W workers sums, updates and hands over only its own
+ * 1/W shard of the parameters and copies the others' ({@link GradientExchange.Sharded}), so that this work, about
+ * half of a LeNet-300-100 step, is split between the cores instead of done on each; through the hub, or alone, a
+ * worker takes every shard itself. Otherwise the layers add the KL term in backprop and the network's updater takes
+ * the step.
+ *
+ * <p>Why this is one step on the global minibatch: DL4J's gradient of a minibatch of B examples is the sum over
+ * its examples of the data term's gradient plus, in the Sparse VD layers, B · klWeight/N times the KL gradient
+ * (the updater divides the whole gradient by the minibatch size). The sharded step adds B · klWeight/N · ∇KL once
+ * to the workers' summed data gradients; the other sums the workers' gradients, each with its own n_w ·
+ * klWeight/N · ∇KL (Σ n_w = B). Either way the updater divides by B: the mean data gradient plus klWeight/N · ∇KL,
+ * what one JVM with minibatch B computes, up to the order of the float additions. Adam then sees the same gradient
+ * on every replica, so the replicas never drift apart. The networks here configure no gradient normalization
+ * (checked by {@link AllReduceRounds}), so the updater needs only the flattened gradient. Task 0 hands back the
+ * parameters, Adam state and iteration count at the end of the stage, after the exchange has checked that all
+ * replicas hold the same bits. The stage is a Spark barrier stage so that its W tasks run at once; they exchange
+ * nothing through Spark.
  */
 final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator<AllReduceStage.Result>>
         implements Serializable {
@@ -113,14 +124,30 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
         BarrierTaskContext task = BarrierTaskContext.get();
         MultiLayerNetwork replica = replica(network.network());
         int params = (int) replica.numParams();
-        // two arrays in turn for this worker's gradient: the exchange may read the last step's until this one's sum
-        float[][] mine = exchange == null ? null : new float[][] {new float[params], new float[params]};
-        float[] total = exchange == null ? null : new float[params];
         try (GradientExchange sum = exchange == null ? null : exchange.join(task.stageAttemptNumber(),
                 task.partitionId(), params)) {
-            for (int step = 0; step < steps; step++) {
-                step(sum, replica, batches.hasNext() ? batches.next() : null, mine == null ? null : mine[step & 1],
-                        total);
+            if (StepShards.supports(replica)) {
+                GradientExchange.Sharded shared = sum instanceof GradientExchange.Sharded s ? s : null;
+                StepShards shards = new StepShards(replica, shared == null ? 1 : shared.workers());
+                shards.klTermByCaller(true);
+                // this worker's data gradient: the exchange may read the last step's until this one's sum
+                float[][] mine = sum == null || shared != null ? null : new float[][] {new float[params],
+                        new float[params]};
+                float[] total = mine == null ? null : new float[params];
+                for (int step = 0; step < steps; step++) {
+                    shardedStep(sum, shards, replica, batches.hasNext() ? batches.next() : null,
+                            mine == null ? null : mine[step & 1], total);
+                }
+                if (shared != null) {
+                    shared.gatherState();
+                }
+            } else {
+                float[][] mine = sum == null ? null : new float[][] {new float[params], new float[params]};
+                float[] total = sum == null ? null : new float[params];
+                for (int step = 0; step < steps; step++) {
+                    step(sum, replica, batches.hasNext() ? batches.next() : null, mine == null ? null : mine[step & 1],
+                            total);
+                }
             }
             if (sum != null) {
                 sum.checkSame(digest(replica));
@@ -189,30 +216,17 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
     }
 
     /**
-     * One optimizer step on the global minibatch; {@code share} is this worker's part, or {@code null};
-     * {@code mine} and {@code total} hold the exchanged gradients ({@code mine} one of two arrays taken in turn,
-     * {@code total} reused from step to step; {@code null} without an exchange).
+     * One optimizer step on the global minibatch through the network's updater; {@code share} is this worker's part,
+     * or {@code null}; {@code mine} and {@code total} hold the exchanged gradients ({@code mine} one of two arrays
+     * taken in turn, {@code total} reused from step to step; {@code null} without an exchange).
      */
     private void step(GradientExchange exchange, MultiLayerNetwork replica, DataSet share, float[] mine,
                       float[] total) throws IOException {
         INDArray gradient = replica.getGradientsViewArray();
-        int examples = 0;
-        if (share != null) {
-            for (TrainingHook hook : hooks) {
-                hook.preUpdate(share, replica);
-            }
-            replica.setInput(share.getFeatures());
-            replica.setLabels(share.getLabels());
-            replica.computeGradientAndScore();
-            examples = share.numExamples();
-        }
+        int examples = computeGradient(replica, share);
         int global = examples;
         if (exchange != null) {
-            if (examples > 0) {
-                copy(gradient, mine);
-            }
-            global = exchange.sum(examples, examples == 0 ? null : mine, total);
-            copy(total, gradient);
+            global = sum(exchange, examples, gradient, mine, total);
         } else if (examples == 0) {
             throw new IllegalStateException("the one worker of an all-reduce stage ran out of minibatches");
         }
@@ -223,8 +237,83 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
         replica.getUpdater().update(replica, new DefaultGradient(gradient), iteration, epoch, global,
                 LayerWorkspaceMgr.noWorkspaces());
         replica.params().subi(gradient.reshape(gradient.length()));
-        conf.setIterationCount(iteration + 1);
-        replica.applyConstraints(iteration + 1, epoch);
+        endStep(replica, share);
+    }
+
+    /**
+     * One optimizer step on the global minibatch through {@code shards}, whose network's layers leave the KL term to
+     * it: with a {@link GradientExchange.Sharded} exchange this worker sums, updates and shares its own shard of the
+     * parameters and copies the others'; with any other (or none) it sums the data gradients whole and takes every
+     * shard itself. {@code mine} and {@code total} as in {@link #step}, {@code null} unless the exchange sums
+     * {@code float[]}s.
+     */
+    private void shardedStep(GradientExchange exchange, StepShards shards, MultiLayerNetwork replica, DataSet share,
+                             float[] mine, float[] total) throws IOException {
+        int examples = computeGradient(replica, share);
+        double dataScore = replica.score();
+        GradientExchange.Sharded shared = exchange instanceof GradientExchange.Sharded s && mine == null ? s : null;
+        int global = examples;
+        if (shared != null) {
+            global = shared.sumShard(examples, shards);
+        } else if (exchange != null) {
+            global = sum(exchange, examples, replica.getGradientsViewArray(), mine, total);
+        } else if (examples == 0) {
+            throw new IllegalStateException("the one worker of an all-reduce stage ran out of minibatches");
+        }
+        MultiLayerConfiguration conf = replica.getLayerWiseConfigurations();
+        int iteration = conf.getIterationCount();
+        int epoch = conf.getEpochCount();
+        if (shared != null) {
+            int partition = BarrierTaskContext.get().partitionId();
+            shards.update(partition, global, iteration, epoch);
+            shared.gatherShards();
+        } else {
+            for (int s = 0; s < shards.shards(); s++) {
+                shards.update(s, global, iteration, epoch);
+            }
+        }
+        if (share != null) {
+            shards.score(dataScore);
+        }
+        endStep(replica, share);
+    }
+
+    /**
+     * The gradient and score of this worker's {@code share} (or nothing, {@code null}) by DL4J's
+     * {@code computeGradientAndScore}, under the epoch's hooks as dl4j-spark calls them around a fit.
+     *
+     * @return the share's examples
+     */
+    private int computeGradient(MultiLayerNetwork replica, DataSet share) {
+        if (share == null) {
+            return 0;
+        }
+        for (TrainingHook hook : hooks) {
+            hook.preUpdate(share, replica);
+        }
+        replica.setInput(share.getFeatures());
+        replica.setLabels(share.getLabels());
+        replica.computeGradientAndScore();
+        return share.numExamples();
+    }
+
+    /** Sums {@code gradient} over the workers through {@code float[]}s and sets it to the sum. */
+    private static int sum(GradientExchange exchange, int examples, INDArray gradient, float[] mine, float[] total)
+            throws IOException {
+        if (examples > 0) {
+            copy(gradient, mine);
+        }
+        int global = exchange.sum(examples, examples == 0 ? null : mine, total);
+        copy(total, gradient);
+        return global;
+    }
+
+    /** The end of every step: the iteration count + 1, the constraints, and the hooks after a share. */
+    private void endStep(MultiLayerNetwork replica, DataSet share) {
+        MultiLayerConfiguration conf = replica.getLayerWiseConfigurations();
+        int iteration = conf.getIterationCount() + 1;
+        conf.setIterationCount(iteration);
+        replica.applyConstraints(iteration, conf.getEpochCount());
         if (share != null) {
             replica.clearLayersStates();
             for (TrainingHook hook : hooks) {

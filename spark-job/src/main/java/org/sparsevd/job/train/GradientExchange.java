@@ -3,6 +3,7 @@ package org.sparsevd.job.train;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Serializable;
+import org.sparsevd.core.optim.StepShards;
 
 /**
  * One worker's side of the gradient sum of an all-reduce stage ({@link AllReduceStage}): through the driver's
@@ -24,6 +25,35 @@ interface GradientExchange extends Closeable {
 
     /** Fails unless every worker sent the same {@code digest} of its replica. */
     void checkSame(long digest) throws IOException;
+
+    /**
+     * An exchange whose workers' replicas share the memory of one JVM, so that each worker takes one shard of every
+     * step's per-parameter work ({@link StepShards}: its part of the gradient sum, the KL term, Adam and the
+     * parameter update) and copies the others' results, instead of every worker doing all of it.
+     */
+    interface Sharded extends GradientExchange {
+        /** The number of workers: the shards of each step, worker i taking shard i. */
+        int workers();
+
+        /**
+         * Sends this worker's share of a step, {@code examples} examples (0: none) whose data gradient is in the
+         * gradient view of {@code shards}' network, and, once every worker has, sets this worker's shard of that
+         * view to the sum of all workers' gradients there in worker order ({@link StepShards#sumGradients}). The
+         * other workers read this worker's gradient until {@link #gatherShards}.
+         *
+         * @return the examples of the whole step
+         */
+        int sumShard(int examples, StepShards shards) throws IOException;
+
+        /**
+         * Waits until every worker has updated its shard ({@link StepShards#update}), then copies the others' shards
+         * of the parameters and KL block sums into this worker's replica ({@link StepShards#copyShard}).
+         */
+        void gatherShards() throws IOException;
+
+        /** After the stage's last {@link #gatherShards}: copies the others' shards of the updater state. */
+        void gatherState();
+    }
 
     /** Where a stage's tasks find the exchange: what the stage's closure carries. */
     interface Point extends Serializable {

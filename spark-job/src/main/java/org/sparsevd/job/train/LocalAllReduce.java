@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
+import org.sparsevd.core.optim.StepShards;
 
 /**
  * An all-reduce stage ({@link AllReduceStage}) in Spark's local mode, where the driver and the W tasks of a stage are
@@ -18,12 +19,16 @@ import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
  *   <li>task 0 hands its result back as it is, not as a Java-serialized task result;</li>
  *   <li>the workers add their gradients in shared memory instead of sending each through a TCP connection to the
  *       {@link AllReduceHub} and the sum back (with one worker there is nothing to add, and the stage does not
- *       join). Per step each worker publishes its gradient (the array it passes, not a copy) and example count and
- *       waits for the others; then, with two workers, each adds both gradients over all elements into its own total
- *       and goes on; with more, each adds its 1/W slice of the elements over the W gradients into a shared total,
- *       waits again and copies the whole sum ({@link #ONE_MEETING_WORKERS}). Either way in worker order, exactly as
- *       the hub does (element i is (((g0 + g1) + g2) + ...), workers without examples skipped: the same bits).
- *       After the stage's last step the workers compare the digests of their replicas.</li>
+ *       join). With the fused kernels ({@link GradientExchange.Sharded}) each worker publishes its replica's
+ *       {@link StepShards} and example count and waits for the others; then each adds the W gradients over its own
+ *       shard of the parameters into its own gradient view, takes its shard's KL gradient, Adam step and update,
+ *       waits again and copies the other shards' parameters and KL block sums from their workers' replicas (after
+ *       the last step, their Adam state too). Otherwise each publishes its gradient (the array it passes, not a
+ *       copy) and, with two workers, adds both gradients over all elements into its own total and goes on; with
+ *       more, each adds its 1/W slice of the elements over the W gradients into a shared total, waits again and
+ *       copies the whole sum ({@link #ONE_MEETING_WORKERS}). Either way in worker order, exactly as the hub does
+ *       (element i is (((g0 + g1) + g2) + ...), workers without examples skipped: the same bits). After the stage's
+ *       last step the workers compare the digests of their replicas.</li>
  * </ul>
  * The bits are those of a broadcast, the hub and a serialized result (SparkTrainerTest compares them). The tasks
  * find the stage in a static map, so they must see the driver's classes: with
@@ -187,6 +192,8 @@ final class LocalAllReduce implements GradientExchange.Host {
         final float[][][] gradients = new float[2][workers][];
         final int[][] counts = new int[2][workers];
         final long[] digests = new long[workers];
+        /** Each worker's shards of its replica's steps, once it has summed a shard ({@link Member#sumShard}). */
+        final StepShards[] stepShards = new StepShards[workers];
         /** The shared sum of the slices, with more than {@link #ONE_MEETING_WORKERS} workers. */
         final float[] total = workers > ONE_MEETING_WORKERS ? new float[params] : null;
         private int arrived;
@@ -278,7 +285,7 @@ final class LocalAllReduce implements GradientExchange.Host {
     }
 
     /** One worker's side of an attempt. */
-    private final class Member implements GradientExchange {
+    private final class Member implements GradientExchange.Sharded {
         private final Attempt attempt;
         private final int partition;
         private int step;
@@ -296,22 +303,10 @@ final class LocalAllReduce implements GradientExchange.Host {
                         + (gradient == null ? "no" : gradient.length) + " and a total of " + total.length
                         + " values for a network of " + params + " parameters");
             }
-            step++;
-            String when = "step " + step + " of " + steps;
-            if (step > steps) {
-                throw failed(when, "more steps than the stage has");
-            }
+            String when = nextStep();
             int slot = step & 1;
-            attempt.counts[slot][partition] = examples;
             attempt.gradients[slot][partition] = examples == 0 ? null : gradient;
-            await(when);
-            int global = 0;
-            for (int n : attempt.counts[slot]) {
-                global += n;
-            }
-            if (global == 0) {
-                throw failed(when, "no worker had examples");
-            }
+            int global = meet(when, examples);
             if (attempt.total == null) {
                 addInOrder(attempt.gradients[slot], total, 0, params);
             } else {
@@ -321,6 +316,77 @@ final class LocalAllReduce implements GradientExchange.Host {
                 System.arraycopy(attempt.total, 0, total, 0, params);
             }
             return global;
+        }
+
+        @Override
+        public int workers() {
+            return workers;
+        }
+
+        @Override
+        public int sumShard(int examples, StepShards shards) throws IOException {
+            if (examples < 0 || shards.shards() != workers) {
+                throw new IllegalArgumentException(examples + " examples and " + shards.shards() + " shards for a "
+                        + workers + "-worker stage");
+            }
+            String when = nextStep();
+            attempt.stepShards[partition] = shards;
+            int global = meet(when, examples);
+            boolean[] counted = new boolean[workers];
+            for (int w = 0; w < workers; w++) {
+                counted[w] = attempt.counts[step & 1][w] > 0;
+            }
+            shards.sumGradients(attempt.stepShards, counted, partition);
+            return global;
+        }
+
+        /** Counts the next step: what a failure in it is called. */
+        private String nextStep() throws IOException {
+            step++;
+            String when = "step " + step + " of " + steps;
+            if (step > steps) {
+                throw failed(when, "more steps than the stage has");
+            }
+            return when;
+        }
+
+        /**
+         * Publishes this worker's {@code examples} of the step (after its share) and waits for the others': the
+         * examples of the whole step.
+         */
+        private int meet(String when, int examples) throws IOException {
+            int[] counts = attempt.counts[step & 1];
+            counts[partition] = examples;
+            await(when);
+            int global = 0;
+            for (int n : counts) {
+                global += n;
+            }
+            if (global == 0) {
+                throw failed(when, "no worker had examples");
+            }
+            return global;
+        }
+
+        @Override
+        public void gatherShards() throws IOException {
+            await("the update of step " + step + " of " + steps);
+            StepShards mine = attempt.stepShards[partition];
+            for (int w = 0; w < workers; w++) {
+                if (w != partition) {
+                    mine.copyShard(attempt.stepShards[w], w);
+                }
+            }
+        }
+
+        @Override
+        public void gatherState() {
+            StepShards mine = attempt.stepShards[partition];
+            for (int w = 0; w < workers; w++) {
+                if (w != partition) {
+                    mine.copyShardState(attempt.stepShards[w], w);
+                }
+            }
         }
 
         /**

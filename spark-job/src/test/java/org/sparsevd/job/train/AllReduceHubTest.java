@@ -34,14 +34,8 @@ class AllReduceHubTest {
     void everyWorkerGetsTheSumInWorkerOrder() throws Exception {
         int workers = 3;
         int steps = 3;
-        Random random = new Random(7);
-        float[][][] gradients = new float[workers][steps][];
+        float[][][] gradients = ExchangeWorkers.gradients(new Random(7), workers, steps, PARAMS);
         int[][] examples = {{50, 50, 50}, {50, 50, 0}, {50, 50, 20}};
-        for (int w = 0; w < workers; w++) {
-            for (int s = 0; s < steps; s++) {
-                gradients[w][s] = ExchangeWorkers.gradient(random, PARAMS);
-            }
-        }
         try (AllReduceHub hub = new AllReduceHub("localhost", 0, workers, PARAMS, steps, 60_000)) {
             List<Future<float[][]>> results = new ArrayList<>();
             int[][] counts = new int[workers][steps];

@@ -52,6 +52,17 @@ final class ExchangeWorkers implements AutoCloseable {
         return g;
     }
 
+    /** {@link #gradient}s of {@code workers} workers' {@code steps} steps: [worker][step]. */
+    static float[][][] gradients(Random random, int workers, int steps, int params) {
+        float[][][] g = new float[workers][steps][];
+        for (int w = 0; w < workers; w++) {
+            for (int s = 0; s < steps; s++) {
+                g[w][s] = gradient(random, params);
+            }
+        }
+        return g;
+    }
+
     /** The raw bits of {@code v}, to compare float arrays bit for bit. */
     static int[] bits(float[] v) {
         int[] b = new int[v.length];

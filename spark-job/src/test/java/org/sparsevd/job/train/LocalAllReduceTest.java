@@ -16,10 +16,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sparsevd.core.arch.ArchitectureSettings;
+import org.sparsevd.core.arch.Lenet300;
+import org.sparsevd.core.optim.StepShards;
 
 /** Local mode's in-JVM exchange, without Spark: the hub's bits, and its failures end every worker at once. */
 class LocalAllReduceTest {
@@ -28,6 +32,8 @@ class LocalAllReduceTest {
     private static final NetBroadcastTuple START = new NetBroadcastTuple((MultiLayerConfiguration) null,
             Nd4j.zeros(DataType.FLOAT, PARAMS), null);
     private final ExchangeWorkers threads = new ExchangeWorkers(PARAMS);
+    /** The example counts of three workers' three steps: worker 1 has none in the last. */
+    private static final int[][] THREE_WORKERS_EXAMPLES = {{50, 50, 50}, {50, 50, 0}, {50, 50, 20}};
 
     @AfterEach
     void stop() {
@@ -43,14 +49,8 @@ class LocalAllReduceTest {
     void everyWorkerGetsTheHubsBits() throws Exception {
         int workers = 3;
         int steps = 3;
-        Random random = new Random(7);
-        float[][][] gradients = new float[workers][steps][];
-        for (int w = 0; w < workers; w++) {
-            for (int s = 0; s < steps; s++) {
-                gradients[w][s] = ExchangeWorkers.gradient(random, PARAMS);
-            }
-        }
-        int[][] examples = {{50, 50, 50}, {50, 50, 0}, {50, 50, 20}};
+        float[][][] gradients = ExchangeWorkers.gradients(new Random(7), workers, steps, PARAMS);
+        int[][] examples = THREE_WORKERS_EXAMPLES;
         List<List<float[][]>> both = new ArrayList<>();
         List<int[][]> counts = new ArrayList<>();
         try (AllReduceHub hub = new AllReduceHub("localhost", 0, workers, PARAMS, steps, 60_000);
@@ -88,6 +88,84 @@ class LocalAllReduceTest {
             assertArrayEquals(counts.get(0)[w], counts.get(1)[w]);
         }
         assertEquals(70, counts.get(1)[0][2], "the last step: 50 + 20 examples, none from worker 1");
+    }
+
+    /**
+     * With the fused kernels each worker sums, updates and hands over its own shard ({@link GradientExchange.Sharded}):
+     * three workers over three steps of a Sparse VD LeNet-300-100 (worker 1 without examples in the last) end with
+     * the parameter and Adam-state bits of one replica that sums the same gradients in worker order and takes the
+     * whole step itself, and agree on every example count.
+     */
+    @Test
+    void threeWorkersEachUpdateTheirShardAndEndWithOneReplicasBits() throws Exception {
+        int workers = 3;
+        int steps = 3;
+        MultiLayerConfiguration conf = Lenet300.sparseVd(ArchitectureSettings.defaults(1000).withKlWeight(0.5)
+                .withLearningRate(0.01));
+        MultiLayerNetwork whole = network(conf);
+        int params = (int) whole.numParams();
+        float[][][] gradients = ExchangeWorkers.gradients(new Random(5), workers, steps, params);
+        int[][] examples = THREE_WORKERS_EXAMPLES;
+        StepShards one = new StepShards(whole, 1);
+        one.klTermByCaller(true);
+        for (int s = 0; s < steps; s++) {
+            float[] sum = null;
+            int global = 0;
+            for (int w = 0; w < workers; w++) {
+                if (examples[w][s] > 0) {
+                    global += examples[w][s];
+                    if (sum == null) {
+                        sum = gradients[w][s].clone();
+                    } else {
+                        for (int i = 0; i < params; i++) {
+                            sum[i] += gradients[w][s][i];
+                        }
+                    }
+                }
+            }
+            whole.getGradientsViewArray().assign(Nd4j.createFromArray(sum).reshape(1, params));
+            one.update(0, global, s, 0);
+        }
+        int[][] counts = new int[workers][steps];
+        try (ExchangeWorkers threads = new ExchangeWorkers(params);
+             LocalAllReduce local = new LocalAllReduce(new NetBroadcastTuple(conf, whole.params(), null), workers,
+                     steps, 60_000)) {
+            List<Future<float[][]>> futures = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                int me = w;
+                futures.add(threads.start(local.point(), 0, me, exchange -> {
+                    GradientExchange.Sharded shared = (GradientExchange.Sharded) exchange;
+                    MultiLayerNetwork replica = network(conf);
+                    StepShards shards = new StepShards(replica, shared.workers());
+                    shards.klTermByCaller(true);
+                    for (int s = 0; s < steps; s++) {
+                        replica.getGradientsViewArray().assign(Nd4j.createFromArray(gradients[me][s])
+                                .reshape(1, params));
+                        counts[me][s] = shared.sumShard(examples[me][s], shards);
+                        shards.update(me, counts[me][s], s, 0);
+                        shared.gatherShards();
+                    }
+                    shared.gatherState();
+                    exchange.checkSame(42);
+                    return new float[][] {replica.params().toFloatVector(),
+                            replica.getUpdater().getStateViewArray().toFloatVector()};
+                }));
+            }
+            for (int w = 0; w < workers; w++) {
+                float[][] state = futures.get(w).get(60, TimeUnit.SECONDS);
+                assertArrayEquals(bits(whole.params().toFloatVector()), bits(state[0]), "parameters, worker " + w);
+                assertArrayEquals(bits(whole.getUpdater().getStateViewArray().toFloatVector()), bits(state[1]),
+                        "Adam state, worker " + w);
+                assertArrayEquals(new int[] {150, 150, 70}, counts[w], "worker " + w);
+            }
+            assertNull(local.failure());
+        }
+    }
+
+    private static MultiLayerNetwork network(MultiLayerConfiguration conf) {
+        MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
+        net.init();
+        return net;
     }
 
     /**

@@ -48,10 +48,13 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
     protected transient INDArray cacheExpLogSigma2;  // exp(logσ²), the shape of W
     protected transient INDArray cacheNoiseOverStd;  // ε/σ, the shape of the output
 
-    // Σ KL computed by the last backprop, for the calcRegularizationScore call that follows it.
+    // Σ KL computed by the last backprop (or handed over by the step's caller), for the calcRegularizationScore call
+    // that follows it.
     private transient double cachedKlSum;
     private transient boolean cachedKlSumValid;
     private transient double lastRegularizationScore;
+    // Whether the caller of the training step adds the KL term (klTermByCaller).
+    private transient boolean klTermByCaller;
 
     protected SparseVdLayerImpl(NeuralNetConfiguration conf, DataType dataType, char order) {
         super(conf, dataType, order);
@@ -205,7 +208,9 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
         INDArray gB = gradientViews.get(BIAS_KEY);
         INDArray inputGradient = dataGradients(cacheInput, delta, gW, gLogSigma2, gB,
                 !layerConf().isSkipInputGradient(), mgr);
-        addKlGradient(cacheExpLogSigma2, gW, gLogSigma2, cacheInput.size(0), mgr);
+        if (!klTermByCaller) {
+            addKlGradient(cacheExpLogSigma2, gW, gLogSigma2, cacheInput.size(0), mgr);
+        }
         Pair<Gradient, INDArray> result = new Pair<>(gradient(gW, gLogSigma2, gB),
                 inputGradient == null ? null : backpropDropOutIfPresent(inputGradient));
         releaseBackpropCache();
@@ -262,7 +267,28 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
     }
 
     /**
-     * DL4J's regularization score (L1/L2 of W and b) plus the KL term klWeight/N·Σ KL(logα).
+     * Makes the caller of every training step add the KL term instead of the layer ({@code true}), as workers that
+     * share a step's per-parameter work do ({@link org.sparsevd.core.optim.StepShards}): backprop then leaves the
+     * data term's gradients alone, and {@link #calcRegularizationScore} counts no KL term until the caller hands over
+     * the step's Σ KL ({@link #klSumOfStep}).
+     */
+    public void setKlTermByCaller(boolean byCaller) {
+        this.klTermByCaller = byCaller;
+    }
+
+    /**
+     * Σ KL(clip(logα)) over this layer's weights at the parameters of the step just computed, from the caller that
+     * adds the KL term ({@link #setKlTermByCaller}): the next {@link #calcRegularizationScore} call counts it, as it
+     * counts what backprop computed otherwise.
+     */
+    public void klSumOfStep(double klSum) {
+        cachedKlSum = klSum;
+        cachedKlSumValid = true;
+    }
+
+    /**
+     * DL4J's regularization score (L1/L2 of W and b) plus the KL term klWeight/N·Σ KL(logα) (without it while the
+     * caller adds the KL term and has not handed over Σ KL yet).
      */
     @Override
     public double calcRegularizationScore(boolean backpropParamsOnly) {
@@ -273,6 +299,8 @@ public abstract class SparseVdLayerImpl<C extends org.deeplearning4j.nn.conf.lay
         if (cachedKlSumValid) {
             klSum = cachedKlSum;
             cachedKlSumValid = false;
+        } else if (klTermByCaller) {
+            klSum = 0.0;
         } else {
             klSum = klWeight == 0.0 ? 0.0 : SparseVdKl.klSum(getParam(WEIGHT_KEY), getParam(LOG_SIGMA2_KEY),
                     c.getLogAlphaMin(), c.getLogAlphaMax());
