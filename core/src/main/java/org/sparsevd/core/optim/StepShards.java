@@ -38,7 +38,8 @@ import static org.sparsevd.core.layers.spec.SparseVdParamInitializer.WEIGHT_KEY;
  * layers leave the KL term to the caller ({@link #klTermByCaller}), and set the step's score with {@link #score}.
  *
  * <p>Only for what {@link #supports} says: ND4J's CPU backend with the fused kernels, float parameters, every updater
- * block a {@link FusedAdam}, no regularization and nothing exempt from the minibatch division.
+ * block a {@link FusedAdam}, no regularization, no constraints and nothing exempt from the minibatch division (so
+ * not batch normalization's running mean and variance).
  */
 public final class StepShards {
     private final MultiLayerNetwork net;
@@ -135,7 +136,8 @@ public final class StepShards {
         }
         for (Layer layer : net.getLayers()) {
             for (String param : layer.paramTable().keySet()) {
-                if (!layer.getConfig().getRegularizationByParam(param).isEmpty()) {
+                List<?> regularization = layer.getConfig().getRegularizationByParam(param);
+                if (regularization != null && !regularization.isEmpty()) {
                     return "layer " + layer.getIndex() + " regularizes " + param;
                 }
                 if (!((Trainable) layer).updaterDivideByMinibatch(param)) {

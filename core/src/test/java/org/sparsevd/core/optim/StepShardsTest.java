@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -15,11 +16,14 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
+import org.sparsevd.core.arch.AlexNetCifar;
 import org.sparsevd.core.arch.ArchitectureSettings;
 import org.sparsevd.core.arch.Lenet300;
 import org.sparsevd.core.arch.Lenet5;
 import org.sparsevd.core.arch.Variant;
+import org.sparsevd.core.arch.VggLike;
 import org.sparsevd.core.kl.FusedKlKernel;
+import org.sparsevd.core.layers.impl.SparseVdLayerImpl;
 import org.sparsevd.core.seed.NoiseSeed;
 
 /**
@@ -63,8 +67,9 @@ class StepShardsTest {
 
     @Test
     void oneShardIsDl4jsFitStepToTheBit() {
-        for (MultiLayerConfiguration conf : List.of(lenet300(),
-                Lenet5.of(ArchitectureSettings.defaults(1000).withKlWeight(KL_WEIGHT), Variant.SPARSEVD, 0))) {
+        ArchitectureSettings s = ArchitectureSettings.defaults(1000).withKlWeight(KL_WEIGHT);
+        for (MultiLayerConfiguration conf : List.of(lenet300(), Lenet5.of(s, Variant.SPARSEVD, 0),
+                Lenet300.of(s, Variant.PLAIN, 0), Lenet5.of(s, Variant.PLAIN, 0))) {
             MultiLayerNetwork fit = network(conf.clone());
             MultiLayerNetwork sharded = network(conf.clone());
             StepShards shards = new StepShards(sharded, 1);
@@ -78,7 +83,11 @@ class StepShardsTest {
                 shards.score(dataScore);
                 endStep(sharded);
                 assertEquals(fit.score(), sharded.score(), "step " + step + " score");
-                assertTrue(sharded.score() > dataScore, "the KL term is in the score");
+                if (Arrays.stream(sharded.getLayers()).anyMatch(l -> l instanceof SparseVdLayerImpl)) {
+                    assertTrue(sharded.score() > dataScore, "the KL term is in the score");
+                } else {
+                    assertEquals(dataScore, sharded.score(), "no KL term in a plain network's score");
+                }
             }
             assertArrayEquals(fit.params().toFloatVector(), sharded.params().toFloatVector(), "parameters");
             assertArrayEquals(fit.getUpdater().getStateViewArray().toFloatVector(),
@@ -203,6 +212,29 @@ class StepShardsTest {
         }
         assertTrue(Math.abs(w0 - w1) < 0.05 * net.numParams(), "balanced: " + w0 + " and " + w1);
         assertNotEquals(0, w0);
+    }
+
+    /**
+     * Every architecture and variant the CLI builds is either split (the Sparse VD and plain networks of FusedAdam) or
+     * refused with a reason (batch normalization's running mean and variance are not divided by the minibatch size),
+     * and asking never fails.
+     */
+    @Test
+    void everyArchitectureIsSplitOrRefused() {
+        ArchitectureSettings s = ArchitectureSettings.defaults(1000);
+        for (Variant variant : Variant.values()) {
+            for (MultiLayerConfiguration conf : List.of(Lenet300.of(s, variant, 0.2), Lenet5.of(s, variant, 0.2),
+                    VggLike.of(s, variant, 0.2, 0.25), AlexNetCifar.of(s, variant, 0.2))) {
+                MultiLayerNetwork net = network(conf);
+                if (StepShards.supports(net)) {
+                    assertEquals(2, new StepShards(net, 2).shards());
+                } else {
+                    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                            () -> new StepShards(net, 2));
+                    assertTrue(e.getMessage().contains("cannot be split"), e.getMessage());
+                }
+            }
+        }
     }
 
     @Test
