@@ -296,8 +296,8 @@ class SparkTrainerTest {
      * The guard of issue 13: two all-reducing workers train the one-worker model. After 3 epochs (30 steps of 100
      * examples, KL weight 0) their mean data loss of the last epoch is within 3% of one worker's and their test
      * accuracy within 3 points. The two runs differ only in which examples form each global minibatch (each worker
-     * shuffles its own half) and in the noise drawn for them; measured: one worker 1.157 and 61.15%, two workers
-     * 1.162 (+0.4%) and 58.70%. Accuracy after 30 steps moves by points with the data order alone, so the data loss is
+     * shuffles its own half) and in the noise drawn for them; measured: one worker 1.155 and 58.95%, two workers
+     * 1.161 (+0.5%) and 61.30%. Accuracy after 30 steps moves by points with the data order alone, so the data loss is
      * the tight bound. Parameter averaging fails it (same data, seed and schedule, measured with this test's
      * {@code fit}): 2 workers at F = 5 1.253 (+8.3%), at F = 10 1.296 (+12%), 4 workers at F = 10 1.474 (+27%), and
      * 2 workers with 100 examples each per step (the old per-worker batch) 1.766 (+53%) and 52.25%.
