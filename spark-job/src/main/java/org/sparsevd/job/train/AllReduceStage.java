@@ -12,7 +12,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.updater.MultiLayerUpdater;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
@@ -27,9 +26,9 @@ import scala.runtime.AbstractFunction1;
 
 /**
  * The executor side of one all-reduce stage: a task of a Spark barrier stage, one per worker, that takes
- * {@code steps} consecutive optimizer steps of the global minibatch. Every task builds the same replica of the
+ * {@code steps} consecutive optimizer steps of the global minibatch. Every task takes the same replica of the
  * network from the driver's configuration, parameters and Adam state ({@link State}: a broadcast, or in local mode
- * the driver's own); then, per step:
+ * the driver's own), built once and kept in its JVM from stage to stage ({@link ReplicaPool}); then, per step:
  * <ol>
  *   <li>the worker computes the gradient of its share of the global minibatch (its next minibatch of B/W examples,
  *       or none once its block has run out) with DL4J's {@code computeGradientAndScore}, under the hooks of the
@@ -122,7 +121,7 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
     @Override
     public Iterator<Result> apply(Iterator<DataSet> batches) {
         BarrierTaskContext task = BarrierTaskContext.get();
-        MultiLayerNetwork replica = replica(network.network());
+        MultiLayerNetwork replica = ReplicaPool.SHARED.take(network.network());
         int params = (int) replica.numParams();
         try (GradientExchange sum = exchange == null ? null : exchange.join(task.stageAttemptNumber(),
                 task.partitionId(), params)) {
@@ -141,6 +140,7 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
                 if (shared != null) {
                     shared.gatherState();
                 }
+                shards.klTermByCaller(false);
             } else {
                 float[][] mine = sum == null ? null : new float[][] {new float[params], new float[params]};
                 float[] total = sum == null ? null : new float[params];
@@ -163,6 +163,7 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
                 ? network.handBack(new Result(replica.params().dup(), replica.getUpdater().getStateViewArray().dup(),
                         replica.getLayerWiseConfigurations().getIterationCount()))
                 : Collections.emptyList();
+        ReplicaPool.SHARED.give(replica);
         return JavaConverters.asScalaIteratorConverter(out.iterator()).asScala();
     }
 
@@ -204,15 +205,6 @@ final class AllReduceStage extends AbstractFunction1<Iterator<DataSet>, Iterator
             hash = 31 * hash + bits.get(i);
         }
         return hash;
-    }
-
-    /** The network of {@code tuple}, with its own copy of the parameters and updater state (as dl4j-spark's). */
-    private static MultiLayerNetwork replica(NetBroadcastTuple tuple) {
-        MultiLayerNetwork net = new MultiLayerNetwork(tuple.getConfiguration().clone());
-        net.init(tuple.getParameters().unsafeDuplication(), false);
-        net.setUpdater(new MultiLayerUpdater(net, tuple.getUpdaterState().unsafeDuplication()));
-        Nd4j.getExecutioner().commit();
-        return net;
     }
 
     /**

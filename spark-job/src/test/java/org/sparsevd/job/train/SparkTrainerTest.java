@@ -175,13 +175,15 @@ class SparkTrainerTest {
      * epochs of the barrier-stage path ({@link AllReduceStage}: computeGradientAndScore, the updater with the step's
      * minibatch size, params -= update) end with the same parameter and Adam-state bits, and the same epoch losses,
      * as DL4J's own {@code fit} under the averaging path (which, with one worker and F dividing the 20 steps of an
-     * epoch, is one JVM's training).
+     * epoch, is one JVM's training). Both paths take their worker's network from the JVM's {@link ReplicaPool}: the
+     * 8 averaging rounds and 2 stages, all of the same configuration, build at most one.
      */
     @Test
     void anAllReduceStepIsTheStepOfFit() {
         ScheduleOptions schedule = new ScheduleOptions(2, 1e-3, "constant", 0, KL_WEIGHT, 0, 0);
         TrainConfig averaging = config(new ClusterOptions(null, 1, 50, 5), schedule);
         TrainConfig config = config(allReduce(1, 50), schedule);
+        long built = ReplicaPool.SHARED.built();
         try (CachedBlocks blocks = new CachedBlocks(sc, train, 1)) {
             SparkTrainer fit = new SparkTrainer(sc, averaging, Models.build(averaging, train.count()), blocks, null);
             SparkTrainer allReduce = new SparkTrainer(sc, config, Models.build(config, train.count()), blocks, null);
@@ -197,6 +199,7 @@ class SparkTrainerTest {
                     b.getLayerWiseConfigurations().getIterationCount(), "iterations");
             assertEquals(40, b.getLayerWiseConfigurations().getIterationCount(), "2 epochs of 20 steps");
         }
+        assertTrue(ReplicaPool.SHARED.built() - built <= 1, "networks built: " + (ReplicaPool.SHARED.built() - built));
     }
 
     /**
