@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.MultiLayerUpdater;
@@ -78,9 +79,15 @@ final class ReplicaPool {
     /**
      * Keeps {@code net} for a later {@link #take}, without its inputs, masks and listeners; the oldest kept network
      * is dropped when the pool is full. Give back only a network whose task ended well, and do not use it after.
+     * Not DL4J's {@code MultiLayerNetwork.clear()}: it also drops the solver, and with it the updater, which the next
+     * {@code getUpdater()} would then build again.
      */
     void give(MultiLayerNetwork net) {
-        net.clear();
+        for (Layer layer : net.getLayers()) {
+            layer.clear();
+        }
+        net.setInput(null);
+        net.setLabels(null);
         net.clearLayerMaskArrays();
         net.setListeners(List.of());
         synchronized (this) {

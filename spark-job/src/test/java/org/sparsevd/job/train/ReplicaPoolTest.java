@@ -55,7 +55,8 @@ class ReplicaPoolTest {
     /**
      * A network given back after a round is taken again for the driver's next round and then holds, and trains to,
      * exactly what a network built anew from that round's configuration, parameters and Adam state does, iteration
-     * and epoch counts included (the KL weight of the next epoch is the same here; see the next test).
+     * and epoch counts included (the KL weight of the next epoch is the same here; see the next test), with the
+     * updater it had.
      */
     @Test
     void aKeptNetworkIsTheNextRoundsNetworkBitForBit() {
@@ -63,6 +64,7 @@ class ReplicaPoolTest {
         ReplicaPool pool = new ReplicaPool(2);
         MultiLayerNetwork first = pool.take(tuple(driver));
         fit(first, 1);
+        Object updater = first.getUpdater();
         pool.give(first);
 
         fit(driver, 2);
@@ -70,6 +72,7 @@ class ReplicaPoolTest {
         MultiLayerNetwork kept = pool.take(tuple(driver));
         MultiLayerNetwork built = new ReplicaPool(1).take(tuple(driver));
         assertSame(first, kept);
+        assertSame(updater, kept.getUpdater(), "the kept network's updater, not one built again");
         assertEquals(1, pool.built());
         assertEquals(2, kept.getLayerWiseConfigurations().getIterationCount());
         assertEquals(3, kept.getLayerWiseConfigurations().getEpochCount());
