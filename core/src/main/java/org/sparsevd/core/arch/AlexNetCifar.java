@@ -19,6 +19,8 @@ public final class AlexNetCifar {
     public static final int SIDE = 32;
     public static final int CHANNELS = 3;
     public static final int OUTPUTS = 10;
+    /** Convolution modules (conv – pool – norm). */
+    private static final int MODULES = 2;
 
     private AlexNetCifar() {
     }
@@ -28,14 +30,13 @@ public final class AlexNetCifar {
      *                 dense2 and dense3)
      */
     public static MultiLayerConfiguration of(ArchitectureSettings s, Variant variant, double dropRate) {
-        return new LayerFactory(s, variant, dropRate)
-                .conv("conv1", 64, 5, ConvolutionMode.Same, Activation.RELU, true)
-                .maxPool("pool1", 3, 2, ConvolutionMode.Same)
-                .add(new LocalResponseNormalization.Builder().name("norm1").build())
-                .conv("conv2", 64, 5, ConvolutionMode.Same, Activation.RELU, false)
-                .maxPool("pool2", 3, 2, ConvolutionMode.Same)
-                .add(new LocalResponseNormalization.Builder().name("norm2").build())
-                .dense("dense1", 384, Activation.RELU, false)
+        LayerFactory f = new LayerFactory(s, variant, dropRate);
+        for (int module = 1; module <= MODULES; module++) {
+            f.conv("conv" + module, 64, 5, ConvolutionMode.Same, Activation.RELU, module == 1)
+                    .maxPool("pool" + module, 3, 2, ConvolutionMode.Same)
+                    .add(new LocalResponseNormalization.Builder().name("norm" + module).build());
+        }
+        return f.dense("dense1", 384, Activation.RELU, false)
                 .dense("dense2", 192, Activation.RELU, false)
                 .output("dense3", OUTPUTS)
                 .build(new WeightInitRelu(), InputType.convolutionalFlat(SIDE, SIDE, CHANNELS));

@@ -17,6 +17,7 @@ import org.sparsevd.core.layers.FlatImagePreProcessor;
 import org.sparsevd.core.layers.NativeConvolutionLayer;
 import org.sparsevd.core.layers.SparseVdConvolutionLayer;
 import org.sparsevd.core.layers.SparseVdDenseLayer;
+import org.sparsevd.core.layers.SparseVdLayerBuilder;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -140,11 +141,8 @@ final class LayerFactory {
         return this;
     }
 
-    private SparseVdConvolutionLayer.Builder sparse(SparseVdConvolutionLayer.Builder b) {
-        return b.sparseVd(settings.sparseVd());
-    }
-
-    private SparseVdDenseLayer.Builder sparse(SparseVdDenseLayer.Builder b) {
-        return b.sparseVd(settings.sparseVd());
+    /** A Sparse VD layer's builder with the network's settings. */
+    private <B extends SparseVdLayerBuilder<B>> B sparse(B b) {
+        return b.updateSparseVd(unset -> settings.sparseVd());
     }
 }

@@ -16,6 +16,7 @@ import org.nd4j.linalg.learning.regularization.Regularization;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.sparsevd.core.layers.impl.SparseVdConvolutionLayerImpl;
 
 /**
@@ -41,14 +42,14 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
 
     private SparseVdSettings sparseVd = SparseVdSettings.DEFAULTS;
 
-    /** For Jackson and Java serialization; use the {@link Builder}. */
-    public SparseVdConvolutionLayer() {
-    }
-
     private SparseVdConvolutionLayer(Builder b) {
         super(b);
         this.sparseVd = b.sparseVd;
         sparseVd.checkLayer("SparseVdConvolutionLayer", getLayerName(), unsupported(), false);
+    }
+
+    /** For Jackson and Java serialization; use the {@link Builder}. */
+    public SparseVdConvolutionLayer() {
     }
 
     /** What of the DL4J configuration the layer does not implement, or null. */
@@ -66,14 +67,8 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
                                                        Collection<TrainingListener> trainingListeners, int layerIndex,
                                                        INDArray layerParamsView, boolean initializeParams,
                                                        DataType networkDataType) {
-        return SparseVdOverrides.instantiate(this, unsupported(),
-                () -> new SparseVdConvolutionLayerImpl<SparseVdConvolutionLayer>(conf, networkDataType), conf,
-                trainingListeners, layerIndex, layerParamsView, initializeParams);
-    }
-
-    @Override
-    public ParamInitializer initializer() {
-        return SparseVdParamInitializer.getInstance();
+        return SparseVdOverrides.instantiate(this, unsupported(), SparseVdConvolutionLayerImpl::new, conf,
+                networkDataType, trainingListeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override
@@ -93,16 +88,11 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
                 2 * in.arrayElementsPerExample() + 4 * out.arrayElementsPerExample() + 2 * im2col);
     }
 
-    // ---- SparseVdLayer
+    // ---- SparseVdLayer: its parameters, then its settings
 
     @Override
-    public SparseVdSettings getSparseVd() {
-        return sparseVd;
-    }
-
-    @Override
-    public void setSparseVd(SparseVdSettings settings) {
-        this.sparseVd = java.util.Objects.requireNonNull(settings, "settings");
+    public ParamInitializer initializer() {
+        return SparseVdParamInitializer.getInstance();
     }
 
     @Override
@@ -124,19 +114,31 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
     }
 
     @Override
+    public void setSparseVd(SparseVdSettings settings) {
+        this.sparseVd = java.util.Objects.requireNonNull(settings, "settings");
+    }
+
+    @Override
+    public SparseVdSettings getSparseVd() {
+        return sparseVd;
+    }
+
+    // ---- equality over DL4J's fields and the settings
+
+    @Override
     public boolean equals(Object o) {
         return o == this || o instanceof SparseVdConvolutionLayer other && other.canEqual(this) && super.equals(o)
                 && sparseVd.equals(other.sparseVd);
     }
 
     @Override
-    protected boolean canEqual(Object other) {
-        return other instanceof SparseVdConvolutionLayer;
+    public int hashCode() {
+        return 31 * super.hashCode() + sparseVd.hashCode();
     }
 
     @Override
-    public int hashCode() {
-        return 31 * super.hashCode() + sparseVd.hashCode();
+    protected boolean canEqual(Object other) {
+        return other instanceof SparseVdConvolutionLayer;
     }
 
     @Override
@@ -155,22 +157,16 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
         }
 
         @Override
-        public SparseVdSettings sparseVd() {
-            return sparseVd;
-        }
-
-        @Override
-        public Builder sparseVd(SparseVdSettings settings) {
-            this.sparseVd = java.util.Objects.requireNonNull(settings, "settings");
-            return this;
-        }
-
-        @Override
         @SuppressWarnings("unchecked")
         public SparseVdConvolutionLayer build() {
-            checkedSparseVd("SparseVdConvolutionLayer", layerName);
             checkGeometry();
             return new SparseVdConvolutionLayer(this);
+        }
+
+        @Override
+        public Builder updateSparseVd(UnaryOperator<SparseVdSettings> change) {
+            sparseVd = change.apply(sparseVd);
+            return this;
         }
     }
 }

@@ -15,6 +15,7 @@ import org.nd4j.linalg.learning.regularization.Regularization;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.sparsevd.core.layers.impl.SparseVdDenseLayerImpl;
 
 /**
@@ -68,9 +69,8 @@ public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLaye
                                                        Collection<TrainingListener> trainingListeners, int layerIndex,
                                                        INDArray layerParamsView, boolean initializeParams,
                                                        DataType networkDataType) {
-        return SparseVdOverrides.instantiate(this, unsupported(),
-                () -> new SparseVdDenseLayerImpl<SparseVdDenseLayer>(conf, networkDataType), conf, trainingListeners,
-                layerIndex, layerParamsView, initializeParams);
+        return SparseVdOverrides.instantiate(this, unsupported(), SparseVdDenseLayerImpl::new, conf, networkDataType,
+                trainingListeners, layerIndex, layerParamsView, initializeParams);
     }
 
     @Override
@@ -145,21 +145,15 @@ public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLaye
         private SparseVdSettings sparseVd = SparseVdSettings.DEFAULTS;
 
         @Override
-        public SparseVdSettings sparseVd() {
-            return sparseVd;
-        }
-
-        @Override
-        public Builder sparseVd(SparseVdSettings settings) {
-            this.sparseVd = java.util.Objects.requireNonNull(settings, "settings");
-            return this;
-        }
-
-        @Override
         @SuppressWarnings("unchecked")
         public SparseVdDenseLayer build() {
-            checkedSparseVd("SparseVdDenseLayer", layerName);
             return new SparseVdDenseLayer(this);
+        }
+
+        @Override
+        public Builder updateSparseVd(UnaryOperator<SparseVdSettings> change) {
+            sparseVd = change.apply(sparseVd);
+            return this;
         }
     }
 }

@@ -1,44 +1,43 @@
 package org.sparsevd.core.layers;
 
+import java.util.function.UnaryOperator;
 import org.sparsevd.core.layers.spec.SparseVdSettings;
 
 /**
  * The Sparse VD part of the builders of {@link SparseVdDenseLayer} and {@link SparseVdConvolutionLayer}: each
- * method replaces the builder's {@link SparseVdSettings}, which check the value.
+ * method replaces the builder's {@link SparseVdSettings}, which check the value; the layer checks that N is given
+ * when it is built.
  *
  * @param <B> the builder
  */
 public interface SparseVdLayerBuilder<B extends SparseVdLayerBuilder<B>> {
 
-    /** The settings so far. */
-    SparseVdSettings sparseVd();
-
-    /** Replaces the settings; returns this builder. */
-    B sparseVd(SparseVdSettings settings);
+    /** Replaces the builder's settings by {@code change} of them; returns this builder. */
+    B updateSparseVd(UnaryOperator<SparseVdSettings> change);
 
     /** Multiplier of the KL term, finite and ≥ 0 (default 1). */
     default B klWeight(double klWeight) {
-        return sparseVd(sparseVd().withKlWeight(klWeight));
+        return updateSparseVd(s -> s.withKlWeight(klWeight));
     }
 
     /** N, the number of examples in the whole training set (required, > 0). */
     default B trainSetSize(long trainSetSize) {
-        return sparseVd(sparseVd().withTrainSetSize(trainSetSize));
+        return updateSparseVd(s -> s.withTrainSetSize(trainSetSize));
     }
 
     /** logα threshold of the inference mask (default 3). */
     default B threshold(double threshold) {
-        return sparseVd(sparseVd().withThreshold(threshold));
+        return updateSparseVd(s -> s.withThreshold(threshold));
     }
 
     /** Initial log σ² of every weight (default −10). */
     default B logSigma2Init(double logSigma2Init) {
-        return sparseVd(sparseVd().withLogSigma2Init(logSigma2Init));
+        return updateSparseVd(s -> s.withLogSigma2Init(logSigma2Init));
     }
 
     /** Clip range of logα, min &lt; max (default [−8, 8]). */
     default B logAlphaClip(double min, double max) {
-        return sparseVd(sparseVd().withLogAlphaClip(min, max));
+        return updateSparseVd(s -> s.withLogAlphaClip(min, max));
     }
 
     /**
@@ -46,21 +45,6 @@ public interface SparseVdLayerBuilder<B extends SparseVdLayerBuilder<B>> {
      * input preprocessor (default false).
      */
     default B skipInputGradient(boolean skipInputGradient) {
-        return sparseVd(sparseVd().withSkipInputGradient(skipInputGradient));
-    }
-
-    /**
-     * The settings a layer is built with; N is required.
-     *
-     * @param layerType the layer's class name, for the message
-     * @param layerName its name, or null
-     */
-    default SparseVdSettings checkedSparseVd(String layerType, String layerName) {
-        if (sparseVd().trainSetSize() <= 0) {
-            throw new IllegalArgumentException(layerType + (layerName == null ? "" : " \"" + layerName + "\"")
-                    + ": trainSetSize (N, the number of examples in the whole training set) is required and must "
-                    + "be > 0, got " + sparseVd().trainSetSize());
-        }
-        return sparseVd();
+        return updateSparseVd(s -> s.withSkipInputGradient(skipInputGradient));
     }
 }

@@ -4,8 +4,8 @@ import org.sparsevd.core.layers.spec.SparseVdLayer;
 import org.sparsevd.core.layers.spec.SparseVdParamInitializer;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.slf4j.LoggerFactory;
@@ -31,17 +32,19 @@ final class SparseVdOverrides {
     /**
      * The runtime layer DL4J instantiates from {@code layer}'s configuration: nIn and nOut set, the settings and
      * {@code unsupported} checked as {@link SparseVdSettings#checkLayer} does, a warning for an input gradient
-     * skipped below the first layer, then the {@code runtime} layer made: its listeners, index, parameters (views of
-     * {@code paramsView}, initialized if {@code initializeParams}) and configuration set.
+     * skipped below the first layer, then the {@code runtime} layer made of {@code conf} and {@code dataType}: its
+     * listeners, index, parameters (views of {@code paramsView}, initialized if {@code initializeParams}) and
+     * configuration set.
      */
     static <L extends FeedForwardLayer & SparseVdLayer> org.deeplearning4j.nn.api.Layer instantiate(L layer,
-            String unsupported, Supplier<? extends BaseLayer<?>> runtime, NeuralNetConfiguration conf,
-            Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView, boolean initializeParams) {
+            String unsupported, BiFunction<NeuralNetConfiguration, DataType, ? extends BaseLayer<?>> runtime,
+            NeuralNetConfiguration conf, DataType dataType, Collection<TrainingListener> listeners, int layerIndex,
+            INDArray paramsView, boolean initializeParams) {
         String type = layer.getClass().getSimpleName();
         LayerValidation.assertNInNOutSet(type, layer.getLayerName(), layerIndex, layer.getNIn(), layer.getNOut());
         layer.getSparseVd().checkLayer(type, layer.getLayerName(), unsupported, true);
         warnIfSkippingNotFirst(layer, layer.isSkipInputGradient(), layerIndex);
-        BaseLayer<?> made = runtime.get();
+        BaseLayer<?> made = runtime.apply(conf, dataType);
         made.setListeners(listeners);
         made.setIndex(layerIndex);
         made.setParamsViewArray(paramsView);

@@ -170,7 +170,7 @@ class Lenet300Test {
                 .map(v -> (SparseVdLayer) ((org.deeplearning4j.nn.conf.graph.LayerVertex) v).getLayerConf().getLayer())
                 .toList();
         assertEquals(2, sparseVd.size());
-        sparseVd.forEach(l -> l.setKlWeight(0.5));
+        sparseVd.forEach(l -> l.setSparseVd(l.getSparseVd().withKlWeight(0.5)));
         org.deeplearning4j.nn.graph.ComputationGraph g = new org.deeplearning4j.nn.graph.ComputationGraph(conf);
         g.init();
         DataSet ds = new DataSet(Nd4j.rand(DataType.FLOAT, 8, 5), Nd4j.eye(3).getRows(0, 1, 2, 0, 1, 2, 0, 1).castTo(DataType.FLOAT));

@@ -111,7 +111,8 @@ class SparseVdConvolutionLayerTest {
         INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 2, 6, 7);
         INDArray y = TestNets.oneHot(2, 3, new Random(4), DataType.DOUBLE);
         assertNull(net.calculateGradients(x, y, null, null).getSecond());
-        ((SparseVdConvolutionLayer) net.getLayer(0).conf().getLayer()).setSkipInputGradient(false);
+        SparseVdConvolutionLayer conv = (SparseVdConvolutionLayer) net.getLayer(0).conf().getLayer();
+        conv.setSparseVd(conv.getSparseVd().withSkipInputGradient(false));
         assertNotNull(net.calculateGradients(x, y, null, null).getSecond());
     }
 

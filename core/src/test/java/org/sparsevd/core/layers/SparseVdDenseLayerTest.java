@@ -227,21 +227,21 @@ class SparseVdDenseLayerTest {
         assertThrows(IllegalArgumentException.class, () -> b.logAlphaClip(5, -5));
         assertThrows(IllegalArgumentException.class, () -> b.logAlphaClip(Double.NaN, 5));
 
-        assertThrows(IllegalArgumentException.class, () -> l.setKlWeight(-1));
-        assertThrows(IllegalArgumentException.class, () -> l.setTrainSetSize(0));
-        assertThrows(IllegalArgumentException.class, () -> l.setThreshold(Double.NaN));
-        assertThrows(IllegalArgumentException.class, () -> l.setLogAlphaMin(Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> l.setSparseVd(l.getSparseVd().withKlWeight(-1)));
+        assertThrows(IllegalArgumentException.class, () -> l.setSparseVd(l.getSparseVd().withTrainSetSize(0)));
+        assertThrows(IllegalArgumentException.class, () -> l.setSparseVd(l.getSparseVd().withThreshold(Double.NaN)));
+        assertThrows(IllegalArgumentException.class, () -> l.setSparseVd(l.getSparseVd().withLogAlphaClip(Double.NaN, 8)));
     }
 
     @Test
-    void inconsistentClipSetThroughSettersIsRejectedAtInit() {
+    void inconsistentClipReadFromJsonIsRejected() {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().list()
                 .layer(TestNets.layer(2, 3, Activation.RELU, 10).build())
                 .layer(new LossLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).build())
                 .build();
-        ((SparseVdDenseLayer) conf.getConf(0).getLayer()).setLogAlphaMin(9);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MultiLayerNetwork(conf).init());
-        assertTrue(e.getMessage().contains("min=9.0"), e.getMessage());
+        String json = conf.toJson().replace("\"logAlphaMin\" : -8.0", "\"logAlphaMin\" : 9.0");
+        RuntimeException e = assertThrows(RuntimeException.class, () -> MultiLayerConfiguration.fromJson(json));
+        assertTrue(String.valueOf(e.getMessage()).contains("min=9.0"), e.getMessage());
     }
 
     @Test

@@ -137,7 +137,8 @@ class SparseVdGradientCheckTest {
         }
         assertTrue(maxRel < 1e-5, "max relative error " + maxRel);
         // and a wrong input gradient would be caught: the noise part of dL/dx is not negligible here
-        ((SparseVdDenseLayer) net.getLayer(0).conf().getLayer()).setSkipInputGradient(true);
+        SparseVdDenseLayer first = (SparseVdDenseLayer) net.getLayer(0).conf().getLayer();
+        first.setSparseVd(first.getSparseVd().withSkipInputGradient(true));
         assertNull(net.calculateGradients(x, y, null, null).getSecond());
     }
 
@@ -152,7 +153,8 @@ class SparseVdGradientCheckTest {
         assertNull(skipped.getSecond());
         // and the parameter gradients equal those of the same net computing its input gradient
         INDArray g1 = skipped.getFirst().gradient().dup();
-        ((SparseVdDenseLayer) net.getLayer(0).conf().getLayer()).setSkipInputGradient(false);
+        SparseVdDenseLayer first = (SparseVdDenseLayer) net.getLayer(0).conf().getLayer();
+        first.setSparseVd(first.getSparseVd().withSkipInputGradient(false));
         Nd4j.getRandom().setSeed(NOISE_SEED);
         Pair<Gradient, INDArray> full = net.calculateGradients(x, y, null, null);
         assertNotNull(full.getSecond());

@@ -70,7 +70,8 @@ class SparseVdSerializationTest {
         assertEquals(c.getConf(0).getLayer().hashCode(), back.getConf(0).getLayer().hashCode());
         assertEquals(json, back.toJson());
         // a field change is visible to equals
-        ((SparseVdDenseLayer) back.getConf(0).getLayer()).setKlWeight(0.5);
+        SparseVdDenseLayer changed = (SparseVdDenseLayer) back.getConf(0).getLayer();
+        changed.setSparseVd(changed.getSparseVd().withKlWeight(0.5));
         assertNotEquals(c, back);
     }
 

@@ -1,14 +1,16 @@
 package org.sparsevd.core.layers.spec;
 
-import org.nd4j.shade.jackson.annotation.JsonIgnore;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.annotation.JsonUnwrapped;
 
 /**
  * A Sparse Variational Dropout layer configuration (dense or convolutional), holding its {@link SparseVdSettings}.
  *
  * <p>Implementations are DL4J layer configurations, serialized to JSON by Jackson through their bean properties.
- * The settings are written as the flat properties of the getter/setter pairs below (klWeight, trainSetSize, …),
- * as they always were, so {@code model.zip} files and checkpoints of earlier versions load; the settings value
- * itself is not a property ({@link JsonIgnore}). Add no other getter here: it would be written to JSON.
+ * The settings are written as the flat properties of the getters below (klWeight, trainSetSize, …), sorted among
+ * DL4J's as they always were, and read back all at once into a {@link SparseVdSettings} ({@link JsonUnwrapped} on
+ * {@link #setSparseVd}), so {@code model.zip} files and checkpoints of earlier versions load and the settings are
+ * checked as a whole. Add no other getter here: it would be written to JSON.
  *
  * <p>A layer implementing this interface must name its parameters as {@link SparseVdParamInitializer} does:
  * {@value SparseVdParamInitializer#WEIGHT_KEY} (θ), {@value SparseVdParamInitializer#LOG_SIGMA2_KEY} (log σ²),
@@ -21,12 +23,12 @@ import org.nd4j.shade.jackson.annotation.JsonIgnore;
  */
 public interface SparseVdLayer {
 
-    /** The layer's Sparse VD settings. */
-    @JsonIgnore
+    /** The layer's Sparse VD settings (written to JSON as the flat properties of the getters below). */
+    @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
     SparseVdSettings getSparseVd();
 
-    /** Replaces the layer's Sparse VD settings. */
-    @JsonIgnore
+    /** Replaces the layer's Sparse VD settings; Jackson reads them from the layer's flat JSON properties. */
+    @JsonUnwrapped
     void setSparseVd(SparseVdSettings settings);
 
     /** The shape of W (and log σ²). */
@@ -38,76 +40,19 @@ public interface SparseVdLayer {
     /** The fan-in and fan-out DL4J's weight initialization uses for W. */
     double[] weightFans();
 
-    /** Multiplier of the KL term (the warm-up schedule's current value); ≥ 0. */
-    default double getKlWeight() {
-        return getSparseVd().klWeight();
-    }
+    // The settings' values, one getter each (see SparseVdSettings for what they mean): also the layer's JSON.
 
-    /** @param klWeight finite, ≥ 0 */
-    default void setKlWeight(double klWeight) {
-        setSparseVd(getSparseVd().withKlWeight(klWeight));
-    }
+    default double getKlWeight() { return getSparseVd().klWeight(); }
 
-    /** N, the number of examples in the WHOLE training set (not the minibatch, not one executor's share). */
-    default long getTrainSetSize() {
-        return getSparseVd().trainSetSize();
-    }
+    default long getTrainSetSize() { return getSparseVd().trainSetSize(); }
 
-    /** @param trainSetSize N, > 0 */
-    default void setTrainSetSize(long trainSetSize) {
-        setSparseVd(getSparseVd().withTrainSetSize(trainSetSize));
-    }
+    default double getThreshold() { return getSparseVd().threshold(); }
 
-    /** Weights with logα ≥ threshold are zeroed at inference (and counted as pruned). */
-    default double getThreshold() {
-        return getSparseVd().threshold();
-    }
+    default double getLogSigma2Init() { return getSparseVd().logSigma2Init(); }
 
-    /** @param threshold finite */
-    default void setThreshold(double threshold) {
-        setSparseVd(getSparseVd().withThreshold(threshold));
-    }
+    default double getLogAlphaMin() { return getSparseVd().logAlphaMin(); }
 
-    /** Lower clip bound of logα. */
-    default double getLogAlphaMin() {
-        return getSparseVd().logAlphaMin();
-    }
+    default double getLogAlphaMax() { return getSparseVd().logAlphaMax(); }
 
-    /** @param logAlphaMin finite; must be &lt; {@link #getLogAlphaMax()} when the layer is built/instantiated */
-    default void setLogAlphaMin(double logAlphaMin) {
-        setSparseVd(getSparseVd().withLogAlphaMin(logAlphaMin));
-    }
-
-    /** Upper clip bound of logα. */
-    default double getLogAlphaMax() {
-        return getSparseVd().logAlphaMax();
-    }
-
-    /** @param logAlphaMax finite; must be &gt; {@link #getLogAlphaMin()} when the layer is built/instantiated */
-    default void setLogAlphaMax(double logAlphaMax) {
-        setSparseVd(getSparseVd().withLogAlphaMax(logAlphaMax));
-    }
-
-    /** Initial value of every log σ² parameter. */
-    default double getLogSigma2Init() {
-        return getSparseVd().logSigma2Init();
-    }
-
-    /** @param logSigma2Init finite */
-    default void setLogSigma2Init(double logSigma2Init) {
-        setSparseVd(getSparseVd().withLogSigma2Init(logSigma2Init));
-    }
-
-    /**
-     * If true the layer does not compute the gradient with respect to its input (it returns null as epsilon).
-     * Only correct for a network's first layer (nothing below it needs the gradient) without an input
-     * preprocessor.
-     */
-    default boolean isSkipInputGradient() {
-        return getSparseVd().skipInputGradient();
-    }
-
-    default void setSkipInputGradient(boolean skipInputGradient) {
-        setSparseVd(getSparseVd().withSkipInputGradient(skipInputGradient));
-    }
+    default boolean isSkipInputGradient() { return getSparseVd().skipInputGradient(); }
 }

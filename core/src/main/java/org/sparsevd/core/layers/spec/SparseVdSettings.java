@@ -5,15 +5,15 @@ import org.sparsevd.core.kl.LogAlpha;
 
 /**
  * The Sparse VD settings of one layer, shared by {@link org.sparsevd.core.layers.SparseVdDenseLayer} and {@link org.sparsevd.core.layers.SparseVdConvolutionLayer}:
- * immutable, and the one place they are checked. Each value is checked when it is set (the constructor and the
- * {@code with…} methods); {@link #checkComplete} checks what needs the whole: N given, the clip range ordered
- * (Jackson sets the clip bounds one at a time, so a layer read from JSON passes through unordered pairs).
+ * immutable, and the one place they are checked. The constructor, which every {@code with…} method and a layer
+ * read from JSON go through, checks every value and the clip range; {@link #checkComplete} checks what a layer needs
+ * besides: N given (it is 0 until then).
  *
  * @param klWeight          multiplier of the KL term (the warm-up schedule's current value), finite and ≥ 0
  * @param trainSetSize      N, the number of examples in the WHOLE training set; 0 until it is given, then &gt; 0
  * @param threshold         weights with logα ≥ threshold are zeroed at inference (and counted as pruned); finite
  * @param logSigma2Init     initial value of every log σ² parameter; finite
- * @param logAlphaMin       lower clip bound of logα; finite
+ * @param logAlphaMin       lower clip bound of logα; finite, &lt; logAlphaMax
  * @param logAlphaMax       upper clip bound of logα; finite
  * @param skipInputGradient the layer returns no input gradient (only correct for a network's first layer)
  */
@@ -31,8 +31,7 @@ public record SparseVdSettings(double klWeight, long trainSetSize, double thresh
         }
         LogAlpha.checkThreshold(threshold);
         LogAlpha.checkFinite("logSigma2Init", logSigma2Init);
-        LogAlpha.checkFinite("logAlphaMin", logAlphaMin);
-        LogAlpha.checkFinite("logAlphaMax", logAlphaMax);
+        LogAlpha.checkClip(logAlphaMin, logAlphaMax);
     }
 
     /** Returns {@code klWeight}, which must be finite and ≥ 0. */
@@ -72,21 +71,8 @@ public record SparseVdSettings(double klWeight, long trainSetSize, double thresh
                 skipInputGradient);
     }
 
-    /** One clip bound; the pair is checked by {@link #checkComplete} (or use {@link #withLogAlphaClip}). */
-    public SparseVdSettings withLogAlphaMin(double min) {
-        return new SparseVdSettings(klWeight, trainSetSize, threshold, logSigma2Init, min, logAlphaMax,
-                skipInputGradient);
-    }
-
-    /** One clip bound; the pair is checked by {@link #checkComplete} (or use {@link #withLogAlphaClip}). */
-    public SparseVdSettings withLogAlphaMax(double max) {
-        return new SparseVdSettings(klWeight, trainSetSize, threshold, logSigma2Init, logAlphaMin, max,
-                skipInputGradient);
-    }
-
     /** The clip range of logα, {@code min < max}. */
     public SparseVdSettings withLogAlphaClip(double min, double max) {
-        LogAlpha.checkClip(min, max);
         return new SparseVdSettings(klWeight, trainSetSize, threshold, logSigma2Init, min, max, skipInputGradient);
     }
 
@@ -95,10 +81,7 @@ public record SparseVdSettings(double klWeight, long trainSetSize, double thresh
                 skip);
     }
 
-    /**
-     * Checks what single values cannot: N given and the clip range ordered (used when a layer is built and when
-     * it is instantiated); the message names the layer.
-     */
+    /** Checks that N is given (when a layer is built and when it is instantiated); the message names the layer. */
     public SparseVdSettings checkComplete(String layerName) {
         try {
             return checkComplete();
@@ -108,10 +91,9 @@ public record SparseVdSettings(double klWeight, long trainSetSize, double thresh
         }
     }
 
-    /** Checks what single values cannot: N given and the clip range ordered. */
+    /** Checks that N is given. */
     public SparseVdSettings checkComplete() {
         checkTrainSetSize(trainSetSize);
-        LogAlpha.checkClip(logAlphaMin, logAlphaMax);
         return this;
     }
 
