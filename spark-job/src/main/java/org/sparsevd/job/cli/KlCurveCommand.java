@@ -14,26 +14,30 @@ import picocli.CommandLine.Spec;
 
 /** {@code sparsevd kl-curve}: Figure 1 of Molchanov et al. (2017), the eq. 14 KL approximation against quadrature. */
 @Command(name = "kl-curve", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
-        description = {"Plot the approximation of -KL(q||p) of eq. 14 (Molchanov et al. 2017, Figure 1) against "
-                + "its numerical value (deterministic quadrature), and their difference. No training needed.",
-                "Writes DIR/kl-curve.png, kl-curve-error.png and kl-curve.csv (logalpha,approx,numeric,"
-                        + "difference) and prints the largest |difference|."})
+        description = {"""
+                Plot the approximation of -KL(q||p) of eq. 14 (Molchanov et al. 2017, Figure 1) against its numerical \
+                value (deterministic quadrature), and their difference. No training needed.""",
+                """
+                Writes DIR/kl-curve.png, kl-curve-error.png and kl-curve.csv (logalpha,approx,numeric,difference) and \
+                prints the largest |difference|."""})
 public final class KlCurveCommand implements Callable<Integer> {
     /** Far more than a 900-pixel-wide chart can show; keeps the CSV and the charts small. */
     static final int MAX_POINTS = 100_000;
 
-    @Option(names = "--output", required = true, paramLabel = "DIR",
-            description = "Output directory (created if missing; existing files of the same names are replaced).")
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = """
+            Output directory (created if missing; existing files of the same names are replaced).""")
     String output;
 
-    @Option(names = "--min", defaultValue = "-8", paramLabel = "LOGALPHA", description = "Smallest log alpha.")
+    @Option(names = "--min", defaultValue = "-8", paramLabel = "LOGALPHA", description = """
+            Smallest log alpha.""")
     double min;
 
-    @Option(names = "--max", defaultValue = "8", paramLabel = "LOGALPHA", description = "Largest log alpha.")
+    @Option(names = "--max", defaultValue = "8", paramLabel = "LOGALPHA", description = """
+            Largest log alpha.""")
     double max;
 
-    @Option(names = "--points", defaultValue = "801", paramLabel = "N",
-            description = "Number of equally spaced log alpha values.")
+    @Option(names = "--points", defaultValue = "801", paramLabel = "N", description = """
+            Number of equally spaced log alpha values.""")
     int points;
 
     @Spec

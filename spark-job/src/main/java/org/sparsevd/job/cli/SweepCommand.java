@@ -22,22 +22,23 @@ import picocli.CommandLine.Spec;
 
 /** {@code sparsevd sweep}: one training run per KL weight, every model evaluated under every threshold. */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
-        description = {"Sweep kl_weight and the pruning threshold in one Spark application: the data is read and "
-                + "cached once, one model is trained per KL weight, and every trained model is evaluated under "
-                + "every threshold (thresholds need no retraining).",
-                "Writes OUTPUT/sweep.csv and sweep.jsonl (one row per point, with provenance), OUTPUT/best.json "
-                        + "(the point the selection rule picks, and the Pareto front of accuracy vs compression), "
-                        + "OUTPUT/sweep.json (the spec) and OUTPUT/runs/kl-W/ (each training run). Run it again "
-                        + "with the same spec and output to resume: finished points are kept, unfinished ones "
-                        + "re-run. '{date}' in --output stands for today's UTC date (yyyy-MM-dd), for scheduled "
-                        + "sweeps: a sweep restarted the same day resumes."})
+        description = {"""
+                Sweep kl_weight and the pruning threshold in one Spark application: the data is read and cached once, \
+                one model is trained per KL weight, and every trained model is evaluated under every threshold \
+                (thresholds need no retraining).""",
+                """
+                Writes OUTPUT/sweep.csv and sweep.jsonl (one row per point, with provenance), OUTPUT/best.json (the \
+                point the selection rule picks, and the Pareto front of accuracy vs compression), OUTPUT/sweep.json \
+                (the spec) and OUTPUT/runs/kl-W/ (each training run). Run it again with the same spec and output to \
+                resume: finished points are kept, unfinished ones re-run. '{date}' in --output stands for today's UTC \
+                date (yyyy-MM-dd), for scheduled sweeps: a sweep restarted the same day resumes."""})
 public final class SweepCommand implements Callable<Integer> {
     /** Replaced in --output by the UTC date (yyyy-MM-dd): one output per day for scheduled sweeps. */
     static final String DATE = "{date}";
 
-    @Option(names = "--spec", paramLabel = "FILE",
-            description = "YAML (or .json) file mapping option names of this command to values, e.g. "
-                    + "'kl-weights: [0.1, 0.3, 1]'; options given here override it. Any Hadoop FileSystem URI.")
+    @Option(names = "--spec", paramLabel = "FILE", description = """
+            YAML (or .json) file mapping option names of this command to values, e.g. 'kl-weights: [0.1, 0.3, 1]'; \
+            options given here override it. Any Hadoop FileSystem URI.""")
     String specFile;
 
     /** Declares the options (help, parsing); the effective values are those of {@link #config()}. */

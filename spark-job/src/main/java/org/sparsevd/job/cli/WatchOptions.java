@@ -9,11 +9,13 @@ public final class WatchOptions {
     /** The option names, which a sweep's spec file does not take. */
     static final Set<String> NAMES = Set.of("--quiet", "--report");
 
-    @Option(names = "--quiet", description = "No progress lines inside an epoch (the line after each epoch stays).")
+    @Option(names = "--quiet", description = """
+            No progress lines inside an epoch (the line after each epoch stays).""")
     boolean quiet;
 
-    @Option(names = "--report", description = "Rewrite OUTPUT/report/index.html after every epoch; it reloads "
-            + "itself in a browser while the run goes on. The last one is what 'sparsevd report' writes.")
+    @Option(names = "--report", description = """
+            Rewrite OUTPUT/report/index.html after every epoch; it reloads itself in a browser while the run goes on. \
+            The last one is what 'sparsevd report' writes.""")
     boolean report;
 
     Watch watch() {
