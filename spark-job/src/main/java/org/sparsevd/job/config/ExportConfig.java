@@ -1,6 +1,7 @@
 package org.sparsevd.job.config;
 
 import java.net.URI;
+import java.util.Objects;
 import org.sparsevd.core.engine.Quantization;
 
 /**
@@ -25,7 +26,7 @@ public record ExportConfig(URI input, URI output, URI data, double threshold, Qu
     public ExportConfig {
         Checks.required("--input", input);
         Checks.required("--output", output);
-        Checks.required("quantization", quantization);
+        Objects.requireNonNull(quantization, "quantization");
         Checks.nonNegative("--retrain-epochs", retrainEpochs);
         Checks.finitePositive("--retrain-lr", retrainLr);
         if (!quantization.enabled() && retrainEpochs > 0) {

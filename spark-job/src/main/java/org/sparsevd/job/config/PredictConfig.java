@@ -1,6 +1,7 @@
 package org.sparsevd.job.config;
 
 import java.net.URI;
+import java.util.Objects;
 
 /**
  * The validated options of {@code predict}.
@@ -17,7 +18,7 @@ public record PredictConfig(URI model, URI data, DataSplit split, URI output, Cl
         Checks.required("--data", data);
         Checks.required("--split", split);
         Checks.required("--output", output);
-        Checks.required("cluster", cluster);
+        Objects.requireNonNull(cluster, "cluster");
     }
 
     public static PredictConfig of(String model, String data, DataSplit split, String output, String master,

@@ -3,6 +3,7 @@ package org.sparsevd.job.config;
 import java.math.BigDecimal;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.sparsevd.core.arch.Variant;
 
@@ -49,7 +50,7 @@ public record SweepConfig(TrainConfig train, List<Double> klWeights, List<Double
     public static final double DEFAULT_PRUNE_MARGIN = 2.0;
 
     public SweepConfig {
-        Checks.required("train options", train);
+        Objects.requireNonNull(train, "train");
         klWeights = distinct("--kl-weights", klWeights, true);
         thresholds = distinct("--thresholds", thresholds, false);
         ModelOptions model = train.model();

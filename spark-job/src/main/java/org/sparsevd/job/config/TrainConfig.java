@@ -1,6 +1,7 @@
 package org.sparsevd.job.config;
 
 import java.net.URI;
+import java.util.Objects;
 
 /**
  * The whole, validated configuration of one {@code train} run. Every part checks its own values when built, so an
@@ -18,8 +19,8 @@ public record TrainConfig(DataOptions data, ModelOptions model, ScheduleOptions 
     public TrainConfig {
         Checks.required("--data", data);
         Checks.required("--model", model);
-        Checks.required("schedule", schedule);
-        Checks.required("cluster", cluster);
+        Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(cluster, "cluster");
         cluster.checkEvenSplit();
         Checks.required("--output", output);
         if (data.dataset().equals(DataOptions.AUTO)) {

@@ -1,9 +1,5 @@
 package org.sparsevd.job.metrics;
 
-import com.fasterxml.jackson.annotation.JacksonInject;
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.OptBoolean;
 import java.util.List;
 
 /**
@@ -32,51 +28,14 @@ import java.util.List;
  * @param testLoss       mean cross-entropy of the masked (deterministic) network on the test set; null in files
  *                       written before it was recorded
  */
-public record EpochMetrics(int epoch, double seconds, double elapsedSeconds,
-                           double klWeight,
-                           double learningRate,
-                           double dataLoss, double kl, double sgvlb,
-                           long trainExamples,
-                           Double valAccuracy, double testAccuracy, double compression,
-                           List<LayerMetrics> layers,
-                           Double trainAccuracy, Double testLoss) {
-    /**
-     * The value of the fields added after files without them were written: annotated
-     * {@code @JacksonInject(value = ABSENT, useInput = TRUE)}, such a field reads as null when a file lacks it.
-     */
-    public static final String ABSENT = "sparsevd-absent";
+public record EpochMetrics(int epoch, double seconds, double elapsedSeconds, double klWeight, double learningRate,
+                           double dataLoss, double kl, double sgvlb, long trainExamples,
+                           @AbsentInOlderFiles Double valAccuracy, double testAccuracy, double compression,
+                           List<LayerMetrics> layers, @AbsentInOlderFiles Double trainAccuracy,
+                           @AbsentInOlderFiles Double testLoss) {
 
-    /** The canonical constructor, spelt out for the annotations of the fields older files lack. */
-    @JsonCreator
-    public EpochMetrics(@JsonProperty("epoch") int epoch, @JsonProperty("seconds") double seconds,
-                        @JsonProperty("elapsed_seconds") double elapsedSeconds,
-                        @JsonProperty("kl_weight") double klWeight, @JsonProperty("learning_rate") double learningRate,
-                        @JsonProperty("data_loss") double dataLoss, @JsonProperty("kl") double kl,
-                        @JsonProperty("sgvlb") double sgvlb, @JsonProperty("train_examples") long trainExamples,
-                        @JacksonInject(value = ABSENT, useInput = OptBoolean.TRUE)
-                        @JsonProperty("val_accuracy") Double valAccuracy,
-                        @JsonProperty("test_accuracy") double testAccuracy,
-                        @JsonProperty("compression") double compression,
-                        @JsonProperty("layers") List<LayerMetrics> layers,
-                        @JacksonInject(value = ABSENT, useInput = OptBoolean.TRUE)
-                        @JsonProperty("train_accuracy") Double trainAccuracy,
-                        @JacksonInject(value = ABSENT, useInput = OptBoolean.TRUE)
-                        @JsonProperty("test_loss") Double testLoss) {
-        this.epoch = epoch;
-        this.seconds = seconds;
-        this.elapsedSeconds = elapsedSeconds;
-        this.klWeight = klWeight;
-        this.learningRate = learningRate;
-        this.dataLoss = dataLoss;
-        this.kl = kl;
-        this.sgvlb = sgvlb;
-        this.trainExamples = trainExamples;
-        this.valAccuracy = valAccuracy;
-        this.testAccuracy = testAccuracy;
-        this.compression = compression;
-        this.layers = List.copyOf(layers);
-        this.trainAccuracy = trainAccuracy;
-        this.testLoss = testLoss;
+    public EpochMetrics {
+        layers = List.copyOf(layers);
     }
 
     /** These metrics with other wall times. */

@@ -1,9 +1,5 @@
 package org.sparsevd.job.metrics;
 
-import com.fasterxml.jackson.annotation.JacksonInject;
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.OptBoolean;
 import org.sparsevd.core.sparsity.LayerSparsity;
 
 /**
@@ -18,24 +14,8 @@ import org.sparsevd.core.sparsity.LayerSparsity;
  * @param logAlphaHistogram the distribution of the clipped log alpha, {@code null} for layers without one (and in
  *                     files written before it was recorded)
  */
-public record LayerMetrics(String name, long weights, long nonzero, double sparsity, double kl,
-                           Double meanLogAlpha, LogAlphaHistogram logAlphaHistogram) {
-
-    /** The canonical constructor, spelt out for its last parameter's annotation (absent in older files). */
-    @JsonCreator
-    public LayerMetrics(@JsonProperty("name") String name, @JsonProperty("weights") long weights,
-                        @JsonProperty("nonzero") long nonzero, @JsonProperty("sparsity") double sparsity,
-                        @JsonProperty("kl") double kl, @JsonProperty("mean_log_alpha") Double meanLogAlpha,
-                        @JacksonInject(value = EpochMetrics.ABSENT, useInput = OptBoolean.TRUE)
-                        @JsonProperty("log_alpha_histogram") LogAlphaHistogram logAlphaHistogram) {
-        this.name = name;
-        this.weights = weights;
-        this.nonzero = nonzero;
-        this.sparsity = sparsity;
-        this.kl = kl;
-        this.meanLogAlpha = meanLogAlpha;
-        this.logAlphaHistogram = logAlphaHistogram;
-    }
+public record LayerMetrics(String name, long weights, long nonzero, double sparsity, double kl, Double meanLogAlpha,
+                           @AbsentInOlderFiles LogAlphaHistogram logAlphaHistogram) {
 
     /** The record of one layer of a {@code SparsityReport}, with its log alpha histogram or null. */
     public static LayerMetrics of(LayerSparsity l, LogAlphaHistogram logAlphaHistogram) {

@@ -13,7 +13,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.sparsevd.job.metrics.EpochMetrics;
+import org.sparsevd.job.metrics.AbsentInOlderFiles;
 
 /**
  * The JSON every sparsevd file is written and read with: one mapper configuration, JSON Lines
@@ -48,11 +48,11 @@ public final class Json {
 
     /**
      * The mapper sparsevd JSON files are read with: the writer's naming, every field of a record must be present
-     * (but those marked {@link EpochMetrics#ABSENT}, null when absent), unknown fields are ignored.
+     * (but those marked {@link AbsentInOlderFiles}, null when absent), unknown fields are ignored.
      */
     public static ObjectMapper readingMapper() {
         return mapper()
-                .setInjectableValues(new InjectableValues.Std().addValue(EpochMetrics.ABSENT, null))
+                .setInjectableValues(new InjectableValues.Std().addValue(AbsentInOlderFiles.ID, null))
                 .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

@@ -83,7 +83,7 @@ public final class RunReader {
 
     /**
      * One record per non-blank line; {@code file} names the source in messages. Records written before validation
-     * splits existed have no {@code val_accuracy}: they are read as runs without one ({@link EpochMetrics#ABSENT}).
+     * splits existed have no {@code val_accuracy}: they are read as runs without one ({@link org.sparsevd.job.metrics.AbsentInOlderFiles}).
      */
     static List<EpochMetrics> parseMetrics(String text, String file) {
         List<EpochMetrics> epochs = Json.readLines(text, EpochMetrics.class, file,

@@ -22,28 +22,18 @@ import org.sparsevd.core.seed.NoiseSeed;
  * klWeight/N·KL the layers added to it), its data loss (the score minus those terms, without recomputing them) and
  * the executor that fitted it to accumulators the driver reads at the end of the epoch. Both come from the same
  * forward pass, on the parameters the batch was fitted from.
+ *
+ * @param seed         the run's seed
+ * @param epoch        1-based epoch
+ * @param dataLossSum  Σ data loss · examples of the epoch's minibatches
+ * @param objectiveSum Σ objective · examples of the epoch's minibatches
+ * @param examples     the examples fitted
+ * @param correct      the examples classified right in their training forward pass
+ * @param work         the examples each executor fitted
  */
-final class EpochHook implements TrainingHook {
+record EpochHook(long seed, int epoch, OrderFreeSum dataLossSum, OrderFreeSum objectiveSum, LongAccumulator examples,
+                 LongAccumulator correct, ExecutorWork work) implements TrainingHook {
     private static final long serialVersionUID = 1L;
-
-    private final long seed;
-    private final int epoch;
-    private final OrderFreeSum dataLossSum;
-    private final OrderFreeSum objectiveSum;
-    private final LongAccumulator examples;
-    private final LongAccumulator correct;
-    private final ExecutorWork work;
-
-    EpochHook(long seed, int epoch, OrderFreeSum dataLossSum, OrderFreeSum objectiveSum,
-              LongAccumulator examples, LongAccumulator correct, ExecutorWork work) {
-        this.seed = seed;
-        this.epoch = epoch;
-        this.dataLossSum = dataLossSum;
-        this.objectiveSum = objectiveSum;
-        this.examples = examples;
-        this.correct = correct;
-        this.work = work;
-    }
 
     @Override
     public void preUpdate(DataSet minibatch, Model model) {

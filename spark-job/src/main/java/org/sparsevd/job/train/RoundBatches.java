@@ -19,28 +19,19 @@ import org.sparsevd.datasets.Minibatches;
  * seeded by (run seed, epoch, partition). Examples never cross the network, and a round touches only the examples
  * it trains on. With augmentation every minibatch is randomly cropped and flipped ({@link Augmentation}), seeded by
  * (run seed, epoch, partition, round).
+ *
+ * @param seed            the run's seed
+ * @param epoch           1-based epoch
+ * @param round           0-based round of the epoch
+ * @param batchSize       examples per minibatch
+ * @param batchesPerRound minibatches per worker and round (F)
+ * @param normalization   the per-channel normalization of the inputs
+ * @param augment         random crops and flips
  */
-final class RoundBatches implements Function2<Integer, Iterator<LabeledImages>, Iterator<DataSet>> {
+record RoundBatches(long seed, int epoch, int round, int batchSize, int batchesPerRound,
+                    ChannelNormalization normalization, boolean augment)
+        implements Function2<Integer, Iterator<LabeledImages>, Iterator<DataSet>> {
     private static final long serialVersionUID = 1L;
-
-    private final long seed;
-    private final int epoch;
-    private final int round;
-    private final int batchSize;
-    private final int batchesPerRound;
-    private final ChannelNormalization normalization;
-    private final boolean augment;
-
-    private RoundBatches(long seed, int epoch, int round, int batchSize, int batchesPerRound,
-                         ChannelNormalization normalization, boolean augment) {
-        this.seed = seed;
-        this.epoch = epoch;
-        this.round = round;
-        this.batchSize = batchSize;
-        this.batchesPerRound = batchesPerRound;
-        this.normalization = normalization;
-        this.augment = augment;
-    }
 
     /** The minibatches of {@code round} of {@code epoch}, one partition per worker. */
     static JavaRDD<DataSet> of(JavaRDD<LabeledImages> blocks, long seed, int epoch, int round, int batchSize,
