@@ -74,11 +74,6 @@ public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLaye
     }
 
     @Override
-    public ParamInitializer initializer() {
-        return SparseVdParamInitializer.getInstance();
-    }
-
-    @Override
     public List<Regularization> getRegularizationByParam(String paramName) {
         return SparseVdOverrides.regularization(paramName, super::getRegularizationByParam);
     }
@@ -91,16 +86,11 @@ public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLaye
                 2 * getNIn() + 4 * getNOut());
     }
 
-    // ---- SparseVdLayer
+    // ---- SparseVdLayer: its parameters, then its settings
 
     @Override
-    public SparseVdSettings getSparseVd() {
-        return sparseVd;
-    }
-
-    @Override
-    public void setSparseVd(SparseVdSettings settings) {
-        this.sparseVd = java.util.Objects.requireNonNull(settings, "settings");
+    public ParamInitializer initializer() {
+        return SparseVdParamInitializer.getInstance();
     }
 
     @Override
@@ -117,6 +107,18 @@ public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLaye
     public double[] weightFans() {
         return new double[] {getNIn(), getNOut()};
     }
+
+    @Override
+    public SparseVdSettings getSparseVd() {
+        return sparseVd;
+    }
+
+    @Override
+    public void setSparseVd(SparseVdSettings settings) {
+        this.sparseVd = java.util.Objects.requireNonNull(settings, "settings");
+    }
+
+    // ---- equality over DL4J's fields and the settings
 
     @Override
     public boolean equals(Object o) {
