@@ -25,6 +25,7 @@ import org.sparsevd.core.layers.SparseVdLayers;
 import org.sparsevd.job.output.RunFiles;
 import org.sparsevd.job.config.Checks;
 import org.sparsevd.job.config.JobConfigException;
+import org.sparsevd.job.output.Json;
 import org.sparsevd.job.output.OutputException;
 import org.sparsevd.job.output.Provenance;
 
@@ -77,7 +78,8 @@ public record LoadedModel(String location, String kind, InputSpec input, int cla
         try {
             net = ModelSerializer.restoreMultiLayerNetwork(new java.io.ByteArrayInputStream(bytes), false);
         } catch (IOException | RuntimeException e) {
-            throw new OutputException("--model " + where + " cannot be read as a DL4J network: " + e.getMessage(), e);
+            throw new OutputException("--model " + where + " cannot be read as a DL4J network: "
+                    + Json.firstLine(e.getMessage()), e);
         }
         Path runJson = new Path(new Path(uri).getParent(), RunFiles.RUN);
         InputSpec input;

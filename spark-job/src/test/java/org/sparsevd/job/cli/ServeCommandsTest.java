@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -269,6 +271,15 @@ class ServeCommandsTest {
                     ModelSerializer.writeModel(net, zip.toFile(), false);
                     return List.of("evaluate", "--model", zip.toString(), "--data", data(t).toString());
                 }, usage, "is not a sparsevd network"),
+                new BadInput("evaluate: model.zip whose layer's log alpha clip range is unordered", t -> {
+                    Path zip = finishedRun(t).resolve("model.zip");
+                    try (FileSystem z = FileSystems.newFileSystem(zip)) {
+                        Path json = z.getPath("configuration.json");
+                        Files.writeString(json, Files.readString(json)
+                                .replaceFirst("\"logAlphaMin\" : -8.0", "\"logAlphaMin\" : 9.0"));
+                    }
+                    return List.of("evaluate", "--model", zip.toString(), "--data", data(t).toString());
+                }, failed, "logAlpha clip range must have min < max, got min=9.0, max=8.0"),
                 new BadInput("evaluate: data of another shape", t -> {
                     Path d = t.resolve("small");
                     TrainCommandTest.write(d, IdxDataset.TRAIN_IMAGES, TrainCommandTest.images(TRAIN, 14, 14));
