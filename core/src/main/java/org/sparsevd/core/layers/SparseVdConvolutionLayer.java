@@ -165,7 +165,7 @@ public class SparseVdConvolutionLayer extends ConvolutionLayer implements Sparse
 
         @Override
         public Builder updateSparseVd(UnaryOperator<SparseVdSettings> change) {
-            sparseVd = change.apply(sparseVd);
+            sparseVd = java.util.Objects.requireNonNull(change.apply(sparseVd), "settings");
             return this;
         }
     }

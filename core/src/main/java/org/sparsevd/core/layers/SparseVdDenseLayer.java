@@ -154,7 +154,7 @@ public class SparseVdDenseLayer extends FeedForwardLayer implements SparseVdLaye
 
         @Override
         public Builder updateSparseVd(UnaryOperator<SparseVdSettings> change) {
-            sparseVd = change.apply(sparseVd);
+            sparseVd = java.util.Objects.requireNonNull(change.apply(sparseVd), "settings");
             return this;
         }
     }
